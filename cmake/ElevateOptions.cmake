@@ -1,0 +1,57 @@
+# One INTERFACE target carries the project's compile options; every target links it PRIVATE.
+add_library(elevate_options INTERFACE)
+
+target_compile_options(elevate_options INTERFACE
+    -Wall -Wextra -Wpedantic
+    -Wshadow -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Woverloaded-virtual
+    -Wformat=2 -Wimplicit-fallthrough -Wnull-dereference
+    $<$<CXX_COMPILER_ID:GNU>:-Wduplicated-cond -Wlogical-op>
+    -fstack-protector-strong -fstack-clash-protection
+    $<$<STREQUAL:${CMAKE_SYSTEM_PROCESSOR},x86_64>:-fcf-protection>)
+
+if(ELEVATE_WERROR)
+    target_compile_options(elevate_options INTERFACE -Werror)
+endif()
+
+target_compile_definitions(elevate_options INTERFACE
+    QT_NO_CAST_FROM_ASCII
+    QT_NO_CAST_TO_ASCII
+    QT_NO_CAST_FROM_BYTEARRAY
+    QT_NO_URL_CAST_FROM_STRING
+    QT_NO_NARROWING_CONVERSIONS_IN_CONNECT
+    QT_NO_FOREACH
+    QT_USE_QSTRINGBUILDER
+    QT_STRICT_ITERATORS
+    _GLIBCXX_ASSERTIONS)
+
+target_link_options(elevate_options INTERFACE -Wl,-z,relro -Wl,-z,now -Wl,--as-needed)
+
+if(ELEVATE_SANITIZE)
+    string(REPLACE "," ";" _elevate_sanitizers "${ELEVATE_SANITIZE}")
+    list(JOIN _elevate_sanitizers "," _elevate_sanitize_flag)
+    target_compile_options(elevate_options INTERFACE
+        -fsanitize=${_elevate_sanitize_flag} -fno-omit-frame-pointer -fno-sanitize-recover=all)
+    target_link_options(elevate_options INTERFACE -fsanitize=${_elevate_sanitize_flag})
+else()
+    # _FORTIFY_SOURCE needs optimisation and gets in the sanitizers' way.
+    target_compile_definitions(elevate_options INTERFACE
+        $<$<NOT:$<CONFIG:Debug>>:_FORTIFY_SOURCE=2>)
+endif()
+
+# One helper registers a test executable: offscreen Qt, UTC, a UTF-8 locale and a label.
+function(elevate_add_test name)
+    cmake_parse_arguments(ARG "" "LABEL;TIMEOUT" "SOURCES;LIBRARIES" ${ARGN})
+    if(NOT ARG_LABEL)
+        set(ARG_LABEL unit)
+    endif()
+    if(NOT ARG_TIMEOUT)
+        set(ARG_TIMEOUT 120)
+    endif()
+    add_executable(${name} ${ARG_SOURCES})
+    target_link_libraries(${name} PRIVATE elevate_options Qt6::Test ${ARG_LIBRARIES})
+    add_test(NAME ${name} COMMAND ${name})
+    set_tests_properties(${name} PROPERTIES
+        LABELS "${ARG_LABEL}"
+        TIMEOUT ${ARG_TIMEOUT}
+        ENVIRONMENT "QT_QPA_PLATFORM=offscreen;TZ=UTC;LANG=C.UTF-8;LC_ALL=C.UTF-8;ASAN_OPTIONS=detect_leaks=1:abort_on_error=1;UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1")
+endfunction()
