@@ -1129,8 +1129,9 @@ void writeInstanceCommon(json& o, const Instance& x, const char* roleScheduleKey
     put(o, "id", x.id);
     put(o, "principalId", x.principalId);
     if (x.kind == PimKind::Group) {
-        put(o, "groupId", x.groupId);
-        putKindEnum(o, "accessId", x.accessId, PimKind::Group);
+        // Both always written: their presence is what marks the group shape.
+        o["groupId"] = x.groupId.toStdString();
+        o["accessId"] = lowerFirst(enumName(x.accessId)).toStdString();
         put(o, groupScheduleKey, x.scheduleId);
     } else {
         put(o, "roleDefinitionId", x.roleDefinitionId);
@@ -1183,8 +1184,8 @@ json toJson(const ScheduleRequest& v)
     }
     put(o, "principalId", v.principalId);
     if (v.kind == PimKind::Group) {
-        put(o, "groupId", v.groupId);
-        putKindEnum(o, "accessId", v.accessId, PimKind::Group);
+        o["groupId"] = v.groupId.toStdString();
+        o["accessId"] = lowerFirst(enumName(v.accessId)).toStdString();
     } else {
         put(o, "roleDefinitionId", v.roleDefinitionId);
         put(o, "directoryScopeId", v.directoryScopeId);

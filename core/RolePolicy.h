@@ -107,7 +107,7 @@ struct NotificationRule
 
 // unifiedRoleManagementPolicy with its rules (graph-contract.md 5). Rules keep Graph's fixed ids
 // (`Expiration_EndUser_Assignment`, ...); rules of a type this build does not know are skipped
-// and their ids listed in `unknownRuleIds`.
+// and their ids listed in `unknownRuleIds` (writing a policy leaves them out).
 struct RolePolicy
 {
     QString id;

@@ -2,7 +2,6 @@
 
 #include "IsoDuration.h"
 
-#include <QTimeZone>
 
 #include <array>
 #include <chrono>
@@ -192,7 +191,7 @@ QDateTime Timestamp::toDateTime() const
     if (m_ticks % 10'000 < 0) {
         --ms;
     }
-    return QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc());
+    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC);
 }
 
 Timestamp Timestamp::clamped(long double ticks)
