@@ -1,0 +1,136 @@
+#include "AuditLog.h"
+
+#include "Database.h"
+#include "GraphCodec.h"
+#include "SqlTime.h"
+
+#include <QCryptographicHash>
+#include <QUuid>
+
+namespace Elevate::Server {
+
+namespace {
+
+const QString GenesisHash = QString(64, u'0');
+
+QString targetId(const AuditEvent& e)
+{
+    return e.targetResources.isEmpty() ? QString() : e.targetResources.first().id;
+}
+
+QString targetName(const AuditEvent& e)
+{
+    return e.targetResources.isEmpty() ? QString() : e.targetResources.first().displayName;
+}
+
+QString initiatorId(const AuditEvent& e)
+{
+    if (e.initiatedByUser) {
+        return e.initiatedByUser->id;
+    }
+    return e.initiatedByApp ? e.initiatedByApp->appId : QString();
+}
+
+} // namespace
+
+AuditLog::AuditLog(Database& db)
+    : m_db(db)
+{
+}
+
+QString AuditLog::hashOf(const QString& previousHash, qint64 seq, const QByteArray& body)
+{
+    QCryptographicHash h(QCryptographicHash::Sha256);
+    h.addData(previousHash.toLatin1());
+    h.addData(QByteArrayView("\n"));
+    h.addData(QByteArray::number(seq));
+    h.addData(QByteArrayView("\n"));
+    h.addData(body);
+    return QString::fromLatin1(h.result().toHex());
+}
+
+bool AuditLog::append(AuditEvent& event)
+{
+    if (event.id.isEmpty()) {
+        event.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    }
+    // Inside the caller's write transaction the last row cannot change under us.
+    QSqlQuery last = m_db.run(QStringLiteral("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1"));
+    qint64 seq = 1;
+    QString previous = GenesisHash;
+    if (last.next()) {
+        seq = last.value(0).toLongLong() + 1;
+        previous = last.value(1).toString();
+    }
+    const QByteArray body = GraphCodec::encode(event);
+    bool ok = false;
+    m_db.run(QStringLiteral("INSERT INTO audit_events (seq, id, activity_at, category, activity, result, result_reason, "
+                            "correlation_id, service, operation_type, initiator_id, initiator_name, target_id, "
+                            "target_name, body, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+             {seq,
+              event.id,
+              toSqlTime(event.activityDateTime),
+              event.category,
+              event.activityDisplayName,
+              enumName(event.result),
+              event.resultReason,
+              event.correlationId,
+              event.loggedByService,
+              event.operationType,
+              initiatorId(event),
+              event.initiatorName(),
+              targetId(event),
+              targetName(event),
+              QString::fromUtf8(body),
+              previous,
+              hashOf(previous, seq, body)},
+             &ok);
+    return ok;
+}
+
+AuditLog::Verification AuditLog::verify()
+{
+    Verification v;
+    QSqlQuery q = m_db.run(QStringLiteral("SELECT seq, id, activity_at, activity, initiator_id, target_id, body, "
+                                          "prev_hash, hash FROM audit_events ORDER BY seq"));
+    QString previous = GenesisHash;
+    qint64 expectedSeq = 0;
+    while (q.next()) {
+        ++v.rowsChecked;
+        const qint64 seq = q.value(0).toLongLong();
+        const QString id = q.value(1).toString();
+        const QByteArray body = q.value(6).toString().toUtf8();
+        auto fail = [&](const QString& reason) {
+            v.ok = false;
+            v.firstBadId = id;
+            v.reason = reason;
+        };
+        if (expectedSeq != 0 && seq != expectedSeq) {
+            fail(QStringLiteral("row(s) before this one were removed (sequence %1 follows %2)")
+                     .arg(seq)
+                     .arg(expectedSeq - 1));
+            return v;
+        }
+        if (q.value(7).toString() != previous) {
+            fail(QStringLiteral("its link to the previous row does not match"));
+            return v;
+        }
+        if (hashOf(previous, seq, body) != q.value(8).toString()) {
+            fail(QStringLiteral("its content was altered"));
+            return v;
+        }
+        // The indexed columns must say what the hashed body says.
+        Result<AuditEvent> event = GraphCodec::decode<AuditEvent>(body);
+        if (!event || event->id != id || toSqlTime(event->activityDateTime) != q.value(2).toString()
+            || event->activityDisplayName != q.value(3).toString() || initiatorId(*event) != q.value(4).toString()
+            || targetId(*event) != q.value(5).toString()) {
+            fail(QStringLiteral("its columns disagree with its recorded content"));
+            return v;
+        }
+        previous = q.value(8).toString();
+        expectedSeq = seq + 1;
+    }
+    return v;
+}
+
+} // namespace Elevate::Server

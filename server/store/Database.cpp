@@ -1,0 +1,257 @@
+#include "Database.h"
+
+#include "Schema.h"
+
+#include <QFile>
+#include <QLoggingCategory>
+#include <QSqlError>
+#include <QUuid>
+
+namespace Elevate::Server {
+
+Q_LOGGING_CATEGORY(lcStore, "elevate.server.store")
+
+namespace {
+
+QString describe(const QSqlError& e)
+{
+    return e.text().isEmpty() ? QStringLiteral("unknown database error") : e.text();
+}
+
+} // namespace
+
+Database::Database()
+    : m_connectionName(QStringLiteral("elevated-") + QUuid::createUuid().toString(QUuid::WithoutBraces))
+{
+}
+
+Database::~Database()
+{
+    close();
+}
+
+QSqlDatabase Database::handle() const
+{
+    return QSqlDatabase::database(m_connectionName, false);
+}
+
+bool Database::isOpen() const
+{
+    return QSqlDatabase::contains(m_connectionName) && handle().isOpen();
+}
+
+bool Database::open(const QString& url, QString* error)
+{
+    close();
+    m_url = url;
+    if (!url.startsWith(u"sqlite:")) {
+        if (error) {
+            *error = QStringLiteral("unsupported database URL (expected sqlite:PATH): %1").arg(url);
+        }
+        return false;
+    }
+    m_dialect = Dialect::SQLite;
+    const QString path = url.mid(7);
+    if (path.isEmpty()) {
+        if (error) {
+            *error = QStringLiteral("the database URL names no file");
+        }
+        return false;
+    }
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
+        db.setDatabaseName(path);
+        // A busy timeout lets a second process (elevated + an `elevated user add`) wait its turn.
+        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
+        if (!db.open()) {
+            if (error) {
+                *error = QStringLiteral("cannot open %1: %2").arg(path, describe(db.lastError()));
+            }
+            return false;
+        }
+    }
+    if (path != u":memory:") {
+        // The database holds password hashes and token hashes: owner only.
+        QFile::setPermissions(path, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    }
+    return configure(error) && migrate(error);
+}
+
+void Database::close()
+{
+    if (QSqlDatabase::contains(m_connectionName)) {
+        {
+            QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(m_connectionName);
+    }
+    m_depth = 0;
+}
+
+bool Database::configure(QString* error)
+{
+    const char* pragmas[] = {
+        "PRAGMA journal_mode=WAL",
+        // FULL: an acknowledged activation or audit record survives power loss, not just a crash.
+        "PRAGMA synchronous=FULL",
+        "PRAGMA foreign_keys=ON",
+        "PRAGMA temp_store=MEMORY",
+    };
+    for (const char* pragma : pragmas) {
+        QSqlQuery q(handle());
+        if (!q.exec(QString::fromLatin1(pragma))) {
+            if (error) {
+                *error = QStringLiteral("%1 failed: %2").arg(QString::fromLatin1(pragma), describe(q.lastError()));
+            }
+            return false;
+        }
+    }
+    return true;
+}
+
+int Database::schemaVersion()
+{
+    const QVariant v = scalar(QStringLiteral("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
+    return v.isValid() ? v.toInt() : 0;
+}
+
+bool Database::migrate(QString* error)
+{
+    {
+        QSqlQuery q(handle());
+        if (!q.exec(QStringLiteral("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                                   "version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT "
+                                   "NULL)"))) {
+            if (error) {
+                *error = describe(q.lastError());
+            }
+            return false;
+        }
+    }
+    for (const Migration& m : sqliteMigrations()) {
+        // Checked inside the transaction: with BEGIN IMMEDIATE, a second process starting at the
+        // same moment waits and then sees the migration already applied.
+        const bool ok = transaction(
+            [&] {
+                if (schemaVersion() >= m.version) {
+                    return true;
+                }
+                for (const QString& sql : m.statements) {
+                    QSqlQuery q(handle());
+                    if (!q.exec(sql)) {
+                        m_lastError = QStringLiteral("migration %1: %2").arg(m.version).arg(describe(q.lastError()));
+                        return false;
+                    }
+                }
+                bool inserted = false;
+                run(QStringLiteral("INSERT INTO schema_migrations (version, description, applied_at) "
+                                   "VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ','now'))"),
+                    {m.version, QString::fromUtf8(m.description)},
+                    &inserted);
+                return inserted;
+            },
+            error);
+        if (!ok) {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool Database::transaction(const std::function<bool()>& f, QString* error)
+{
+    if (m_depth > 0) {
+        ++m_depth;
+        const bool ok = f();
+        --m_depth;
+        if (!ok) {
+            m_failed = true;
+        }
+        return ok;
+    }
+    QSqlQuery begin(handle());
+    if (!begin.exec(QStringLiteral("BEGIN IMMEDIATE"))) {
+        m_lastError = describe(begin.lastError());
+        if (error) {
+            *error = m_lastError;
+        }
+        return false;
+    }
+    m_depth = 1;
+    m_failed = false;
+    bool ok = f() && !m_failed;
+    m_depth = 0;
+    QSqlQuery end(handle());
+    if (ok) {
+        if (!end.exec(QStringLiteral("COMMIT"))) {
+            m_lastError = describe(end.lastError());
+            QSqlQuery(handle()).exec(QStringLiteral("ROLLBACK"));
+            ok = false;
+        }
+    } else {
+        end.exec(QStringLiteral("ROLLBACK"));
+    }
+    if (!ok && error) {
+        *error = m_lastError;
+    }
+    return ok;
+}
+
+QSqlQuery Database::prepare(const QString& sql)
+{
+    QSqlQuery q(handle());
+    q.setForwardOnly(true);
+    if (!q.prepare(sql)) {
+        m_lastError = describe(q.lastError());
+        qCWarning(lcStore) << "prepare failed:" << m_lastError;
+    }
+    return q;
+}
+
+QVariant Database::bindable(const QVariant& value)
+{
+    // A null QString would be bound as SQL NULL; only an invalid QVariant means NULL here.
+    if (value.metaType() == QMetaType::fromType<QString>() && value.toString().isNull()) {
+        return QVariant(QStringLiteral(""));
+    }
+    return value;
+}
+
+bool Database::exec(QSqlQuery& query, std::initializer_list<QVariant> values)
+{
+    int i = 0;
+    for (const QVariant& v : values) {
+        query.bindValue(i++, bindable(v));
+    }
+    if (!query.exec()) {
+        m_lastError = describe(query.lastError());
+        qCWarning(lcStore) << "statement failed:" << m_lastError;
+        if (m_depth > 0) {
+            m_failed = true;
+        }
+        return false;
+    }
+    return true;
+}
+
+QSqlQuery Database::run(const QString& sql, std::initializer_list<QVariant> values, bool* ok)
+{
+    QSqlQuery q = prepare(sql);
+    const bool done = exec(q, values);
+    if (ok) {
+        *ok = done;
+    }
+    return q;
+}
+
+QVariant Database::scalar(const QString& sql, std::initializer_list<QVariant> values)
+{
+    QSqlQuery q = run(sql, values);
+    if (q.next()) {
+        return q.value(0);
+    }
+    return {};
+}
+
+} // namespace Elevate::Server

@@ -1,0 +1,69 @@
+#pragma once
+
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QString>
+#include <QVariant>
+
+#include <functional>
+#include <initializer_list>
+
+namespace Elevate::Server {
+
+// One connection to the server's database, and the only place that knows which SQL dialect is
+// spoken. URLs: "sqlite:PATH", "sqlite::memory:" (tests), later "postgresql://...".
+//
+// Not thread-safe: Qt Sql connections belong to the thread that opened them, and elevated
+// serves HTTP from one thread.
+class Database final
+{
+public:
+    enum class Dialect { SQLite, PostgreSQL };
+
+    Database();
+    ~Database();
+    Database(const Database&) = delete;
+    Database& operator=(const Database&) = delete;
+
+    // Opens the database, applies the connection pragmas and runs pending migrations.
+    bool open(const QString& url, QString* error);
+    void close();
+    bool isOpen() const;
+
+    Dialect dialect() const { return m_dialect; }
+    QSqlDatabase handle() const;
+    QString url() const { return m_url; }
+    int schemaVersion();
+
+    // Runs f inside one write transaction (BEGIN IMMEDIATE on SQLite so two writers queue on
+    // the lock instead of failing when a read upgrades to a write). Commits when f returns
+    // true, rolls back when it returns false or a statement fails. Nested calls join the
+    // outer transaction.
+    bool transaction(const std::function<bool()>& f, QString* error = nullptr);
+    bool inTransaction() const { return m_depth > 0; }
+
+    // A prepared statement with positional bindings. exec() logs and returns false on error.
+    // Bind an invalid QVariant() for SQL NULL; a null QString is bound as ''.
+    QSqlQuery prepare(const QString& sql);
+    bool exec(QSqlQuery& query, std::initializer_list<QVariant> values = {});
+    // Executes a statement with bindings and returns it positioned before the first row.
+    QSqlQuery run(const QString& sql, std::initializer_list<QVariant> values = {}, bool* ok = nullptr);
+    // First column of the first row, or an invalid QVariant.
+    QVariant scalar(const QString& sql, std::initializer_list<QVariant> values = {});
+
+    QString lastError() const { return m_lastError; }
+    static QVariant bindable(const QVariant& value);
+
+private:
+    bool configure(QString* error);
+    bool migrate(QString* error);
+
+    QString m_connectionName;
+    QString m_url;
+    QString m_lastError;
+    Dialect m_dialect = Dialect::SQLite;
+    int m_depth = 0;
+    bool m_failed = false;
+};
+
+} // namespace Elevate::Server
