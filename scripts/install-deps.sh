@@ -6,7 +6,8 @@ set -euo pipefail
 packages=(
     build-essential cmake ninja-build ccache pkg-config git
     qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite qt6-httpserver-dev
-    qtkeychain-qt6-dev nlohmann-json3-dev
+    qt6-websockets-dev  # Qt6HttpServerConfig.cmake needs it; Debian does not depend on it
+    qtkeychain-qt6-dev nlohmann-json3-dev libargon2-dev
     clang libclang-rt-14-dev
     xvfb xauth dbus dbus-x11 gnome-keyring
 )

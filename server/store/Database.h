@@ -51,6 +51,10 @@ public:
     // First column of the first row, or an invalid QVariant.
     QVariant scalar(const QString& sql, std::initializer_list<QVariant> values = {});
 
+    // synchronous=FULL (the default: an acknowledged change survives power loss) or OFF, for
+    // bulk loads into a throwaway database such as the demo tenant.
+    bool setDurable(bool durable);
+
     QString lastError() const { return m_lastError; }
     static QVariant bindable(const QVariant& value);
 

@@ -1,0 +1,268 @@
+#include "ServerApp.h"
+
+#include "Clock.h"
+#include "Database.h"
+#include "DemoSeed.h"
+#include "Engine.h"
+#include "GraphApi.h"
+#include "HttpServer.h"
+#include "AuditLog.h"
+#include "IdentityEvent.h"
+#include "IdentityService.h"
+#include "Metrics.h"
+#include "OAuthEndpoints.h"
+#include "Router.h"
+
+#include <QLoggingCategory>
+#include <QTemporaryDir>
+#include <QTimer>
+
+namespace Elevate::Server {
+
+Q_LOGGING_CATEGORY(lcServer, "elevate.server")
+
+namespace {
+
+QString signInActivity(IdentityEvent::Kind kind)
+{
+    switch (kind) {
+    case IdentityEvent::Kind::SignInSucceeded:
+        return QStringLiteral("Sign-in succeeded");
+    case IdentityEvent::Kind::SignInFailed:
+        return QStringLiteral("Sign-in failed");
+    case IdentityEvent::Kind::SignInBlocked:
+        return QStringLiteral("Sign-in refused while throttled");
+    case IdentityEvent::Kind::LockoutStarted:
+        return QStringLiteral("Sign-in locked out");
+    case IdentityEvent::Kind::RefreshTokenReused:
+        return QStringLiteral("Refresh token reused: sessions revoked");
+    case IdentityEvent::Kind::DeviceCodeApproved:
+        return QStringLiteral("Device sign-in approved");
+    case IdentityEvent::Kind::DeviceCodeDeclined:
+        return QStringLiteral("Device sign-in declined");
+    }
+    return identityEventName(kind);
+}
+
+} // namespace
+
+bool parseListenAddress(const QString& text, QHostAddress* address, quint16* port)
+{
+    const qsizetype colon = text.lastIndexOf(u':');
+    if (colon <= 0) {
+        return false;
+    }
+    QString host = text.left(colon);
+    if (host.startsWith(u'[') && host.endsWith(u']')) {
+        host = host.mid(1, host.size() - 2);
+    }
+    bool ok = false;
+    const uint p = text.mid(colon + 1).toUInt(&ok);
+    if (!ok || p > 65535) {
+        return false;
+    }
+    QHostAddress a;
+    if (host == u"localhost") {
+        a = QHostAddress(QHostAddress::LocalHost);
+    } else if (!a.setAddress(host)) {
+        return false;
+    }
+    *address = a;
+    *port = static_cast<quint16>(p);
+    return true;
+}
+
+ServerApp::ServerApp(QObject* parent)
+    : QObject(parent)
+{
+}
+
+ServerApp::~ServerApp() = default;
+
+const Clock& ServerApp::clock() const
+{
+    return m_externalClock ? *m_externalClock : *m_systemClock;
+}
+
+Engine& ServerApp::engine()
+{
+    return *m_engine;
+}
+
+IdentityService& ServerApp::identity()
+{
+    return *m_identity;
+}
+
+Database& ServerApp::database()
+{
+    return *m_db;
+}
+
+QUrl ServerApp::baseUrl() const
+{
+    if (!m_config.publicBaseUrl.isEmpty()) {
+        return QUrl(m_config.publicBaseUrl);
+    }
+    QHostAddress address;
+    quint16 port = 0;
+    parseListenAddress(m_config.listen, &address, &port);
+    QUrl url;
+    url.setScheme(QStringLiteral("http"));
+    url.setHost(address.toString());
+    url.setPort(m_port);
+    return url;
+}
+
+bool ServerApp::start(const ServerConfig& config, QString* error)
+{
+    m_config = config;
+    QHostAddress address;
+    quint16 port = 0;
+    if (!parseListenAddress(config.listen, &address, &port)) {
+        *error = QStringLiteral("--listen must be HOST:PORT, got \"%1\"").arg(config.listen);
+        return false;
+    }
+    if (config.demo && !address.isLoopback()) {
+        *error = QStringLiteral("the demo tenant has published passwords: it listens on loopback addresses only");
+        return false;
+    }
+    QString url = config.database;
+    if (url.isEmpty()) {
+        if (!config.demo) {
+            *error = QStringLiteral("no database: pass --database sqlite:PATH (or --demo)");
+            return false;
+        }
+        m_demoDir = std::make_unique<QTemporaryDir>();
+        if (!m_demoDir->isValid()) {
+            *error = QStringLiteral("cannot create a temporary folder for the demo database");
+            return false;
+        }
+        url = QStringLiteral("sqlite:") + m_demoDir->filePath(QStringLiteral("elevated-demo.db"));
+    }
+    m_systemClock = std::make_unique<SystemClock>();
+    m_db = std::make_unique<Database>();
+    if (!m_db->open(url, error)) {
+        return false;
+    }
+    Engine::Options options;
+    options.minimumActiveSeconds = config.minimumActiveSeconds;
+    m_engine = std::make_unique<Engine>(*m_db, clock(), options);
+    IdentitySettings identitySettings;
+    identitySettings.accessTokenLifetimeSeconds = config.accessTokenLifetimeSeconds;
+    if (config.demo || config.cheapPasswordHashing) {
+        // The demo's passwords are published; hashing them slowly protects nothing.
+        identitySettings.passwordHashing.memoryKiB = 8 * 1024;
+        identitySettings.passwordHashing.iterations = 1;
+    }
+    m_identity = std::make_unique<IdentityService>(*m_db, clock(), identitySettings);
+    // Every sign-in, failure, lock and token reuse becomes an audit record, written in the
+    // same transaction as the attempt itself.
+    m_identity->setEventSink([this](const IdentityEvent& e) {
+        const bool failure = e.kind == IdentityEvent::Kind::SignInFailed || e.kind == IdentityEvent::Kind::SignInBlocked
+                          || e.kind == IdentityEvent::Kind::LockoutStarted || e.kind == IdentityEvent::Kind::RefreshTokenReused;
+        AuditEvent event;
+        event.category = QStringLiteral("UserManagement");
+        event.loggedByService = QStringLiteral("Core Directory");
+        event.activityDisplayName = signInActivity(e.kind);
+        event.activityDateTime = e.at;
+        event.operationType = QStringLiteral("SignIn");
+        event.result = failure ? AuditResult::Failure : AuditResult::Success;
+        event.resultReason = e.reason;
+        AuditEvent::UserInitiator who;
+        who.id = e.userId;
+        who.userPrincipalName = e.userName;
+        who.ipAddress = e.remoteAddress;
+        event.initiatedByUser = who;
+        event.additionalDetails << AuditEvent::KeyValue{QStringLiteral("ClientId"), e.clientId};
+        m_engine->auditLog().append(event);
+    });
+
+    if (config.demo && m_db->scalar(QStringLiteral("SELECT COUNT(*) FROM users")).toLongLong() == 0) {
+        DemoSeed seed(*m_db, *m_engine, *m_identity, clock());
+        if (!seed.seed(error)) {
+            return false;
+        }
+    }
+
+    m_http = std::make_unique<HttpServer>(clock());
+    m_http->setMaxBodyBytes(config.maxBodyBytes);
+    m_http->setRateLimit(config.rateLimitPerSecond, config.rateLimitBurst);
+    // Rate limits follow the signed-in user; requests without a valid token share their
+    // address's bucket (a made-up token must not buy a fresh bucket).
+    m_http->setRateKey([this](const HttpRequest& request) -> QString {
+        const QString token = OAuthEndpoints::bearerToken(request);
+        if (!token.isEmpty()) {
+            if (const std::optional<Caller> caller = m_identity->authenticate(token)) {
+                return QStringLiteral("user:") + caller->userId;
+            }
+        }
+        return HttpServer::remoteAddressKey(request);
+    });
+    m_http->setHealthCheck([this] { return m_db->scalar(QStringLiteral("SELECT 1")).toInt() == 1; });
+
+    Router& router = m_http->router();
+    RouteOptions form;
+    form.body = RouteOptions::Body::Form;
+    auto oauth = [this](const HttpRequest& request, const RouteMatch&) { return m_oauth->handle(request); };
+    router.addRoute(QByteArrayLiteral("POST"), QStringLiteral("/{tenant}/oauth2/v2.0/devicecode"), oauth, form);
+    router.addRoute(QByteArrayLiteral("POST"), QStringLiteral("/{tenant}/oauth2/v2.0/token"), oauth, form);
+    router.addRoute(QByteArrayLiteral("GET"), QStringLiteral("/{tenant}/oauth2/v2.0/deviceauth"), oauth, form);
+    router.addRoute(QByteArrayLiteral("POST"), QStringLiteral("/{tenant}/oauth2/v2.0/deviceauth"), oauth, form);
+
+    m_graph = std::make_unique<GraphApi>(*m_engine, [this](const HttpRequest& request) -> std::optional<Caller> {
+        const QString token = OAuthEndpoints::bearerToken(request);
+        if (token.isEmpty()) {
+            return std::nullopt;
+        }
+        std::optional<Caller> caller = m_identity->authenticate(token);
+        if (caller) {
+            caller->ipAddress = request.remoteAddress;
+        }
+        return caller;
+    });
+    m_graph->registerRoutes(router);
+
+    m_port = m_http->listen(address, port);
+    if (m_port == 0) {
+        *error = QStringLiteral("cannot listen on %1").arg(config.listen);
+        return false;
+    }
+    if (!config.publicBaseUrl.isEmpty()) {
+        m_graph->setPublicBaseUrl(QUrl(config.publicBaseUrl));
+    }
+    // Built once the port is known: the device code response names the verification page. The
+    // routes above reach it through this object, and nothing is served before start() returns.
+    OAuthEndpointSettings oauthSettings;
+    oauthSettings.publicBaseUrl = baseUrl().toString();
+    m_oauth = std::make_unique<OAuthEndpoints>(*m_identity, clock(), oauthSettings);
+
+    m_housekeeping = new QTimer(this);
+    m_housekeeping->setInterval(3600 * 1000);
+    connect(m_housekeeping, &QTimer::timeout, this, [this] { m_identity->purgeExpired(); });
+    m_housekeeping->start();
+
+    m_scheduler = new QTimer(this);
+    m_scheduler->setInterval(1000);
+    connect(m_scheduler, &QTimer::timeout, this, [this] { runScheduler(); });
+    m_scheduler->start();
+    runScheduler();
+    qCInfo(lcServer).noquote() << "elevated listening on" << baseUrl().toString();
+    return true;
+}
+
+int ServerApp::runScheduler()
+{
+    const int applied = m_engine->runDue();
+    Metrics& metrics = m_http->metrics();
+    metrics.setGauge(QStringLiteral("elevated_pending_requests"), QStringLiteral("Requests waiting for a decision or a start"),
+                     static_cast<double>(m_engine->pendingRequestCount()));
+    metrics.setGauge(QStringLiteral("elevated_active_assignments"), QStringLiteral("Active role and group assignments"),
+                     static_cast<double>(m_engine->activeAssignmentCount()));
+    if (applied > 0) {
+        emit transitionsApplied(applied);
+    }
+    return applied;
+}
+
+} // namespace Elevate::Server

@@ -1,0 +1,91 @@
+#pragma once
+
+#include <QHostAddress>
+#include <QObject>
+#include <QString>
+#include <QUrl>
+
+#include <memory>
+
+class QTemporaryDir;
+class QTimer;
+
+namespace Elevate::Server {
+
+class Clock;
+class Database;
+class Engine;
+class GraphApi;
+class HttpServer;
+class IdentityService;
+class OAuthEndpoints;
+class SystemClock;
+
+// What elevated is told to do, from flags or the config file (they mean the same thing).
+struct ServerConfig
+{
+    QString listen = QStringLiteral("127.0.0.1:8400");
+    QString database;               // "sqlite:PATH"; empty with --demo = a temporary folder
+    bool demo = false;
+    int minimumActiveSeconds = 300;
+    double rateLimitPerSecond = 20.0;
+    double rateLimitBurst = 100.0;
+    qint64 maxBodyBytes = 1024 * 1024;
+    qint64 accessTokenLifetimeSeconds = 3600;
+    QString publicBaseUrl;          // how clients reach this server; default http://LISTEN
+    // Cheap password hashing, for the demo (whose passwords are published) and tests only.
+    bool cheapPasswordHashing = false;
+};
+
+// The whole server in one object: database, engine, identity, HTTP transport with the Graph
+// and OAuth routes, and the scheduler. `elevated` runs one; `elevate --demo` and the
+// end-to-end tests embed one in-process.
+class ServerApp final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ServerApp)
+
+public:
+    explicit ServerApp(QObject* parent = nullptr);
+    ~ServerApp() override;
+
+    // Opens (and with --demo seeds) the database and starts listening. Refuses a non-loopback
+    // address for the demo.
+    bool start(const ServerConfig& config, QString* error);
+
+    // Tests move time: call before start(). The clock must outlive the server.
+    void setClock(const Clock* clock) { m_externalClock = clock; }
+    const Clock& clock() const;
+
+    quint16 port() const { return m_port; }
+    QUrl baseUrl() const;
+    Engine& engine();
+    IdentityService& identity();
+    Database& database();
+
+    // Applies due transitions now (the timer does this every second).
+    int runScheduler();
+
+signals:
+    void transitionsApplied(int count);
+
+private:
+    ServerConfig m_config;
+    std::unique_ptr<QTemporaryDir> m_demoDir;
+    std::unique_ptr<SystemClock> m_systemClock;
+    const Clock* m_externalClock = nullptr;
+    std::unique_ptr<Database> m_db;
+    std::unique_ptr<Engine> m_engine;
+    std::unique_ptr<IdentityService> m_identity;
+    std::unique_ptr<OAuthEndpoints> m_oauth;
+    std::unique_ptr<GraphApi> m_graph;
+    std::unique_ptr<HttpServer> m_http;
+    QTimer* m_scheduler = nullptr;
+    QTimer* m_housekeeping = nullptr;
+    quint16 m_port = 0;
+};
+
+// "HOST:PORT" (IPv6 as "[::1]:PORT") into its parts; false when malformed.
+bool parseListenAddress(const QString& text, QHostAddress* address, quint16* port);
+
+} // namespace Elevate::Server

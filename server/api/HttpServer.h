@@ -1,0 +1,101 @@
+#pragma once
+
+#include "Http.h"
+
+#include <QAbstractHttpServer>
+#include <QHostAddress>
+#include <QString>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+
+class QHttpServerRequest;
+class QTcpSocket;
+
+namespace Elevate::Server {
+
+class Clock;
+class Metrics;
+class RateLimiter;
+class Router;
+
+// elevated's HTTP transport over QtHttpServer 6.4 (whose own router cannot match Graph's deep
+// paths). Every request runs the same pipeline:
+//   request id (a UUID; a valid `client-request-id` is echoed, else the request id is)
+//   -> body limit (413, checked on Content-Length as the head arrives, before the body is
+//      buffered, and again on the received body)
+//   -> rate limit per rateKey (429 + Retry-After; /healthz and /metrics are exempt)
+//   -> router (404 ResourceNotFound / 405 MethodNotAllowed + Allow)
+//   -> media type of POST/PATCH/PUT bodies per route (415)
+//   -> handler (any exception becomes 500 UnknownError; the server keeps serving).
+// Every answer is a Graph error body where it is an error, and carries request-id,
+// client-request-id, Date, Content-Type, Cache-Control: no-store and
+// X-Content-Type-Options: nosniff. Each call is counted in metrics() and logged on
+// `elevate.server.http` with method, route pattern, status, duration and request id, never
+// headers or bodies.
+//
+// The transport reads each request's head itself, strictly (RFC 9112), before QtHttpServer's
+// lenient parser: a bad request line or header, a non-numeric or conflicting Content-Length,
+// Content-Length with Transfer-Encoding, or a missing Host gets 400 (a head over 64 KiB 431)
+// and a closed connection. It answers `Expect: 100-continue`, which Qt 6.4 ignores. Idle
+// connections (including ones Qt's parser stalls on) are closed after idleTimeout().
+//
+// Built-in routes: GET /healthz ({"status":"ok"}, or 503 when the health check fails) and
+// GET /metrics (Prometheus text). Neither is authenticated: bind to a trusted interface or
+// put a proxy in front if that matters.
+//
+// Single-threaded: the server, its router and its handlers run on the thread that owns it.
+// The clock must outlive the server.
+class HttpServer final : public QAbstractHttpServer
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(HttpServer)
+
+public:
+    // Who a request counts against for rate limiting. The default is the client address;
+    // authentication replaces it with the user id (falling back to the address).
+    using RateKeyFunction = std::function<QString(const HttpRequest&)>;
+    // true when the server can serve (e.g. the database answers).
+    using HealthCheck = std::function<bool()>;
+
+    static constexpr qint64 DefaultMaxBodyBytes = 1024 * 1024;
+    static constexpr double DefaultRatePerSecond = 20.0;
+    static constexpr double DefaultBurst = 100.0;
+
+    explicit HttpServer(const Clock& clock, QObject* parent = nullptr);
+    ~HttpServer() override;
+
+    // Listens on address:port (0 = any free port) and returns the bound port, or 0 on failure.
+    // May be called more than once to listen on several addresses.
+    quint16 listen(const QHostAddress& address, quint16 port = 0);
+
+    // Register routes before listening.
+    Router& router();
+    Metrics& metrics();
+    RateLimiter& rateLimiter();
+
+    void setMaxBodyBytes(qint64 bytes);
+    qint64 maxBodyBytes() const;
+
+    // ratePerSecond <= 0 turns rate limiting off.
+    void setRateLimit(double ratePerSecond, double burst);
+    void setRateKey(RateKeyFunction rateKey);
+    void setHealthCheck(HealthCheck check);
+
+    void setIdleTimeout(std::chrono::milliseconds timeout);
+    std::chrono::milliseconds idleTimeout() const;
+
+    // The default rate key: the client's address (IPv4-mapped IPv6 printed as IPv4).
+    static QString remoteAddressKey(const HttpRequest& request);
+
+protected:
+    bool handleRequest(const QHttpServerRequest& request, QTcpSocket* socket) override;
+    void missingHandler(const QHttpServerRequest& request, QTcpSocket* socket) override;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace Elevate::Server

@@ -1,0 +1,36 @@
+#pragma once
+
+#include "Timestamp.h"
+
+#include <QString>
+
+namespace Elevate::Server {
+
+// Something about sign-in that belongs in the audit log: IdentityService hands one to its
+// event sink for every successful, failed or blocked sign-in, every lockout, every refresh
+// token replay and every device code decision. Carries no password, token or code.
+struct IdentityEvent
+{
+    enum class Kind {
+        SignInSucceeded,
+        SignInFailed,      // wrong password, unknown user, disabled account, bad user code
+        SignInBlocked,     // refused without checking the password: throttled or locked
+        LockoutStarted,    // this failure locked the account or the client address
+        RefreshTokenReused, // a rotated refresh token came back: its whole family is revoked
+        DeviceCodeApproved,
+        DeviceCodeDeclined,
+    };
+
+    Kind kind = Kind::SignInFailed;
+    Timestamp at;
+    QString userId;        // empty when the name matched no account
+    QString userName;      // as typed
+    QString remoteAddress;
+    QString clientId;
+    QString reason;        // for the audit record's resultReason, never shown to the user
+};
+
+// "SignInSucceeded", ...: stable names for audit records and logs.
+QString identityEventName(IdentityEvent::Kind kind);
+
+} // namespace Elevate::Server

@@ -1,0 +1,469 @@
+// End-to-end: a real elevated (ServerApp) on 127.0.0.1 with a temporary SQLite database, driven
+// over HTTP exactly as the console will drive it. The clock is movable.
+#include "ApiClient.h"
+
+#include "AuditLog.h"
+#include "Clock.h"
+#include "Database.h"
+#include "Engine.h"
+#include "IdentityService.h"
+#include "ServerApp.h"
+
+#include <QJsonArray>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Elevate;
+using namespace Elevate::Server;
+
+namespace {
+
+const QString Reader = QStringLiteral("88d8e3e3-8f55-4a1e-953a-9b9898b8876b");
+const QString GlobalAdmin = QStringLiteral("62e90394-69f5-4237-9190-012177145e10");
+const QString Password = QStringLiteral("correct horse battery");
+const QString Requests = QStringLiteral("/v1.0/roleManagement/directory/roleAssignmentScheduleRequests");
+
+QJsonObject activation(const QString& roleId, const QString& duration, const QString& justification = QStringLiteral("Incident INC-7"))
+{
+    return QJsonObject{{QStringLiteral("action"), QStringLiteral("selfActivate")},
+                       {QStringLiteral("roleDefinitionId"), roleId},
+                       {QStringLiteral("directoryScopeId"), QStringLiteral("/")},
+                       {QStringLiteral("justification"), justification},
+                       {QStringLiteral("scheduleInfo"),
+                        QJsonObject{{QStringLiteral("expiration"),
+                                     QJsonObject{{QStringLiteral("type"), QStringLiteral("afterDuration")},
+                                                 {QStringLiteral("duration"), duration}}}}}};
+}
+
+} // namespace
+
+class TestElevatedApi final : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void cleanupTestCase();
+
+    void refusesWithoutAToken();
+    void listsWithODataOptions();
+    void activationLifecycle();
+    void policyRulesAnswerWithGraphCodes();
+    void twoOfThreeApprovalOverBeta();
+    void authorizationMatrix_data();
+    void authorizationMatrix();
+    void badInputGetsClearErrors();
+    void auditPagingIsStable();
+    void expiryByTheScheduler();
+    void rateLimitAnswers429();
+    void healthAndMetrics();
+    void auditChainIsIntact();
+
+private:
+    QString token(const QString& persona) const { return m_tokens.value(persona); }
+
+    QTemporaryDir m_dir;
+    std::unique_ptr<ManualClock> m_clock;
+    std::unique_ptr<ServerApp> m_server;
+    std::unique_ptr<ApiClient> m_api;
+    QHash<QString, QString> m_tokens;
+    QHash<QString, QString> m_ids;
+};
+
+void TestElevatedApi::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    m_clock = std::make_unique<ManualClock>(*Timestamp::fromIso(u"2026-03-02T09:00:00Z"));
+    m_server = std::make_unique<ServerApp>();
+    m_server->setClock(m_clock.get());
+    ServerConfig config;
+    config.listen = QStringLiteral("127.0.0.1:0");
+    config.database = QStringLiteral("sqlite:") + m_dir.filePath(QStringLiteral("elevated.db"));
+    config.cheapPasswordHashing = true;
+    config.rateLimitPerSecond = 0; // off here; rateLimitAnswers429 runs its own server
+    QString error;
+    QVERIFY2(m_server->start(config, &error), qPrintable(error));
+    m_api = std::make_unique<ApiClient>(m_server->baseUrl());
+
+    IdentityService& identity = m_server->identity();
+    for (const auto& [name, admin, auditor] :
+         {std::tuple{"admin", true, true}, std::tuple{"auditor", false, true}, std::tuple{"alice", false, false},
+          std::tuple{"bob", false, false}, std::tuple{"carol", false, false}, std::tuple{"dave", false, false},
+          std::tuple{"erin", false, false}}) {
+        const QString user = QString::fromLatin1(name);
+        const QString id = identity.addUser(user, user.toUpper(), Password, admin, auditor);
+        QVERIFY(!id.isEmpty());
+        m_ids.insert(user, id);
+    }
+    Caller cli;
+    cli.userId = QStringLiteral("tests");
+    cli.isAdmin = true;
+    Engine& engine = m_server->engine();
+    QVERIFY(engine.addRoleDefinition(cli, RoleDefinition{Reader, QStringLiteral("Directory Readers"), {}, true, true, Reader, {}, {}, {}}));
+    QVERIFY(engine.addRoleDefinition(cli, RoleDefinition{GlobalAdmin, QStringLiteral("Global Administrator"), {}, true, true, GlobalAdmin, {}, {}, {}}));
+    RolePolicy ga = Engine::defaultPolicy();
+    ga.expirationRules[0].maximumDuration = IsoDuration::fromHours(2);
+    ga.enablementRules[0].enabledRules << EnablementRequirement::Ticketing;
+    ga.approvalRules[0].isApprovalRequired = true;
+    ApprovalStage stage;
+    stage.approvalsRequired = 2;
+    for (const char* who : {"bob", "carol", "dave"}) {
+        stage.primaryApprovers << SubjectSet{SubjectSetKind::SingleUser, m_ids.value(QString::fromLatin1(who)), QString()};
+    }
+    ga.approvalRules[0].approvalStages << stage;
+    QVERIFY(engine.setPolicy(cli, PimKind::DirectoryRole, GlobalAdmin, QStringLiteral("/"), ga));
+    for (const char* who : {"alice", "bob", "erin"}) {
+        QVERIFY(engine.addEligibility(cli, PimKind::DirectoryRole, m_ids.value(QString::fromLatin1(who)), Reader, QStringLiteral("/"), {}, {}));
+    }
+    QVERIFY(engine.addEligibility(cli, PimKind::DirectoryRole, m_ids.value(QStringLiteral("alice")), GlobalAdmin, QStringLiteral("/"), {}, {}));
+
+    for (const QString& persona : m_ids.keys()) {
+        const QString t = m_api->signIn(persona, Password);
+        QVERIFY2(!t.isEmpty(), qPrintable(persona));
+        m_tokens.insert(persona, t);
+    }
+}
+
+void TestElevatedApi::cleanupTestCase()
+{
+    m_api.reset();
+    m_server.reset();
+}
+
+void TestElevatedApi::refusesWithoutAToken()
+{
+    ApiResponse r = m_api->get(QStringLiteral("/v1.0/me"), QString());
+    QCOMPARE(r.status, 401);
+    QCOMPARE(r.errorCode(), QStringLiteral("InvalidAuthenticationToken"));
+    QVERIFY(r.header("WWW-Authenticate").startsWith("Bearer"));
+    QVERIFY(!r.header("request-id").isEmpty());
+    r = m_api->get(QStringLiteral("/v1.0/me"), QStringLiteral("not-a-token"));
+    QCOMPARE(r.status, 401);
+    r = m_api->get(QStringLiteral("/v1.0/me"), token(QStringLiteral("alice")));
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.json.value(QStringLiteral("displayName")).toString(), QStringLiteral("ALICE"));
+}
+
+void TestElevatedApi::listsWithODataOptions()
+{
+    const QString mine = QStringLiteral("/v1.0/roleManagement/directory/roleEligibilityScheduleInstances/filterByCurrentUser(on='principal')");
+    ApiResponse r = m_api->get(mine + QStringLiteral("?$expand=roleDefinition"), token(QStringLiteral("alice")));
+    QCOMPARE(r.status, 200);
+    QJsonArray items = r.json.value(QStringLiteral("value")).toArray();
+    QCOMPARE(items.size(), 2);
+    QVERIFY(items.at(0).toObject().contains(QStringLiteral("roleDefinition")));
+
+    r = m_api->get(mine + QStringLiteral("?$filter=roleDefinitionId%20eq%20'") + Reader + QStringLiteral("'&$select=id,roleDefinitionId"),
+                   token(QStringLiteral("alice")));
+    QCOMPARE(r.status, 200);
+    items = r.json.value(QStringLiteral("value")).toArray();
+    QCOMPARE(items.size(), 1);
+    QCOMPARE(items.at(0).toObject().keys(), (QStringList{QStringLiteral("id"), QStringLiteral("roleDefinitionId")}));
+
+    // The SDK's namespace-qualified function spelling works too.
+    r = m_api->get(QStringLiteral("/v1.0/roleManagement/directory/roleEligibilityScheduleInstances/"
+                                  "microsoft.graph.filterByCurrentUser(on='principal')"),
+                   token(QStringLiteral("alice")));
+    QCOMPARE(r.status, 200);
+
+    // Paging with nextLink.
+    r = m_api->get(mine + QStringLiteral("?$top=1"), token(QStringLiteral("alice")));
+    QCOMPARE(r.json.value(QStringLiteral("value")).toArray().size(), 1);
+    const QUrl next(r.json.value(QStringLiteral("@odata.nextLink")).toString());
+    QVERIFY(next.isValid());
+    r = m_api->get(next.path() + u'?' + next.query(QUrl::FullyEncoded), token(QStringLiteral("alice")));
+    QCOMPARE(r.json.value(QStringLiteral("value")).toArray().size(), 1);
+    QVERIFY(!r.json.contains(QStringLiteral("@odata.nextLink")));
+
+    // An absurd $top is clamped, not an error; a negative one is.
+    QCOMPARE(m_api->get(mine + QStringLiteral("?$top=1000000000"), token(QStringLiteral("alice"))).status, 200);
+    r = m_api->get(mine + QStringLiteral("?$top=-1"), token(QStringLiteral("alice")));
+    QCOMPARE(r.status, 400);
+    QCOMPARE(r.errorCode(), QStringLiteral("BadRequest"));
+    // Injection strings are values, never SQL.
+    r = m_api->get(mine + QStringLiteral("?$filter=") + QString::fromLatin1(QUrl::toPercentEncoding(QStringLiteral("roleDefinitionId eq 'x'' OR 1=1 --'"))),
+                   token(QStringLiteral("alice")));
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.json.value(QStringLiteral("value")).toArray().size(), 0);
+    r = m_api->get(mine + QStringLiteral("?$filter=") + QString::fromLatin1(QUrl::toPercentEncoding(QStringLiteral("id eq '1'; DROP TABLE users; --'"))),
+                   token(QStringLiteral("alice")));
+    QCOMPARE(r.status, 400);
+    QCOMPARE(m_api->get(QStringLiteral("/v1.0/me"), token(QStringLiteral("alice"))).status, 200);
+    r = m_api->get(mine + QStringLiteral("?$filter=nosuchfield%20eq%201"), token(QStringLiteral("alice")));
+    QCOMPARE(r.status, 400);
+    QVERIFY(r.errorMessage().contains(QStringLiteral("nosuchfield")));
+}
+
+void TestElevatedApi::activationLifecycle()
+{
+    ApiResponse r = m_api->post(Requests, activation(Reader, QStringLiteral("PT1H")), token(QStringLiteral("alice")));
+    QCOMPARE(r.status, 201);
+    QCOMPARE(r.json.value(QStringLiteral("status")).toString(), QStringLiteral("Provisioned"));
+    QCOMPARE(r.json.value(QStringLiteral("action")).toString(), QStringLiteral("selfActivate"));
+    const QString requestId = r.json.value(QStringLiteral("id")).toString();
+
+    r = m_api->get(QStringLiteral("/v1.0/roleManagement/directory/roleAssignmentScheduleInstances/filterByCurrentUser(on='principal')"),
+                   token(QStringLiteral("alice")));
+    QCOMPARE(r.json.value(QStringLiteral("value")).toArray().size(), 1);
+    QCOMPARE(r.json.value(QStringLiteral("value")).toArray().at(0).toObject().value(QStringLiteral("assignmentType")).toString(),
+             QStringLiteral("Activated"));
+
+    QCOMPARE(m_api->post(Requests, activation(Reader, QStringLiteral("PT1H")), token(QStringLiteral("alice"))).errorCode(),
+             QStringLiteral("RoleAssignmentExists"));
+
+    const QJsonObject off{{QStringLiteral("action"), QStringLiteral("selfDeactivate")},
+                          {QStringLiteral("roleDefinitionId"), Reader},
+                          {QStringLiteral("directoryScopeId"), QStringLiteral("/")}};
+    r = m_api->post(Requests, off, token(QStringLiteral("alice")));
+    QCOMPARE(r.status, 400);
+    QCOMPARE(r.errorCode(), QStringLiteral("ActiveDurationTooShort"));
+    m_clock->advanceSeconds(6 * 60);
+    r = m_api->post(Requests, off, token(QStringLiteral("alice")));
+    QCOMPARE(r.status, 201);
+    QCOMPARE(r.json.value(QStringLiteral("status")).toString(), QStringLiteral("Revoked"));
+
+    r = m_api->get(Requests + QStringLiteral("/") + requestId, token(QStringLiteral("alice")));
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.json.value(QStringLiteral("justification")).toString(), QStringLiteral("Incident INC-7"));
+    QCOMPARE(m_api->get(Requests + QStringLiteral("/") + requestId, token(QStringLiteral("erin"))).status, 403);
+}
+
+void TestElevatedApi::policyRulesAnswerWithGraphCodes()
+{
+    QJsonObject body = activation(GlobalAdmin, QStringLiteral("PT3H"), QString());
+    ApiResponse r = m_api->post(Requests, body, token(QStringLiteral("alice")));
+    QCOMPARE(r.status, 400);
+    QCOMPARE(r.errorCode(), QStringLiteral("RoleAssignmentRequestPolicyValidationFailed"));
+    for (const char* rule : {"ExpirationRule", "JustificationRule", "TicketingRule"}) {
+        QVERIFY2(r.errorMessage().contains(QString::fromLatin1(rule)), qPrintable(r.errorMessage()));
+    }
+    QCOMPARE(m_api->get(QStringLiteral("/v1.0/roleManagement/directory/roleAssignmentScheduleRequests/filterByCurrentUser(on='approver')"),
+                        token(QStringLiteral("bob")))
+                 .json.value(QStringLiteral("value")).toArray().size(),
+             0);
+}
+
+void TestElevatedApi::twoOfThreeApprovalOverBeta()
+{
+    QJsonObject body = activation(GlobalAdmin, QStringLiteral("PT2H"));
+    body.insert(QStringLiteral("ticketInfo"), QJsonObject{{QStringLiteral("ticketNumber"), QStringLiteral("CHG-9")},
+                                                        {QStringLiteral("ticketSystem"), QStringLiteral("Jira")}});
+    ApiResponse r = m_api->post(Requests, body, token(QStringLiteral("alice")));
+    QCOMPARE(r.status, 201);
+    QCOMPARE(r.json.value(QStringLiteral("status")).toString(), QStringLiteral("PendingApproval"));
+    const QString id = r.json.value(QStringLiteral("id")).toString();
+    QCOMPARE(r.json.value(QStringLiteral("approvalId")).toString(), id);
+
+    r = m_api->get(QStringLiteral("/v1.0/roleManagement/directory/roleAssignmentScheduleRequests/filterByCurrentUser(on='approver')"
+                                  "?$filter=status%20eq%20'PendingApproval'&$expand=principal,roleDefinition"),
+                   token(QStringLiteral("bob")));
+    QCOMPARE(r.status, 200);
+    const QJsonArray inbox = r.json.value(QStringLiteral("value")).toArray();
+    QCOMPARE(inbox.size(), 1);
+    QCOMPARE(inbox.at(0).toObject().value(QStringLiteral("principal")).toObject().value(QStringLiteral("displayName")).toString(),
+             QStringLiteral("ALICE"));
+    QCOMPARE(inbox.at(0).toObject().value(QStringLiteral("ticketInfo")).toObject().value(QStringLiteral("ticketNumber")).toString(),
+             QStringLiteral("CHG-9"));
+
+    const QString approval = QStringLiteral("/beta/roleManagement/directory/roleAssignmentApprovals/") + id;
+    r = m_api->get(approval, token(QStringLiteral("bob")));
+    QCOMPARE(r.status, 200);
+    const QJsonObject step = r.json.value(QStringLiteral("steps")).toArray().at(0).toObject();
+    QCOMPARE(step.value(QStringLiteral("status")).toString(), QStringLiteral("InProgress"));
+    QVERIFY(step.value(QStringLiteral("assignedToMe")).toBool());
+    const QString stepPath = approval + QStringLiteral("/steps/") + step.value(QStringLiteral("id")).toString();
+    const QJsonObject approve{{QStringLiteral("reviewResult"), QStringLiteral("Approve")},
+                              {QStringLiteral("justification"), QStringLiteral("Change approved in CAB")}};
+    QCOMPARE(m_api->patch(stepPath, approve, token(QStringLiteral("alice"))).status, 403);
+    QCOMPARE(m_api->patch(stepPath, approve, token(QStringLiteral("erin"))).status, 403);
+    QCOMPARE(m_api->patch(stepPath, approve, token(QStringLiteral("bob"))).status, 204);
+    QCOMPARE(m_api->patch(stepPath, approve, token(QStringLiteral("bob"))).status, 409);
+    QCOMPARE(m_api->get(Requests + u'/' + id, token(QStringLiteral("alice"))).json.value(QStringLiteral("status")).toString(),
+             QStringLiteral("PendingApproval"));
+    // elevated also serves the approval under v1.0.
+    QCOMPARE(m_api->patch(QString(stepPath).replace(QStringLiteral("/beta/"), QStringLiteral("/v1.0/")), approve,
+                          token(QStringLiteral("carol")))
+                 .status,
+             204);
+    QCOMPARE(m_api->get(Requests + u'/' + id, token(QStringLiteral("alice"))).json.value(QStringLiteral("status")).toString(),
+             QStringLiteral("Provisioned"));
+    QCOMPARE(m_api->patch(stepPath, approve, token(QStringLiteral("dave"))).status, 409);
+    QCOMPARE(m_api->patch(approval + QStringLiteral("/steps/nope"), approve, token(QStringLiteral("bob"))).status, 404);
+}
+
+void TestElevatedApi::authorizationMatrix_data()
+{
+    QTest::addColumn<QString>("persona");
+    QTest::addColumn<QByteArray>("method");
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<int>("status");
+
+    const QString audit = QStringLiteral("/v1.0/auditLogs/directoryAudits?$top=1");
+    const QString everyRequest = Requests + QStringLiteral("?$top=1");
+    const QString everyEligibility = QStringLiteral("/v1.0/roleManagement/directory/roleEligibilityScheduleInstances");
+    const QString policies = QStringLiteral("/v1.0/policies/roleManagementPolicyAssignments?$filter=scopeId%20eq%20'/'%20and%20"
+                                            "scopeType%20eq%20'DirectoryRole'&$expand=policy($expand=rules)");
+    for (const char* p : {"alice", "dave"}) {
+        QTest::addRow("%s reads audit", p) << QString::fromLatin1(p) << QByteArray("GET") << audit << QByteArray() << 403;
+        QTest::addRow("%s lists every request", p) << QString::fromLatin1(p) << QByteArray("GET") << everyRequest << QByteArray() << 403;
+        QTest::addRow("%s lists every eligibility", p) << QString::fromLatin1(p) << QByteArray("GET") << everyEligibility << QByteArray() << 403;
+        QTest::addRow("%s reads policies", p) << QString::fromLatin1(p) << QByteArray("GET") << policies << QByteArray() << 200;
+    }
+    for (const char* p : {"auditor", "admin"}) {
+        QTest::addRow("%s reads audit", p) << QString::fromLatin1(p) << QByteArray("GET") << audit << QByteArray() << 200;
+        QTest::addRow("%s lists every request", p) << QString::fromLatin1(p) << QByteArray("GET") << everyRequest << QByteArray() << 200;
+        QTest::addRow("%s lists every eligibility", p) << QString::fromLatin1(p) << QByteArray("GET") << everyEligibility << QByteArray() << 200;
+    }
+    const QByteArray assign = QJsonDocument(QJsonObject{{QStringLiteral("action"), QStringLiteral("adminAssign")},
+                                                        {QStringLiteral("principalId"), QStringLiteral("%DAVE%")},
+                                                        {QStringLiteral("roleDefinitionId"), Reader},
+                                                        {QStringLiteral("directoryScopeId"), QStringLiteral("/")},
+                                                        {QStringLiteral("justification"), QStringLiteral("On call")}})
+                                  .toJson(QJsonDocument::Compact);
+    QTest::newRow("alice assigns") << QStringLiteral("alice") << QByteArray("POST") << Requests << assign << 403;
+    QTest::newRow("auditor assigns") << QStringLiteral("auditor") << QByteArray("POST") << Requests << assign << 403;
+    QTest::newRow("admin assigns") << QStringLiteral("admin") << QByteArray("POST") << Requests << assign << 201;
+    const QByteArray forBob = QJsonDocument(activation(Reader, QStringLiteral("PT1H")))
+                                  .toJson(QJsonDocument::Compact)
+                                  .replace("\"action\"", "\"principalId\":\"%BOB%\",\"action\"");
+    QTest::newRow("alice activates for bob") << QStringLiteral("alice") << QByteArray("POST") << Requests << forBob << 403;
+    const QByteArray readerForMe = QJsonDocument(activation(Reader, QStringLiteral("PT1H"))).toJson(QJsonDocument::Compact);
+    QTest::newRow("dave not eligible") << QStringLiteral("dave") << QByteArray("POST") << Requests << readerForMe << 400;
+}
+
+void TestElevatedApi::authorizationMatrix()
+{
+    QFETCH(QString, persona);
+    QFETCH(QByteArray, method);
+    QFETCH(QString, path);
+    QFETCH(QByteArray, body);
+    QFETCH(int, status);
+    body.replace("%DAVE%", m_ids.value(QStringLiteral("dave")).toUtf8()).replace("%BOB%", m_ids.value(QStringLiteral("bob")).toUtf8());
+    const qsizetype auditRows = m_server->database().scalar(QStringLiteral("SELECT COUNT(*) FROM audit_events")).toLongLong();
+    const ApiResponse r = m_api->send(method, path, body, token(persona));
+    QCOMPARE(r.status, status);
+    if (status >= 400) {
+        QVERIFY(!r.errorCode().isEmpty());
+        // A refusal changes nothing and records nothing.
+        QCOMPARE(m_server->database().scalar(QStringLiteral("SELECT COUNT(*) FROM audit_events")).toLongLong(), auditRows);
+    }
+}
+
+void TestElevatedApi::badInputGetsClearErrors()
+{
+    const QString alice = token(QStringLiteral("alice"));
+    ApiResponse r = m_api->send("POST", Requests, "{\"action\": \"selfActivate\",", alice);
+    QCOMPARE(r.status, 400);
+    QVERIFY(r.errorMessage().contains(QStringLiteral("not valid")));
+    r = m_api->send("POST", Requests, "{\"action\": 5, \"roleDefinitionId\": \"x\"}", alice);
+    QCOMPARE(r.status, 400);
+    QVERIFY(r.errorMessage().contains(QStringLiteral("/action")));
+    r = m_api->send("POST", Requests, "{\"action\": \"selfDestruct\", \"roleDefinitionId\": \"x\", \"directoryScopeId\": \"/\"}", alice);
+    QCOMPARE(r.status, 400);
+    r = m_api->send("POST", Requests, QByteArray(100000, '['), alice);
+    QCOMPARE(r.status, 400);
+    r = m_api->send("POST", Requests, "{\"justification\": \"" + QByteArray(11 * 1024 * 1024, 'x') + "\"}", alice);
+    QCOMPARE(r.status, 413);
+    r = m_api->send("POST", Requests, "action=selfActivate", alice, QByteArrayLiteral("text/plain"));
+    QCOMPARE(r.status, 415);
+    QCOMPARE(m_api->get(Requests + QStringLiteral("/00000000-0000-0000-0000-000000000000"), alice).status, 404);
+    QCOMPARE(m_api->get(QStringLiteral("/v1.0/no/such/thing"), alice).status, 404);
+    QCOMPARE(m_api->send("DELETE", Requests, {}, alice).status, 405);
+    QCOMPARE(m_api->get(QStringLiteral("/v1.0/roleManagement/directory/roleDefinitions/%27%3B%20DROP%20TABLE%20users"), alice).status, 404);
+    // The server is still fine.
+    QCOMPARE(m_api->get(QStringLiteral("/v1.0/me"), alice).status, 200);
+}
+
+void TestElevatedApi::auditPagingIsStable()
+{
+    const QString auditor = token(QStringLiteral("auditor"));
+    const qint64 total = m_server->database().scalar(QStringLiteral("SELECT COUNT(*) FROM audit_events")).toLongLong();
+    QVERIFY(total > 10);
+    QSet<QString> seen;
+    QString path = QStringLiteral("/v1.0/auditLogs/directoryAudits?$top=4");
+    int pages = 0;
+    while (!path.isEmpty()) {
+        const ApiResponse r = m_api->get(path, auditor);
+        QCOMPARE(r.status, 200);
+        for (const QJsonValue& v : r.json.value(QStringLiteral("value")).toArray()) {
+            const QString id = v.toObject().value(QStringLiteral("id")).toString();
+            QVERIFY2(!seen.contains(id), "an event was served twice");
+            seen.insert(id);
+        }
+        // New activity between pages must not shift the pages.
+        if (pages == 1) {
+            m_clock->advanceSeconds(1);
+            QCOMPARE(m_api->post(Requests, activation(Reader, QStringLiteral("PT30M")), token(QStringLiteral("erin"))).status, 201);
+        }
+        const QUrl next(r.json.value(QStringLiteral("@odata.nextLink")).toString());
+        path = next.isEmpty() ? QString() : next.path() + u'?' + next.query(QUrl::FullyEncoded);
+        ++pages;
+    }
+    QCOMPARE(seen.size(), total);
+    QVERIFY(pages > 3);
+}
+
+void TestElevatedApi::expiryByTheScheduler()
+{
+    ApiResponse r = m_api->post(Requests, activation(Reader, QStringLiteral("PT30M")), token(QStringLiteral("bob")));
+    QCOMPARE(r.status, 201);
+    const QString mine = QStringLiteral("/v1.0/roleManagement/directory/roleAssignmentScheduleInstances/filterByCurrentUser(on='principal')");
+    QCOMPARE(m_api->get(mine, token(QStringLiteral("bob"))).json.value(QStringLiteral("value")).toArray().size(), 1);
+    m_clock->advanceSeconds(31 * 60);
+    QVERIFY(m_server->runScheduler() >= 1);
+    QCOMPARE(m_api->get(mine, token(QStringLiteral("bob"))).json.value(QStringLiteral("value")).toArray().size(), 0);
+    r = m_api->get(QStringLiteral("/v1.0/auditLogs/directoryAudits?$top=1&$filter=activityDisplayName%20eq%20"
+                                  "'Remove%20member%20from%20role%20(PIM%20activation%20expired)'"),
+                   token(QStringLiteral("auditor")));
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.json.value(QStringLiteral("value")).toArray().size(), 1);
+}
+
+void TestElevatedApi::rateLimitAnswers429()
+{
+    QTemporaryDir dir;
+    ServerApp server;
+    ManualClock clock(*Timestamp::fromIso(u"2026-03-02T09:00:00Z"));
+    server.setClock(&clock);
+    ServerConfig config;
+    config.listen = QStringLiteral("127.0.0.1:0");
+    config.database = QStringLiteral("sqlite:") + dir.filePath(QStringLiteral("e.db"));
+    config.cheapPasswordHashing = true;
+    config.rateLimitPerSecond = 1;
+    config.rateLimitBurst = 3;
+    QString error;
+    QVERIFY2(server.start(config, &error), qPrintable(error));
+    ApiClient api(server.baseUrl());
+    int limited = 0;
+    ApiResponse last;
+    for (int i = 0; i < 5; ++i) {
+        last = api.get(QStringLiteral("/v1.0/me"), QStringLiteral("whoever"));
+        limited += last.status == 429 ? 1 : 0;
+    }
+    QCOMPARE(limited, 2);
+    QCOMPARE(last.errorCode(), QStringLiteral("TooManyRequests"));
+    QVERIFY(last.header("Retry-After").toInt() >= 1);
+    clock.advanceSeconds(5);
+    QCOMPARE(api.get(QStringLiteral("/v1.0/me"), QStringLiteral("whoever")).status, 401);
+}
+
+void TestElevatedApi::healthAndMetrics()
+{
+    ApiResponse r = m_api->get(QStringLiteral("/healthz"), QString());
+    QCOMPARE(r.status, 200);
+    r = m_api->get(QStringLiteral("/metrics"), QString());
+    QCOMPARE(r.status, 200);
+    QVERIFY(r.body.contains("elevated_http_requests_total"));
+    QVERIFY(r.body.contains("elevated_active_assignments"));
+}
+
+void TestElevatedApi::auditChainIsIntact()
+{
+    const AuditLog::Verification v = m_server->engine().auditLog().verify();
+    QVERIFY2(v.ok, qPrintable(v.reason));
+    QVERIFY(v.rowsChecked > 20);
+}
+
+QTEST_GUILESS_MAIN(TestElevatedApi)
+#include "TestElevatedApi.moc"
