@@ -852,7 +852,13 @@ Result<json> parse(QByteArrayView bytes)
     } catch (const json::parse_error& e) {
         return CodecError{QString(), QStringLiteral("malformed JSON at byte %1").arg(e.byte)};
     } catch (const std::exception& e) {
-        return CodecError{QString(), QStringLiteral("cannot parse JSON: %1").arg(QString::fromUtf8(e.what()))};
+        // nlohmann quotes the offending token (an overflowing number can be megabytes of digits):
+        // cut it so the error stays a log line.
+        QString what = QString::fromUtf8(e.what());
+        if (what.size() > 120) {
+            what = what.left(120) + QStringLiteral("…");
+        }
+        return CodecError{QString(), QStringLiteral("cannot parse JSON: %1").arg(what)};
     }
 }
 
@@ -982,9 +988,10 @@ Result<GraphError> fromJson<GraphError>(const json& j)
                 e.requestId = inner.string("request-id");
                 e.clientRequestId = inner.string("client-request-id");
                 e.date = inner.string("date");
-                // Nested innerErrors only add codes; walk them without recursion limits of our own
-                // beyond the document depth limit.
-                const json* next = inner.member("innerError");
+                // Each innerError is an error object whose `code` refines the one above it
+                // (errors.md), the first one included; walk the chain without recursion limits of
+                // our own beyond the document depth limit.
+                const json* next = body.member("innerError");
                 while (next && next->is_object()) {
                     const auto code = next->find("code");
                     if (code != next->end() && code->is_string()) {
@@ -1624,10 +1631,14 @@ json toJson(const GraphError& v)
     put(inner, "date", v.date);
     put(inner, "request-id", v.requestId);
     put(inner, "client-request-id", v.clientRequestId);
+    // The first code belongs to the first innerError itself, as the reader expects.
     json* tail = &inner;
-    for (const QString& code : v.innerCodes) {
-        (*tail)["innerError"] = json{{"code", code.toStdString()}};
-        tail = &(*tail)["innerError"];
+    for (qsizetype i = 0; i < v.innerCodes.size(); ++i) {
+        if (i > 0) {
+            (*tail)["innerError"] = json::object();
+            tail = &(*tail)["innerError"];
+        }
+        (*tail)["code"] = v.innerCodes[i].toStdString();
     }
     json error = json::object();
     error["code"] = v.code.toStdString();
