@@ -16,6 +16,6 @@ done
 
 cat <<'MSG'
 Elevate is built, but neither the console (elevate) nor the demo backend (elevated) exists yet:
-this checkout holds the foundation only (the core library and its tests). Run scripts/test.sh
+this checkout holds the foundation only. Run scripts/test.sh
 to exercise it.
 MSG

@@ -148,6 +148,10 @@ bool ServerApp::start(const ServerConfig& config, QString* error)
     Engine::Options options;
     options.minimumActiveSeconds = config.minimumActiveSeconds;
     m_engine = std::make_unique<Engine>(*m_db, clock(), options);
+    if (m_engine->ensureBuiltInRoles() < 0) {
+        *error = QStringLiteral("cannot install the built-in roles: %1").arg(m_db->lastError());
+        return false;
+    }
     IdentitySettings identitySettings;
     identitySettings.accessTokenLifetimeSeconds = config.accessTokenLifetimeSeconds;
     if (config.demo || config.cheapPasswordHashing) {

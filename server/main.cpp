@@ -118,6 +118,10 @@ bool openAdmin(Admin& admin, const QCommandLineParser& parser, QString* error)
         return false;
     }
     admin.engine = std::make_unique<Engine>(admin.db, admin.clock, Engine::Options{});
+    if (admin.engine->ensureBuiltInRoles() < 0) {
+        *error = QStringLiteral("cannot install the built-in roles");
+        return false;
+    }
     admin.identity = std::make_unique<IdentityService>(admin.db, admin.clock);
     return true;
 }

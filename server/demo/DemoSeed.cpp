@@ -137,12 +137,11 @@ bool DemoSeed::seed(QString* error, int historyDays)
 
     // Roles and their policies.
     for (const DemoRole& r : Roles) {
+        // The roles themselves are built in (Engine::ensureBuiltInRoles); the demo sets policies.
         RoleDefinition def;
         def.id = QString::fromLatin1(r.id);
-        def.templateId = def.id;
         def.displayName = QString::fromLatin1(r.name);
-        def.isBuiltIn = true;
-        if (!m_engine.addRoleDefinition(admin, def)) {
+        if (!m_engine.roleDefinition(def.id) && !m_engine.addRoleDefinition(admin, def)) {
             return fail(QStringLiteral("cannot add role %1").arg(def.displayName));
         }
         RolePolicy p = Engine::defaultPolicy();

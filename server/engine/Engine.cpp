@@ -1,6 +1,7 @@
 #include "Engine.h"
 
 #include "AuditLog.h"
+#include "BuiltInRoles.h"
 #include "Clock.h"
 #include "Database.h"
 #include "EngineSupport.h"
@@ -235,6 +236,35 @@ Outcome<GroupInfo> Engine::addGroup(const Caller& caller, const GroupInfo& group
         return conflict(QStringLiteral("GroupExists"), QStringLiteral("The group could not be added: %1").arg(error));
     }
     return g;
+}
+
+int Engine::ensureBuiltInRoles()
+{
+    int added = 0;
+    const Timestamp now = m_clock.now();
+    const bool ok = m_db.transaction([&] {
+        for (const RoleDefinition& role : builtInRoles()) {
+            if (roleDefinition(role.id)) {
+                continue;
+            }
+            bool done = false;
+            m_db.run(QStringLiteral("INSERT INTO role_definitions (id, display_name, description, is_built_in, template_id) "
+                                    "VALUES (?,?,?,1,?)"),
+                     {role.id, role.displayName, role.description, role.templateId}, &done);
+            if (!done) {
+                return false;
+            }
+            ++added;
+        }
+        if (added == 0) {
+            return true;
+        }
+        AuditEvent event = makeEvent(Caller{}, now, QStringLiteral("RoleManagement"), PimService,
+                                     QStringLiteral("Add built-in role definitions"), QStringLiteral("Add"), QString(), QString());
+        addDetail(event, QStringLiteral("Count"), QString::number(added));
+        return m_audit->append(event);
+    });
+    return ok ? added : -1;
 }
 
 std::optional<RoleDefinition> Engine::roleDefinition(const QString& id)

@@ -78,6 +78,10 @@ public:
                                         const Timestamp& end);
     Outcome<void> removeEligibility(const Caller& caller, const QString& eligibilityId);
 
+    // Installs the built-in directory roles that are missing (BuiltInRoles.h), in one
+    // transaction with one audit record. Returns how many were added, or -1 on failure.
+    int ensureBuiltInRoles();
+
     QList<RoleDefinition> roleDefinitions(const ListQuery& query = {});
     std::optional<RoleDefinition> roleDefinition(const QString& id);
     std::optional<GroupInfo> group(const QString& id);

@@ -99,8 +99,9 @@ void TestElevatedApi::initTestCase()
     cli.userId = QStringLiteral("tests");
     cli.isAdmin = true;
     Engine& engine = m_server->engine();
-    QVERIFY(engine.addRoleDefinition(cli, RoleDefinition{Reader, QStringLiteral("Directory Readers"), {}, true, true, Reader, {}, {}, {}}));
-    QVERIFY(engine.addRoleDefinition(cli, RoleDefinition{GlobalAdmin, QStringLiteral("Global Administrator"), {}, true, true, GlobalAdmin, {}, {}, {}}));
+    // Both roles are built in.
+    QVERIFY(engine.roleDefinition(Reader));
+    QVERIFY(engine.roleDefinition(GlobalAdmin));
     RolePolicy ga = Engine::defaultPolicy();
     ga.expirationRules[0].maximumDuration = IsoDuration::fromHours(2);
     ga.enablementRules[0].enabledRules << EnablementRequirement::Ticketing;

@@ -52,6 +52,7 @@ private slots:
     void groupsActivate();
     void accessReviewLifecycle();
     void auditChainDetectsTampering();
+    void builtInRolesInstallOnce();
 
 private:
     Caller makeUser(const QString& name, bool admin = false, bool auditor = false);
@@ -653,6 +654,18 @@ void TestEngine::auditChainDetectsTampering()
     v = m_engine->auditLog().verify();
     QVERIFY(!v.ok);
     QCOMPARE(v.firstBadId, next);
+}
+
+void TestEngine::builtInRolesInstallOnce()
+{
+    // Two of the built-in roles exist already (init added them).
+    const int added = m_engine->ensureBuiltInRoles();
+    QCOMPARE(added, 14);
+    QCOMPARE(m_engine->ensureBuiltInRoles(), 0);
+    QCOMPARE(m_engine->roleDefinition(QStringLiteral("e8611ab8-c189-46e8-94e1-60213ab1f814"))->displayName,
+             QStringLiteral("Privileged Role Administrator"));
+    QCOMPARE(auditActivities().count(QStringLiteral("Add built-in role definitions")), 1);
+    QVERIFY(m_engine->auditLog().verify().ok);
 }
 
 QTEST_GUILESS_MAIN(TestEngine)

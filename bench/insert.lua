@@ -1,0 +1,3 @@
+wrk.method = "POST"
+wrk.body = '{"event":"bench"}'
+wrk.headers["Content-Type"] = "application/json"
