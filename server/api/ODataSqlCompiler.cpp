@@ -1,5 +1,7 @@
 #include "ODataSqlCompiler.h"
 
+#include "SqlTime.h"
+
 #include <chrono>
 
 namespace Elevate::Server {
@@ -429,28 +431,8 @@ std::optional<ODataError> ODataSqlCompiler::checkSelect(const QStringList& prope
 
 QString ODataSqlCompiler::sqlDateTime(const Timestamp& timestamp)
 {
-    if (timestamp.isNull()) {
-        return {};
-    }
-    using namespace std::chrono;
-    const std::int64_t ticks = timestamp.ticks();
-    const std::int64_t secs = timestamp.secsSinceEpoch();
-    const std::int64_t fraction = ticks - secs * Timestamp::TicksPerSecond;
-    std::int64_t days = secs / 86400;
-    std::int64_t rem = secs % 86400;
-    if (rem < 0) {
-        rem += 86400;
-        --days;
-    }
-    const year_month_day ymd{ sys_days{ std::chrono::days{ days } } };
-    return QStringLiteral("%1-%2-%3T%4:%5:%6.%7Z")
-        .arg(static_cast<int>(ymd.year()), 4, 10, QLatin1Char('0'))
-        .arg(static_cast<unsigned>(ymd.month()), 2, 10, QLatin1Char('0'))
-        .arg(static_cast<unsigned>(ymd.day()), 2, 10, QLatin1Char('0'))
-        .arg(rem / 3600, 2, 10, QLatin1Char('0'))
-        .arg((rem / 60) % 60, 2, 10, QLatin1Char('0'))
-        .arg(rem % 60, 2, 10, QLatin1Char('0'))
-        .arg(fraction, 7, 10, QLatin1Char('0'));
+    // One formatter for the whole server: the columns are written with the same function.
+    return toSqlTime(timestamp);
 }
 
 } // namespace Elevate::Server

@@ -67,6 +67,24 @@ void addDetail(AuditEvent& event, const QString& key, const QString& value)
     event.additionalDetails << AuditEvent::KeyValue{key, value};
 }
 
+QSqlQuery runListing(Database& db, const QString& base, QVariantList bindings, const ListQuery& query,
+                     const QString& defaultOrder, bool* ok)
+{
+    QString sql = base;
+    if (!query.where.isEmpty()) {
+        sql += QStringLiteral(" AND (") + query.where + u')';
+        bindings << query.bindings;
+    }
+    sql += QStringLiteral(" ORDER BY ") + (query.orderBy.isEmpty() ? defaultOrder : query.orderBy)
+         + QStringLiteral(" LIMIT %1 OFFSET %2").arg(qMax(0, query.top)).arg(qMax(0, query.skip));
+    QSqlQuery q = db.prepare(sql);
+    for (int i = 0; i < bindings.size(); ++i) {
+        q.bindValue(i, Database::bindable(bindings.at(i)));
+    }
+    *ok = db.exec(q);
+    return q;
+}
+
 } // namespace EngineSupport
 
 namespace {
@@ -124,31 +142,6 @@ ActiveAssignment assignmentFromRow(const QSqlQuery& q)
     a.roleAssignmentOriginId = q.value(9).toString();
     a.scheduleId = a.id;
     return a;
-}
-
-QString appendWhere(const QString& base, const ListQuery& query)
-{
-    QString sql = base;
-    if (!query.where.isEmpty()) {
-        sql += QStringLiteral(" AND (") + query.where + u')';
-    }
-    return sql;
-}
-
-QString pageClause(const ListQuery& query, const QString& defaultOrder)
-{
-    return QStringLiteral(" ORDER BY ") + (query.orderBy.isEmpty() ? defaultOrder : query.orderBy)
-         + QStringLiteral(" LIMIT %1 OFFSET %2").arg(qMax(0, query.top)).arg(qMax(0, query.skip));
-}
-
-QSqlQuery runList(Database& db, const QString& sql, QVariantList bindings, bool* ok)
-{
-    QSqlQuery q = db.prepare(sql);
-    for (int i = 0; i < bindings.size(); ++i) {
-        q.bindValue(i, Database::bindable(bindings.at(i)));
-    }
-    *ok = db.exec(q);
-    return q;
 }
 
 bool validScope(PimKind kind, const QString& scopeId)
@@ -288,11 +281,8 @@ std::optional<RoleDefinition> Engine::roleDefinition(const QString& id)
 QList<RoleDefinition> Engine::roleDefinitions(const ListQuery& query)
 {
     bool ok = false;
-    QSqlQuery q = runList(m_db,
-                          appendWhere(QStringLiteral("SELECT id FROM role_definitions WHERE 1=1"), query)
-                              + pageClause(query, QStringLiteral("display_name, id")),
-                          query.bindings,
-                          &ok);
+    QSqlQuery q = runListing(m_db, QStringLiteral("SELECT id FROM role_definitions WHERE 1=1"), {}, query,
+                             QStringLiteral("display_name, id"), &ok);
     QStringList ids;
     while (ok && q.next()) {
         ids << q.value(0).toString();
@@ -624,24 +614,41 @@ void expandInstance(Engine& engine, Instance& x, const Expand& expand)
 
 } // namespace
 
-Outcome<QList<Eligibility>> Engine::eligibilities(const Caller& caller, PimKind kind, const QString& principalId,
-                                                  const ListQuery& query, const Expand& expand)
+namespace {
+
+// The rows of eligibilities or assignments a caller may list: their own, or everyone's for
+// administrators and auditors (principalId empty).
+std::optional<EngineError> listInstances(Database& db, const Caller& caller, const QString& what, const QString& base,
+                                         QVariantList bindings, const QString& principalId, const ListQuery& query,
+                                         QSqlQuery* rows)
 {
     if (principalId != caller.userId && !caller.isAdmin && !caller.isAuditor) {
-        return forbidden(QStringLiteral("You can only list your own eligibilities."));
+        return forbidden(QStringLiteral("You can only list your own %1.").arg(what));
     }
-    QString sql = QStringLiteral("SELECT ") + EligibilityColumns
-                + QStringLiteral(" FROM eligibilities WHERE kind = ? AND (end_at IS NULL OR end_at > ?)");
-    QVariantList bindings{kindText(kind), toSqlTime(m_clock.now())};
+    QString sql = base;
     if (!principalId.isEmpty()) {
         sql += QStringLiteral(" AND principal_id = ?");
         bindings << principalId;
     }
-    bindings << query.bindings;
     bool ok = false;
-    QSqlQuery q = runList(m_db, appendWhere(sql, query) + pageClause(query, QStringLiteral("start_at, id")), bindings, &ok);
+    *rows = runListing(db, sql, bindings, query, QStringLiteral("start_at, id"), &ok);
     if (!ok) {
-        return storeFailure(QStringLiteral("The eligibilities could not be read."));
+        return storeFailure(QStringLiteral("The %1 could not be read.").arg(what));
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+Outcome<QList<Eligibility>> Engine::eligibilities(const Caller& caller, PimKind kind, const QString& principalId,
+                                                  const ListQuery& query, const Expand& expand)
+{
+    QSqlQuery q;
+    if (auto error = listInstances(m_db, caller, QStringLiteral("eligibilities"),
+                                   QStringLiteral("SELECT ") + EligibilityColumns
+                                       + QStringLiteral(" FROM eligibilities WHERE kind = ? AND (end_at IS NULL OR end_at > ?)"),
+                                   {kindText(kind), toSqlTime(m_clock.now())}, principalId, query, &q)) {
+        return *error;
     }
     QList<Eligibility> out;
     while (q.next()) {
@@ -656,21 +663,12 @@ Outcome<QList<Eligibility>> Engine::eligibilities(const Caller& caller, PimKind 
 Outcome<QList<ActiveAssignment>> Engine::assignments(const Caller& caller, PimKind kind, const QString& principalId,
                                                      const ListQuery& query, const Expand& expand)
 {
-    if (principalId != caller.userId && !caller.isAdmin && !caller.isAuditor) {
-        return forbidden(QStringLiteral("You can only list your own assignments."));
-    }
-    QString sql = QStringLiteral("SELECT ") + AssignmentColumns
-                + QStringLiteral(" FROM assignments WHERE kind = ? AND state = 'Active'");
-    QVariantList bindings{kindText(kind)};
-    if (!principalId.isEmpty()) {
-        sql += QStringLiteral(" AND principal_id = ?");
-        bindings << principalId;
-    }
-    bindings << query.bindings;
-    bool ok = false;
-    QSqlQuery q = runList(m_db, appendWhere(sql, query) + pageClause(query, QStringLiteral("start_at, id")), bindings, &ok);
-    if (!ok) {
-        return storeFailure(QStringLiteral("The assignments could not be read."));
+    QSqlQuery q;
+    if (auto error = listInstances(m_db, caller, QStringLiteral("assignments"),
+                                   QStringLiteral("SELECT ") + AssignmentColumns
+                                       + QStringLiteral(" FROM assignments WHERE kind = ? AND state = 'Active'"),
+                                   {kindText(kind)}, principalId, query, &q)) {
+        return *error;
     }
     QList<ActiveAssignment> out;
     QStringList eligibilityIds;
@@ -713,11 +711,8 @@ Outcome<QList<AuditEvent>> Engine::auditEvents(const Caller& caller, const ListQ
         return forbidden(QStringLiteral("Only auditors and administrators read the audit log."));
     }
     bool ok = false;
-    QSqlQuery q = runList(m_db,
-                          appendWhere(QStringLiteral("SELECT body, activity_at, seq FROM audit_events WHERE 1=1"), query)
-                              + pageClause(query, QStringLiteral("activity_at DESC, seq DESC")),
-                          query.bindings,
-                          &ok);
+    QSqlQuery q = runListing(m_db, QStringLiteral("SELECT body, activity_at, seq FROM audit_events WHERE 1=1"), {}, query,
+                             QStringLiteral("activity_at DESC, seq DESC"), &ok);
     if (!ok) {
         return storeFailure(QStringLiteral("The audit log could not be read."));
     }

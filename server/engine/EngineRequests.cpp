@@ -646,17 +646,9 @@ Outcome<QList<ScheduleRequest>> Engine::requests(const Caller& caller, PimKind k
         }
         break;
     }
-    if (!query.where.isEmpty()) {
-        sql += QStringLiteral(" AND (") + query.where + u')';
-        bindings << query.bindings;
-    }
-    sql += QStringLiteral(" ORDER BY ") + (query.orderBy.isEmpty() ? QStringLiteral("created_at DESC, id") : query.orderBy)
-         + QStringLiteral(" LIMIT %1 OFFSET %2").arg(qMax(0, query.top)).arg(qMax(0, query.skip));
-    QSqlQuery q = m_db.prepare(sql);
-    for (int i = 0; i < bindings.size(); ++i) {
-        q.bindValue(i, Database::bindable(bindings.at(i)));
-    }
-    if (!m_db.exec(q)) {
+    bool ok = false;
+    QSqlQuery q = runListing(m_db, sql, bindings, query, QStringLiteral("created_at DESC, id"), &ok);
+    if (!ok) {
         return storeFailure(QStringLiteral("The requests could not be read."));
     }
     QList<ScheduleRequest> out;

@@ -57,6 +57,23 @@ QString instanceStatus(Database& db, const QString& definitionId, const QString&
         .toString();
 }
 
+// A reviewer acting on an instance that is still open: nullopt, or why not.
+std::optional<EngineError> checkOpenForReviewer(Database& db, const Caller& caller, const QString& definitionId,
+                                                const QString& instanceId)
+{
+    if (!isReviewer(db, definitionId, caller.userId)) {
+        return forbidden(QStringLiteral("You are not a reviewer of this access review."));
+    }
+    const QString status = instanceStatus(db, definitionId, instanceId);
+    if (status.isEmpty()) {
+        return notFound(QStringLiteral("No such review instance."));
+    }
+    if (status != u"InProgress") {
+        return conflict(QStringLiteral("AccessReviewNotInProgress"), QStringLiteral("This review has ended."));
+    }
+    return std::nullopt;
+}
+
 } // namespace
 
 Outcome<AccessReviewDefinition> Engine::createReview(const Caller& caller, const QString& displayName, PimKind kind,
@@ -255,23 +272,13 @@ Outcome<QList<ReviewDecision>> Engine::reviewDecisions(const Caller& caller, con
     if (instanceStatus(m_db, definitionId, instanceId).isEmpty()) {
         return notFound(QStringLiteral("No such review instance."));
     }
-    QString sql = DecisionSelect + QStringLiteral(" WHERE d.instance_id = ?");
-    QVariantList bindings{instanceId};
-    if (!query.where.isEmpty()) {
-        sql += QStringLiteral(" AND (") + query.where + u')';
-        bindings << query.bindings;
-    }
-    sql += QStringLiteral(" ORDER BY ") + (query.orderBy.isEmpty() ? QStringLiteral("u.display_name, d.id") : query.orderBy)
-         + QStringLiteral(" LIMIT %1 OFFSET %2").arg(qMax(0, query.top)).arg(qMax(0, query.skip));
-    QSqlQuery q = m_db.prepare(sql);
-    for (int i = 0; i < bindings.size(); ++i) {
-        q.bindValue(i, Database::bindable(bindings.at(i)));
-    }
-    if (!m_db.exec(q)) {
+    bool ok = false;
+    QSqlQuery q = runListing(m_db, DecisionSelect + QStringLiteral(" WHERE d.instance_id = ?"), {instanceId}, query,
+                             QStringLiteral("u.display_name, d.id"), &ok);
+    if (!ok) {
         return storeFailure(QStringLiteral("The decisions could not be read."));
     }
     QList<ReviewDecision> out;
-    QStringList targets;
     while (q.next()) {
         ReviewDecision d;
         d.id = q.value(0).toString();
@@ -312,15 +319,8 @@ Outcome<void> Engine::recordDecision(const Caller& caller, const QString& defini
     if (update.decision == ReviewDecisionValue::Unknown) {
         return badRequest(QStringLiteral("InvalidRequest"), QStringLiteral("decision must be Approve, Deny, DontKnow or NotReviewed."));
     }
-    if (!isReviewer(m_db, definitionId, caller.userId)) {
-        return forbidden(QStringLiteral("You are not a reviewer of this access review."));
-    }
-    const QString status = instanceStatus(m_db, definitionId, instanceId);
-    if (status.isEmpty()) {
-        return notFound(QStringLiteral("No such review instance."));
-    }
-    if (status != u"InProgress") {
-        return conflict(QStringLiteral("AccessReviewNotInProgress"), QStringLiteral("This review has ended."));
+    if (auto refusal = checkOpenForReviewer(m_db, caller, definitionId, instanceId)) {
+        return *refusal;
     }
     const QVariant justificationRequired =
         m_db.scalar(QStringLiteral("SELECT justification_required FROM review_definitions WHERE id = ?"), {definitionId});
@@ -367,15 +367,8 @@ Outcome<int> Engine::batchRecordDecisions(const Caller& caller, const QString& d
     if (batch.decision == ReviewDecisionValue::Unknown) {
         return badRequest(QStringLiteral("InvalidRequest"), QStringLiteral("decision must be Approve, Deny, DontKnow or NotReviewed."));
     }
-    if (!isReviewer(m_db, definitionId, caller.userId)) {
-        return forbidden(QStringLiteral("You are not a reviewer of this access review."));
-    }
-    const QString status = instanceStatus(m_db, definitionId, instanceId);
-    if (status.isEmpty()) {
-        return notFound(QStringLiteral("No such review instance."));
-    }
-    if (status != u"InProgress") {
-        return conflict(QStringLiteral("AccessReviewNotInProgress"), QStringLiteral("This review has ended."));
+    if (auto refusal = checkOpenForReviewer(m_db, caller, definitionId, instanceId)) {
+        return *refusal;
     }
     if (batch.decision == ReviewDecisionValue::Approve && batch.justification.trimmed().isEmpty()
         && m_db.scalar(QStringLiteral("SELECT justification_required FROM review_definitions WHERE id = ?"), {definitionId}).toBool()) {
@@ -406,15 +399,8 @@ Outcome<int> Engine::batchRecordDecisions(const Caller& caller, const QString& d
 
 Outcome<int> Engine::acceptRecommendations(const Caller& caller, const QString& definitionId, const QString& instanceId)
 {
-    if (!isReviewer(m_db, definitionId, caller.userId)) {
-        return forbidden(QStringLiteral("You are not a reviewer of this access review."));
-    }
-    const QString status = instanceStatus(m_db, definitionId, instanceId);
-    if (status.isEmpty()) {
-        return notFound(QStringLiteral("No such review instance."));
-    }
-    if (status != u"InProgress") {
-        return conflict(QStringLiteral("AccessReviewNotInProgress"), QStringLiteral("This review has ended."));
+    if (auto refusal = checkOpenForReviewer(m_db, caller, definitionId, instanceId)) {
+        return *refusal;
     }
     const Timestamp now = m_clock.now();
     int changed = 0;

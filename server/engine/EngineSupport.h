@@ -8,8 +8,14 @@
 #include "Timestamp.h"
 
 #include <QSqlQuery>
+#include <QVariantList>
 #include <QString>
 #include <QUuid>
+
+namespace Elevate::Server {
+class Database;
+struct ListQuery;
+} // namespace Elevate::Server
 
 namespace Elevate::Server::EngineSupport {
 
@@ -48,5 +54,10 @@ void addTarget(AuditEvent& event, const QString& id, const QString& displayName,
                const QString& userPrincipalName = {});
 
 void addDetail(AuditEvent& event, const QString& key, const QString& value);
+
+// Runs a listing: `base` (ending in a WHERE clause) with its bindings, then the query's own
+// restriction, order (or `defaultOrder`) and page. *ok tells whether it ran.
+QSqlQuery runListing(Database& db, const QString& base, QVariantList bindings, const ListQuery& query,
+                     const QString& defaultOrder, bool* ok);
 
 } // namespace Elevate::Server::EngineSupport
