@@ -8,6 +8,7 @@
 #include "ODataSqlCompiler.h"
 #include "Router.h"
 
+#include <memory>
 #include <variant>
 
 namespace Elevate::Server {
@@ -81,6 +82,7 @@ struct Listing
     ListQuery query;
     int pageSize = GraphApi::DefaultPageSize;
     Expand expand;
+    std::shared_ptr<qint64> total; // set when $count=true
 };
 
 std::variant<Listing, HttpResponse> makeListing(const HttpRequest& request, const ODataSqlCompiler& compiler,
@@ -114,6 +116,10 @@ std::variant<Listing, HttpResponse> makeListing(const HttpRequest& request, cons
     }
     if (!order.value().isEmpty()) {
         l.query.orderBy = order.value() + QStringLiteral(", ") + tieBreaker;
+    }
+    if (l.odata.count) {
+        l.total = std::make_shared<qint64>(-1);
+        l.query.total = l.total.get();
     }
     l.pageSize = static_cast<int>(l.odata.pageSize(GraphApi::DefaultPageSize));
     // One extra row tells whether there is a next page.
@@ -152,6 +158,9 @@ HttpResponse pageResponse(const HttpRequest& request, const QUrl& baseUrl, const
     }
     json out = json::object();
     out["@odata.context"] = contextUrl(request, entitySet).toStdString();
+    if (listing.total && *listing.total >= 0) {
+        out["@odata.count"] = *listing.total;
+    }
     json values = json::array();
     for (const T& item : items) {
         json entity = GraphCodec::toJson(item);
@@ -798,6 +807,9 @@ void GraphApi::registerRoutes(Router& router)
         page.resize(listing.pageSize);
         json out = json::object();
         out["@odata.context"] = contextUrl(request, QStringLiteral("auditLogs/directoryAudits")).toStdString();
+        if (listing.total && *listing.total >= 0) {
+            out["@odata.count"] = *listing.total;
+        }
         json values = json::array();
         for (const AuditEvent& e : page) {
             json entity = GraphCodec::toJson(e);

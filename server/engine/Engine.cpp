@@ -75,6 +75,13 @@ QSqlQuery runListing(Database& db, const QString& base, QVariantList bindings, c
         sql += QStringLiteral(" AND (") + query.where + u')';
         bindings << query.bindings;
     }
+    if (query.total) {
+        QSqlQuery count = db.prepare(QStringLiteral("SELECT COUNT(*) FROM (") + sql + QStringLiteral(") AS matching"));
+        for (int i = 0; i < bindings.size(); ++i) {
+            count.bindValue(i, Database::bindable(bindings.at(i)));
+        }
+        *query.total = db.exec(count) && count.next() ? count.value(0).toLongLong() : -1;
+    }
     sql += QStringLiteral(" ORDER BY ") + (query.orderBy.isEmpty() ? defaultOrder : query.orderBy)
          + QStringLiteral(" LIMIT %1 OFFSET %2").arg(qMax(0, query.top)).arg(qMax(0, query.skip));
     QSqlQuery q = db.prepare(sql);

@@ -31,6 +31,8 @@ struct ListQuery
     QString orderBy;
     int top = 100;
     int skip = 0;
+    // When set, receives how many rows match before paging ($count).
+    qint64* total = nullptr;
 };
 
 // What to expand in listed resources ($expand).
