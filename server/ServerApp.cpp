@@ -195,11 +195,8 @@ bool ServerApp::start(const ServerConfig& config, QString* error)
     // Rate limits follow the signed-in user; requests without a valid token share their
     // address's bucket (a made-up token must not buy a fresh bucket).
     m_http->setRateKey([this](const HttpRequest& request) -> QString {
-        const QString token = OAuthEndpoints::bearerToken(request);
-        if (!token.isEmpty()) {
-            if (const std::optional<Caller> caller = m_identity->authenticate(token)) {
-                return QStringLiteral("user:") + caller->userId;
-            }
+        if (const std::optional<Caller> caller = callerOf(request)) {
+            return QStringLiteral("user:") + caller->userId;
         }
         return HttpServer::remoteAddressKey(request);
     });
@@ -214,17 +211,7 @@ bool ServerApp::start(const ServerConfig& config, QString* error)
     router.addRoute(QByteArrayLiteral("GET"), QStringLiteral("/{tenant}/oauth2/v2.0/deviceauth"), oauth, form);
     router.addRoute(QByteArrayLiteral("POST"), QStringLiteral("/{tenant}/oauth2/v2.0/deviceauth"), oauth, form);
 
-    m_graph = std::make_unique<GraphApi>(*m_engine, [this](const HttpRequest& request) -> std::optional<Caller> {
-        const QString token = OAuthEndpoints::bearerToken(request);
-        if (token.isEmpty()) {
-            return std::nullopt;
-        }
-        std::optional<Caller> caller = m_identity->authenticate(token);
-        if (caller) {
-            caller->ipAddress = request.remoteAddress;
-        }
-        return caller;
-    });
+    m_graph = std::make_unique<GraphApi>(*m_engine, [this](const HttpRequest& request) { return callerOf(request); });
     m_graph->registerRoutes(router);
 
     m_port = m_http->listen(address, port);
@@ -253,6 +240,21 @@ bool ServerApp::start(const ServerConfig& config, QString* error)
     runScheduler();
     qCInfo(lcServer).noquote() << "elevated listening on" << baseUrl().toString();
     return true;
+}
+
+std::optional<Caller> ServerApp::callerOf(const HttpRequest& request)
+{
+    // The rate limiter and the route both ask; the token is checked once per request.
+    if (m_lastAuthentication && m_lastAuthentication->requestId == request.requestId) {
+        return m_lastAuthentication->caller;
+    }
+    const QString token = OAuthEndpoints::bearerToken(request);
+    std::optional<Caller> caller = token.isEmpty() ? std::nullopt : m_identity->authenticate(token);
+    if (caller) {
+        caller->ipAddress = request.remoteAddress;
+    }
+    m_lastAuthentication = Authentication{request.requestId, caller};
+    return caller;
 }
 
 int ServerApp::runScheduler()

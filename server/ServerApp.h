@@ -5,6 +5,11 @@
 #include <QString>
 #include <QUrl>
 
+#include "Caller.h"
+#include "Http.h"
+
+#include <optional>
+
 #include <memory>
 
 class QTemporaryDir;
@@ -70,6 +75,15 @@ signals:
     void transitionsApplied(int count);
 
 private:
+    std::optional<Caller> callerOf(const HttpRequest& request);
+
+    struct Authentication
+    {
+        QString requestId;
+        std::optional<Caller> caller;
+    };
+    std::optional<Authentication> m_lastAuthentication;
+
     ServerConfig m_config;
     std::unique_ptr<QTemporaryDir> m_demoDir;
     std::unique_ptr<SystemClock> m_systemClock;

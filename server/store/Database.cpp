@@ -79,6 +79,7 @@ bool Database::open(const QString& url, QString* error)
 
 void Database::close()
 {
+    m_statements.clear();
     if (QSqlDatabase::contains(m_connectionName)) {
         {
             QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
@@ -208,12 +209,32 @@ bool Database::transaction(const std::function<bool()>& f, QString* error)
 
 QSqlQuery Database::prepare(const QString& sql)
 {
+    const auto cached = m_statements.constFind(sql);
+    if (cached != m_statements.constEnd()) {
+        // Copies of a QSqlQuery share one prepared statement; Qt deprecates copying to stop
+        // that sharing by accident, and here it is the point of the cache.
+        QT_WARNING_PUSH
+        QT_WARNING_DISABLE_DEPRECATED
+        QSqlQuery q = *cached;
+        QT_WARNING_POP
+        q.finish();
+        return q;
+    }
     QSqlQuery q(handle());
     q.setForwardOnly(true);
     if (!q.prepare(sql)) {
         m_lastError = describe(q.lastError());
         qCWarning(lcStore) << "prepare failed:" << m_lastError;
+        return q;
     }
+    // Filters from requests make many distinct texts; keep the cache bounded.
+    if (m_statements.size() >= 512) {
+        m_statements.clear();
+    }
+    QT_WARNING_PUSH
+    QT_WARNING_DISABLE_DEPRECATED
+    m_statements.insert(sql, q);
+    QT_WARNING_POP
     return q;
 }
 

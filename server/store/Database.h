@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QSqlDatabase>
+#include <QHash>
 #include <QSqlQuery>
 #include <QString>
 #include <QVariant>
@@ -42,7 +43,10 @@ public:
     bool transaction(const std::function<bool()>& f, QString* error = nullptr);
     bool inTransaction() const { return m_depth > 0; }
 
-    // A prepared statement with positional bindings. exec() logs and returns false on error.
+    // A prepared statement with positional bindings. Statements are cached by their text and
+    // reused (SQLite spends more time parsing a short query than running it), so a statement
+    // must not be re-run while an earlier result of the same text is still being read.
+    // exec() logs and returns false on error.
     // Bind an invalid QVariant() for SQL NULL; a null QString is bound as ''.
     QSqlQuery prepare(const QString& sql);
     bool exec(QSqlQuery& query, std::initializer_list<QVariant> values = {});
@@ -62,6 +66,7 @@ private:
     bool configure(QString* error);
     bool migrate(QString* error);
 
+    QHash<QString, QSqlQuery> m_statements;
     QString m_connectionName;
     QString m_url;
     QString m_lastError;
