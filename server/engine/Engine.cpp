@@ -494,17 +494,31 @@ PolicyKey policyKey(PimKind kind, const QString& targetId, const QString& scopeI
 RolePolicy Engine::policyFor(PimKind kind, const QString& targetId, const QString& scopeId)
 {
     const PolicyKey key = policyKey(kind, targetId, scopeId);
-    QSqlQuery q = m_db.run(QStringLiteral("SELECT body FROM policies WHERE scope_id = ? AND scope_type = ? AND "
-                                          "role_definition_id = ?"),
-                           {key.scopeId, key.scopeType, key.roleDefinitionId});
+    const QString cacheKey = key.scopeId + u'|' + key.scopeType + u'|' + key.roleDefinitionId;
+    // Decoding a stored policy costs more than the rest of an activation's reads, so decoded
+    // policies are kept and re-read only when their row's modification time changes (another
+    // elevated on the same database may have changed it).
+    QSqlQuery stamp = m_db.run(QStringLiteral("SELECT last_modified_at FROM policies WHERE scope_id = ? AND scope_type = ? AND "
+                                              "role_definition_id = ?"),
+                               {key.scopeId, key.scopeType, key.roleDefinitionId});
+    const QString modified = stamp.next() ? stamp.value(0).toString() : QString();
+    const auto cached = m_policyCache.constFind(cacheKey);
+    if (cached != m_policyCache.constEnd() && cached->first == modified) {
+        return cached->second;
+    }
     RolePolicy policy;
     bool found = false;
-    if (q.next()) {
-        if (Result<RolePolicy> stored = GraphCodec::decode<RolePolicy>(q.value(0).toString().toUtf8())) {
-            policy = *stored;
-            found = true;
-        } else {
-            qCWarning(lcEngine) << "stored policy unreadable, using the default:" << stored.error().toString();
+    if (!modified.isEmpty()) {
+        QSqlQuery q = m_db.run(QStringLiteral("SELECT body FROM policies WHERE scope_id = ? AND scope_type = ? AND "
+                                              "role_definition_id = ?"),
+                               {key.scopeId, key.scopeType, key.roleDefinitionId});
+        if (q.next()) {
+            if (Result<RolePolicy> stored = GraphCodec::decode<RolePolicy>(q.value(0).toString().toUtf8())) {
+                policy = *stored;
+                found = true;
+            } else {
+                qCWarning(lcEngine) << "stored policy unreadable, using the default:" << stored.error().toString();
+            }
         }
     }
     if (!found) {
@@ -513,6 +527,10 @@ RolePolicy Engine::policyFor(PimKind kind, const QString& targetId, const QStrin
     }
     policy.scopeId = key.scopeId;
     policy.scopeType = parseEnum<PolicyScopeType>(key.scopeType);
+    if (m_policyCache.size() > 4096) {
+        m_policyCache.clear();
+    }
+    m_policyCache.insert(cacheKey, {modified, policy});
     return policy;
 }
 
@@ -598,6 +616,7 @@ Outcome<RolePolicy> Engine::setPolicy(const Caller& caller, PimKind kind, const 
     if (!ok) {
         return storeFailure(QStringLiteral("The policy could not be saved."));
     }
+    m_policyCache.remove(key.scopeId + u'|' + key.scopeType + u'|' + key.roleDefinitionId);
     return policy;
 }
 

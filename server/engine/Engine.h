@@ -11,6 +11,7 @@
 #include "RolePolicy.h"
 #include "ScheduleRequest.h"
 
+#include <QHash>
 #include <QList>
 #include <QVariantList>
 
@@ -161,6 +162,8 @@ private:
 
     Database& m_db;
     const Clock& m_clock;
+    // (scope|scopeType|role) -> (the row's last_modified_at, the decoded policy)
+    QHash<QString, std::pair<QString, RolePolicy>> m_policyCache;
     Options m_options;
     AuditLog* m_audit;
 };
