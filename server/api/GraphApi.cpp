@@ -794,34 +794,60 @@ void GraphApi::registerRoutes(Router& router)
             listing.query.bindings << parts.at(0) << parts.at(0) << seq;
             listing.query.skip = 0;
         }
-        QList<AuditEvent> events;
         QList<std::pair<QString, qint64>> keys;
-        const auto items = m_engine.auditEvents(caller, listing.query, &keys);
-        if (!items) {
-            return engineError(request, items.error());
+        if (!listing.odata.select.isEmpty()) {
+            // Projection needs the parsed events.
+            const auto items = m_engine.auditEvents(caller, listing.query, &keys);
+            if (!items) {
+                return engineError(request, items.error());
+            }
+            if (custom || items->size() <= listing.pageSize) {
+                return pageResponse(request, m_baseUrl, listing, *items, QStringLiteral("auditLogs/directoryAudits"));
+            }
+            QList<AuditEvent> page = *items;
+            page.resize(listing.pageSize);
+            HttpResponse r = pageResponse(request, m_baseUrl, listing, page, QStringLiteral("auditLogs/directoryAudits"));
+            const auto& last = keys.at(listing.pageSize - 1);
+            json out = json::parse(r.body.constData(), r.body.constData() + r.body.size());
+            out["@odata.nextLink"] = nextLink(request, m_baseUrl, QStringLiteral("$skiptoken"),
+                                              last.first + u'~' + QString::number(last.second))
+                                         .toStdString();
+            return jsonResponse(200, out);
         }
-        if (custom || items->size() <= listing.pageSize) {
-            return pageResponse(request, m_baseUrl, listing, *items, QStringLiteral("auditLogs/directoryAudits"));
+        // The stored bodies are the Graph JSON that was hashed into the chain: served as they
+        // are, with no decoding and re-encoding per event.
+        const auto bodies = m_engine.auditBodies(caller, listing.query, &keys);
+        if (!bodies) {
+            return engineError(request, bodies.error());
         }
-        QList<AuditEvent> page = *items;
-        page.resize(listing.pageSize);
-        json out = json::object();
-        out["@odata.context"] = contextUrl(request, QStringLiteral("auditLogs/directoryAudits")).toStdString();
+        const bool more = bodies->size() > listing.pageSize;
+        const qsizetype count = more ? listing.pageSize : bodies->size();
+        QByteArray out = QByteArrayLiteral("{\"@odata.context\":")
+                       + GraphCodec::serialize(json(contextUrl(request, QStringLiteral("auditLogs/directoryAudits")).toStdString()));
         if (listing.total && *listing.total >= 0) {
-            out["@odata.count"] = *listing.total;
+            out += QByteArrayLiteral(",\"@odata.count\":") + QByteArray::number(*listing.total);
         }
-        json values = json::array();
-        for (const AuditEvent& e : page) {
-            json entity = GraphCodec::toJson(e);
-            applySelect(entity, listing.odata.select);
-            values.push_back(std::move(entity));
+        if (more) {
+            QString link;
+            if (custom) {
+                link = nextLink(request, m_baseUrl, QStringLiteral("$skip"), QString::number(listing.query.skip + listing.pageSize));
+            } else {
+                const auto& last = keys.at(listing.pageSize - 1);
+                link = nextLink(request, m_baseUrl, QStringLiteral("$skiptoken"), last.first + u'~' + QString::number(last.second));
+            }
+            out += QByteArrayLiteral(",\"@odata.nextLink\":") + GraphCodec::serialize(json(link.toStdString()));
         }
-        out["value"] = std::move(values);
-        const auto& last = keys.at(listing.pageSize - 1);
-        out["@odata.nextLink"] = nextLink(request, m_baseUrl, QStringLiteral("$skiptoken"),
-                                          last.first + u'~' + QString::number(last.second))
-                                     .toStdString();
-        return jsonResponse(200, out);
+        out += QByteArrayLiteral(",\"value\":[");
+        for (qsizetype i = 0; i < count; ++i) {
+            if (i > 0) {
+                out += ',';
+            }
+            out += bodies->at(i);
+        }
+        out += QByteArrayLiteral("]}");
+        HttpResponse r;
+        r.body = std::move(out);
+        return r;
     });
     get(V + QStringLiteral("/auditLogs/directoryAudits/{id}"), [this](const HttpRequest& request, const RouteMatch& m, const Caller& caller) {
         ListQuery q;

@@ -730,6 +730,28 @@ qint64 Engine::activeAssignmentCount()
 
 // ---- audit -------------------------------------------------------------------------------------
 
+Outcome<QList<QByteArray>> Engine::auditBodies(const Caller& caller, const ListQuery& query,
+                                               QList<std::pair<QString, qint64>>* keys)
+{
+    if (!caller.isAuditor && !caller.isAdmin) {
+        return forbidden(QStringLiteral("Only auditors and administrators read the audit log."));
+    }
+    bool ok = false;
+    QSqlQuery q = runListing(m_db, QStringLiteral("SELECT body, activity_at, seq FROM audit_events WHERE 1=1"), {}, query,
+                             QStringLiteral("activity_at DESC, seq DESC"), &ok);
+    if (!ok) {
+        return storeFailure(QStringLiteral("The audit log could not be read."));
+    }
+    QList<QByteArray> out;
+    while (q.next()) {
+        out << q.value(0).toString().toUtf8();
+        if (keys) {
+            keys->append({q.value(1).toString(), q.value(2).toLongLong()});
+        }
+    }
+    return out;
+}
+
 Outcome<QList<AuditEvent>> Engine::auditEvents(const Caller& caller, const ListQuery& query,
                                                QList<std::pair<QString, qint64>>* keys)
 {

@@ -150,6 +150,10 @@ public:
     // (activity time as stored, sequence number) for keyset paging.
     Outcome<QList<AuditEvent>> auditEvents(const Caller& caller, const ListQuery& query,
                                            QList<std::pair<QString, qint64>>* keys = nullptr);
+    // The same rows as stored: each the directoryAudit JSON exactly as it was recorded and
+    // hashed, for serving pages without decoding and re-encoding them.
+    Outcome<QList<QByteArray>> auditBodies(const Caller& caller, const ListQuery& query,
+                                           QList<std::pair<QString, qint64>>* keys = nullptr);
     AuditLog& auditLog();
 
     // Counts for /metrics.
