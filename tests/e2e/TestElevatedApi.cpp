@@ -54,6 +54,8 @@ private slots:
     void authorizationMatrix();
     void badInputGetsClearErrors();
     void auditPagingIsStable();
+    void accessReviewOverHttp();
+    void groupsOverHttp();
     void expiryByTheScheduler();
     void rateLimitAnswers429();
     void healthAndMetrics();
@@ -405,6 +407,114 @@ void TestElevatedApi::auditPagingIsStable()
     }
     QCOMPARE(seen.size(), total);
     QVERIFY(pages > 3);
+}
+
+void TestElevatedApi::accessReviewOverHttp()
+{
+    Caller cli;
+    cli.userId = QStringLiteral("tests");
+    cli.isAdmin = true;
+    const auto def = m_server->engine().createReview(cli, QStringLiteral("Directory Readers review"), PimKind::DirectoryRole, Reader,
+                                                     {m_ids.value(QStringLiteral("carol"))}, 7, true);
+    QVERIFY(def.ok());
+    const QString carol = token(QStringLiteral("carol"));
+    const QString base = QStringLiteral("/v1.0/identityGovernance/accessReviews/definitions");
+    ApiResponse r = m_api->get(base + QStringLiteral("/filterByCurrentUser(on='reviewer')"), carol);
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.json.value(QStringLiteral("value")).toArray().size(), 1);
+    QCOMPARE(m_api->get(base + QStringLiteral("/filterByCurrentUser(on='reviewer')"), token(QStringLiteral("dave")))
+                 .json.value(QStringLiteral("value")).toArray().size(),
+             0);
+    QCOMPARE(m_api->get(base, carol).status, 403);
+    r = m_api->get(base + u'/' + def->id + QStringLiteral("/instances/filterByCurrentUser(on='reviewer')"), carol);
+    const QString instance = r.json.value(QStringLiteral("value")).toArray().at(0).toObject().value(QStringLiteral("id")).toString();
+    QVERIFY(!instance.isEmpty());
+    const QString inst = base + u'/' + def->id + QStringLiteral("/instances/") + instance;
+    r = m_api->get(inst + QStringLiteral("/decisions/filterByCurrentUser(on='reviewer')?$filter=decision%20eq%20'NotReviewed'&$count=true"),
+                   carol);
+    QCOMPARE(r.status, 200);
+    const QJsonArray decisions = r.json.value(QStringLiteral("value")).toArray();
+    QCOMPARE(decisions.size(), 3); // alice, bob, erin
+    QCOMPARE(r.json.value(QStringLiteral("@odata.count")).toInteger(), 3);
+    const QString first = decisions.at(0).toObject().value(QStringLiteral("id")).toString();
+    QCOMPARE(m_api->patch(inst + QStringLiteral("/decisions/") + first,
+                          QJsonObject{{QStringLiteral("decision"), QStringLiteral("Approve")}}, carol)
+                 .status,
+             400); // a justification is required to approve
+    QCOMPARE(m_api->patch(inst + QStringLiteral("/decisions/") + first,
+                          QJsonObject{{QStringLiteral("decision"), QStringLiteral("Approve")},
+                                      {QStringLiteral("justification"), QStringLiteral("Still on the team")}},
+                          token(QStringLiteral("dave")))
+                 .status,
+             403);
+    QCOMPARE(m_api->patch(inst + QStringLiteral("/decisions/") + first,
+                          QJsonObject{{QStringLiteral("decision"), QStringLiteral("Approve")},
+                                      {QStringLiteral("justification"), QStringLiteral("Still on the team")}},
+                          carol)
+                 .status,
+             204);
+    QCOMPARE(m_api->send("POST", inst + QStringLiteral("/acceptRecommendations"), {}, carol).status, 204);
+    // Bob keeps his access whatever was recommended.
+    QCOMPARE(m_api->post(inst + QStringLiteral("/batchRecordDecisions"),
+                         QJsonObject{{QStringLiteral("decision"), QStringLiteral("Approve")},
+                                     {QStringLiteral("justification"), QStringLiteral("On call")},
+                                     {QStringLiteral("principalId"), m_ids.value(QStringLiteral("bob"))}},
+                         carol)
+                 .status,
+             204);
+    QCOMPARE(m_api->post(inst + QStringLiteral("/batchRecordDecisions"),
+                         QJsonObject{{QStringLiteral("decision"), QStringLiteral("Deny")},
+                                     {QStringLiteral("justification"), QStringLiteral("Left")},
+                                     {QStringLiteral("principalId"), m_ids.value(QStringLiteral("erin"))}},
+                         carol)
+                 .status,
+             204);
+    QCOMPARE(m_api->send("POST", inst + QStringLiteral("/stop"), {}, carol).status, 403);
+    QCOMPARE(m_api->send("POST", inst + QStringLiteral("/stop"), {}, token(QStringLiteral("admin"))).status, 204);
+    QCOMPARE(m_api->patch(inst + QStringLiteral("/decisions/") + first,
+                          QJsonObject{{QStringLiteral("decision"), QStringLiteral("Deny")}}, carol)
+                 .status,
+             409);
+    // Erin's eligibility was removed by the applied denial.
+    r = m_api->get(QStringLiteral("/v1.0/roleManagement/directory/roleEligibilityScheduleInstances/filterByCurrentUser(on='principal')"),
+                   token(QStringLiteral("erin")));
+    QCOMPARE(r.json.value(QStringLiteral("value")).toArray().size(), 0);
+}
+
+void TestElevatedApi::groupsOverHttp()
+{
+    Caller cli;
+    cli.userId = QStringLiteral("tests");
+    cli.isAdmin = true;
+    const auto group = m_server->engine().addGroup(cli, GroupInfo{QString(), QStringLiteral("Production operators"), QString()}, {});
+    QVERIFY(group.ok());
+    QVERIFY(m_server->engine().addEligibility(cli, PimKind::Group, m_ids.value(QStringLiteral("dave")), group->id,
+                                              QStringLiteral("member"), {}, {}));
+    const QString dave = token(QStringLiteral("dave"));
+    const QString base = QStringLiteral("/v1.0/identityGovernance/privilegedAccess/group");
+    ApiResponse r = m_api->get(base + QStringLiteral("/eligibilityScheduleInstances/filterByCurrentUser(on='principal')?$expand=group"), dave);
+    QCOMPARE(r.status, 200);
+    const QJsonObject eligibility = r.json.value(QStringLiteral("value")).toArray().at(0).toObject();
+    QCOMPARE(eligibility.value(QStringLiteral("accessId")).toString(), QStringLiteral("member"));
+    QCOMPARE(eligibility.value(QStringLiteral("group")).toObject().value(QStringLiteral("displayName")).toString(),
+             QStringLiteral("Production operators"));
+    QCOMPARE(m_api->get(base + QStringLiteral("/eligibilityScheduleInstances"), dave).status, 400); // the filter is required
+    const QJsonObject body{{QStringLiteral("action"), QStringLiteral("selfActivate")},
+                           {QStringLiteral("groupId"), group->id},
+                           {QStringLiteral("accessId"), QStringLiteral("member")},
+                           {QStringLiteral("justification"), QStringLiteral("Deploy 4.2")},
+                           {QStringLiteral("scheduleInfo"),
+                            QJsonObject{{QStringLiteral("expiration"), QJsonObject{{QStringLiteral("type"), QStringLiteral("afterDuration")},
+                                                                                   {QStringLiteral("duration"), QStringLiteral("PT2H")}}}}}};
+    r = m_api->post(base + QStringLiteral("/assignmentScheduleRequests"), body, dave);
+    QCOMPARE(r.status, 201);
+    QCOMPARE(r.json.value(QStringLiteral("status")).toString(), QStringLiteral("Provisioned"));
+    // A group request on the role endpoint is refused.
+    QCOMPARE(m_api->post(Requests, body, dave).status, 400);
+    r = m_api->get(base + QStringLiteral("/assignmentScheduleInstances/filterByCurrentUser(on='principal')"), dave);
+    QCOMPARE(r.json.value(QStringLiteral("value")).toArray().size(), 1);
+    QCOMPARE(r.json.value(QStringLiteral("value")).toArray().at(0).toObject().value(QStringLiteral("assignmentType")).toString(),
+             QStringLiteral("activated"));
 }
 
 void TestElevatedApi::expiryByTheScheduler()
