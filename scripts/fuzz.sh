@@ -10,6 +10,8 @@ seconds=${1:-60}
 runs=${2:-1000000}
 
 scripts/install-deps.sh
+# Relative paths in ccache's keys: a fresh clone elsewhere (CI) reuses the cache.
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=true
 cmake --preset fuzz -DELEVATE_WERROR=ON >/dev/null
 cmake --build --preset fuzz -j "$(nproc 2>/dev/null || echo 2)"
 

@@ -18,6 +18,8 @@ while [ $# -gt 0 ]; do
 done
 
 scripts/install-deps.sh
+# Relative paths in ccache's keys: a fresh clone elsewhere (CI) reuses the cache.
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=true
 
 jobs=$(nproc 2>/dev/null || echo 2)
 # Warnings are errors here: this is the command CI runs.
