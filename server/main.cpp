@@ -11,6 +11,7 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QFileInfo>
+#include <QLoggingCategory>
 #include <QSettings>
 #include <QTextStream>
 
@@ -417,6 +418,10 @@ int serve(QCoreApplication& app, const QStringList& args)
                       QStringLiteral("rate")});
     parser.addOption({QStringLiteral("rate-burst"), QStringLiteral("Burst allowance per session (default 100)."), QStringLiteral("n")});
     parser.addOption({QStringLiteral("public-url"), QStringLiteral("The URL clients use to reach this server."), QStringLiteral("url")});
+    parser.addOption({QStringLiteral("max-body-bytes"), QStringLiteral("Largest request body (default 1048576)."), QStringLiteral("bytes")});
+    parser.addOption({QStringLiteral("access-token-lifetime"), QStringLiteral("Access token lifetime in seconds (default 3600)."),
+                      QStringLiteral("seconds")});
+    parser.addOption({QStringLiteral("verbose"), QStringLiteral("Log every request and sign-in.")});
     parser.process(args);
     QString error;
     std::unique_ptr<QSettings> config = loadConfig(parser, &error);
@@ -445,6 +450,13 @@ int serve(QCoreApplication& app, const QStringList& args)
     c.minimumActiveSeconds = static_cast<int>(number(QStringLiteral("min-active-seconds"), c.minimumActiveSeconds));
     c.rateLimitPerSecond = number(QStringLiteral("rate-limit"), c.rateLimitPerSecond);
     c.rateLimitBurst = number(QStringLiteral("rate-burst"), c.rateLimitBurst);
+    c.maxBodyBytes = static_cast<qint64>(number(QStringLiteral("max-body-bytes"), static_cast<double>(c.maxBodyBytes)));
+    c.accessTokenLifetimeSeconds = static_cast<qint64>(
+        number(QStringLiteral("access-token-lifetime"), static_cast<double>(c.accessTokenLifetimeSeconds)));
+    if (ok && (c.maxBodyBytes < 1024 || c.accessTokenLifetimeSeconds < 60)) {
+        ok = false;
+        error = QStringLiteral("--max-body-bytes must be at least 1024 and --access-token-lifetime at least 60");
+    }
     if (!ok) {
         return fail(error);
     }
@@ -471,6 +483,11 @@ int main(int argc, char* argv[])
 {
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("elevated"));
+    // Per-request and per-account chatter is for --verbose (or QT_LOGGING_RULES); warnings
+    // always show.
+    if (!app.arguments().contains(QStringLiteral("--verbose")) && qEnvironmentVariableIsEmpty("QT_LOGGING_RULES")) {
+        QLoggingCategory::setFilterRules(QStringLiteral("elevate.*.info=false"));
+    }
     QCoreApplication::setApplicationVersion(QStringLiteral("0.1.0"));
     const QStringList args = app.arguments();
     const QString command = args.size() > 1 ? args.at(1) : QString();
