@@ -755,23 +755,24 @@ Outcome<QList<QByteArray>> Engine::auditBodies(const Caller& caller, const ListQ
 Outcome<QList<AuditEvent>> Engine::auditEvents(const Caller& caller, const ListQuery& query,
                                                QList<std::pair<QString, qint64>>* keys)
 {
-    if (!caller.isAuditor && !caller.isAdmin) {
-        return forbidden(QStringLiteral("Only auditors and administrators read the audit log."));
-    }
-    bool ok = false;
-    QSqlQuery q = runListing(m_db, QStringLiteral("SELECT body, activity_at, seq FROM audit_events WHERE 1=1"), {}, query,
-                             QStringLiteral("activity_at DESC, seq DESC"), &ok);
-    if (!ok) {
-        return storeFailure(QStringLiteral("The audit log could not be read."));
+    const auto bodies = auditBodies(caller, query, keys);
+    if (!bodies) {
+        return bodies.error();
     }
     QList<AuditEvent> out;
-    while (q.next()) {
-        if (Result<AuditEvent> e = GraphCodec::decode<AuditEvent>(q.value(0).toString().toUtf8())) {
+    QList<std::pair<QString, qint64>> kept;
+    for (qsizetype i = 0; i < bodies->size(); ++i) {
+        // The bodies were written by the codec; one that no longer decodes was altered, which
+        // `elevated audit verify` reports. It is left out here, and so is its paging key.
+        if (Result<AuditEvent> e = GraphCodec::decode<AuditEvent>(bodies->at(i))) {
             out << *e;
             if (keys) {
-                keys->append({q.value(1).toString(), q.value(2).toLongLong()});
+                kept << keys->at(i);
             }
         }
+    }
+    if (keys) {
+        *keys = kept;
     }
     return out;
 }

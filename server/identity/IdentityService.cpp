@@ -25,6 +25,12 @@ constexpr int UserCodeLength = 8;
 constexpr int MaxUserNameLength = 256;
 constexpr int MaxPasswordLength = 1024;
 constexpr int MaxScopeLength = 2048;
+
+struct RequestProblem
+{
+    OAuthError error;
+    QString description;
+};
 // Polling timers fire late or early by a few hundred milliseconds and requests queue; a client
 // that waits "interval" seconds must not be told to slow down because of that.
 constexpr std::int64_t PollToleranceMs = 1000;
@@ -143,6 +149,26 @@ QString acrsText(const QStringList& acrs)
 bool clientAllowed(const IdentitySettings& settings, const QString& clientId)
 {
     return settings.allowedClientIds.isEmpty() || settings.allowedClientIds.contains(clientId);
+}
+
+// The checks every grant makes of its client id and (already simplified) scope.
+std::optional<RequestProblem> checkClientAndScope(const IdentitySettings& settings, const QString& clientId,
+                                                  const QString& scope, bool scopeRequired)
+{
+    if (clientId.isEmpty()) {
+        return RequestProblem{OAuthError::InvalidRequest,
+                              QStringLiteral("The request body must contain the parameter 'client_id'.")};
+    }
+    if (!clientAllowed(settings, clientId)) {
+        return RequestProblem{OAuthError::InvalidClient, QStringLiteral("The client is not registered with this server.")};
+    }
+    if (scopeRequired && scope.isEmpty()) {
+        return RequestProblem{OAuthError::InvalidRequest, QStringLiteral("The request body must contain the parameter 'scope'.")};
+    }
+    if (scope.size() > MaxScopeLength) {
+        return RequestProblem{OAuthError::InvalidScope, QStringLiteral("The requested scope is too long.")};
+    }
+    return std::nullopt;
 }
 
 QString tr(const char* text)
@@ -627,15 +653,9 @@ TokenResult IdentityService::issueTokens(const QString& userId, const QString& c
         result.errorDescription = description;
         return result;
     };
-    if (clientId.isEmpty()) {
-        return fail(OAuthError::InvalidRequest, QStringLiteral("The request body must contain the parameter 'client_id'."));
-    }
-    if (!clientAllowed(m_settings, clientId)) {
-        return fail(OAuthError::InvalidClient, QStringLiteral("The client is not registered with this server."));
-    }
     const QString normalizedScope = scope.simplified();
-    if (normalizedScope.size() > MaxScopeLength) {
-        return fail(OAuthError::InvalidScope, QStringLiteral("The requested scope is too long."));
+    if (const auto problem = checkClientAndScope(m_settings, clientId, normalizedScope, false)) {
+        return fail(problem->error, problem->description);
     }
     const Timestamp now = m_clock.now();
     const Timestamp signedInAt = authTime.isNull() ? now : authTime;
@@ -827,18 +847,9 @@ DeviceAuthorization IdentityService::startDeviceCode(const QString& clientId, co
         result.errorDescription = description;
         return result;
     };
-    if (clientId.isEmpty()) {
-        return fail(OAuthError::InvalidRequest, QStringLiteral("The request body must contain the parameter 'client_id'."));
-    }
-    if (!clientAllowed(m_settings, clientId)) {
-        return fail(OAuthError::InvalidClient, QStringLiteral("The client is not registered with this server."));
-    }
     const QString normalizedScope = scope.simplified();
-    if (normalizedScope.isEmpty()) {
-        return fail(OAuthError::InvalidRequest, QStringLiteral("The request body must contain the parameter 'scope'."));
-    }
-    if (normalizedScope.size() > MaxScopeLength) {
-        return fail(OAuthError::InvalidScope, QStringLiteral("The requested scope is too long."));
+    if (const auto problem = checkClientAndScope(m_settings, clientId, normalizedScope, true)) {
+        return fail(problem->error, problem->description);
     }
 
     const Timestamp now = m_clock.now();
