@@ -219,9 +219,8 @@ bool ServerApp::start(const ServerConfig& config, QString* error)
         *error = QStringLiteral("cannot listen on %1").arg(config.listen);
         return false;
     }
-    if (!config.publicBaseUrl.isEmpty()) {
-        m_graph->setPublicBaseUrl(QUrl(config.publicBaseUrl));
-    }
+    // nextLinks name this server as configured, never as the request's Host header says.
+    m_graph->setPublicBaseUrl(baseUrl());
     // Built once the port is known: the device code response names the verification page. The
     // routes above reach it through this object, and nothing is served before start() returns.
     OAuthEndpointSettings oauthSettings;
