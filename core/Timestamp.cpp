@@ -149,14 +149,14 @@ std::int64_t Timestamp::secsSinceEpoch() const
     return s;
 }
 
-QString Timestamp::toIso() const
+QString Timestamp::format(bool allFractionDigits) const
 {
     if (!m_valid) {
         return {};
     }
     using namespace std::chrono;
     const std::int64_t secs = secsSinceEpoch();
-    const std::int64_t fraction = m_ticks - secs * TicksPerSecond;
+    std::int64_t fraction = m_ticks - secs * TicksPerSecond;
     std::int64_t days = secs / 86400;
     std::int64_t rem = secs % 86400;
     if (rem < 0) {
@@ -164,22 +164,49 @@ QString Timestamp::toIso() const
         --days;
     }
     const year_month_day ymd{sys_days{std::chrono::days{days}}};
-    QString out = QStringLiteral("%1-%2-%3T%4:%5:%6")
-                      .arg(static_cast<int>(ymd.year()), 4, 10, QLatin1Char('0'))
-                      .arg(static_cast<unsigned>(ymd.month()), 2, 10, QLatin1Char('0'))
-                      .arg(static_cast<unsigned>(ymd.day()), 2, 10, QLatin1Char('0'))
-                      .arg(rem / 3600, 2, 10, QLatin1Char('0'))
-                      .arg((rem / 60) % 60, 2, 10, QLatin1Char('0'))
-                      .arg(rem % 60, 2, 10, QLatin1Char('0'));
-    if (fraction != 0) {
-        QString digits = QStringLiteral("%1").arg(fraction, 7, 10, QLatin1Char('0'));
-        while (digits.endsWith(u'0')) {
-            digits.chop(1);
+    // Formatted by hand: this runs for every timestamp the server stores or sends, and
+    // QString::arg chains were a visible share of a write request's time.
+    char buffer[32];
+    auto put = [&buffer](int at, std::int64_t value, int width) {
+        for (int i = width - 1; i >= 0; --i) {
+            buffer[at + i] = static_cast<char>('0' + value % 10);
+            value /= 10;
         }
-        out += u'.' + digits;
+    };
+    put(0, static_cast<int>(ymd.year()), 4);
+    buffer[4] = '-';
+    put(5, static_cast<unsigned>(ymd.month()), 2);
+    buffer[7] = '-';
+    put(8, static_cast<unsigned>(ymd.day()), 2);
+    buffer[10] = 'T';
+    put(11, rem / 3600, 2);
+    buffer[13] = ':';
+    put(14, (rem / 60) % 60, 2);
+    buffer[16] = ':';
+    put(17, rem % 60, 2);
+    int length = 19;
+    if (allFractionDigits || fraction != 0) {
+        buffer[19] = '.';
+        put(20, fraction, 7);
+        length = 27;
+        if (!allFractionDigits) {
+            while (buffer[length - 1] == '0') {
+                --length;
+            }
+        }
     }
-    out += u'Z';
-    return out;
+    buffer[length++] = 'Z';
+    return QString::fromLatin1(buffer, length);
+}
+
+QString Timestamp::toIso() const
+{
+    return format(false);
+}
+
+QString Timestamp::toFixedIso() const
+{
+    return format(true);
 }
 
 QDateTime Timestamp::toDateTime() const

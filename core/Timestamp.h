@@ -35,6 +35,9 @@ public:
 
     // ISO-8601 in UTC with "Z", and only as many fractional digits as the value needs.
     QString toIso() const;
+    // Always seven fractional digits ("2026-03-02T10:00:00.0000000Z"): fixed width, so text
+    // order is time order (what the server stores and compares in SQL).
+    QString toFixedIso() const;
     QDateTime toDateTime() const;
 
     // Saturates at the valid range rather than overflowing.
@@ -48,6 +51,7 @@ public:
 
 private:
     static Timestamp clamped(long double ticks);
+    QString format(bool allFractionDigits) const;
 
     bool m_valid = false;
     std::int64_t m_ticks = 0;

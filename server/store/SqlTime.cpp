@@ -4,15 +4,7 @@ namespace Elevate::Server {
 
 QString toSqlTime(const Timestamp& t)
 {
-    if (t.isNull()) {
-        return {};
-    }
-    // toIso() trims the fraction; re-pad it so every value has the same width.
-    const std::int64_t secs = t.secsSinceEpoch();
-    const std::int64_t fraction = t.ticks() - secs * Timestamp::TicksPerSecond;
-    QString whole = Timestamp::fromSecsSinceEpoch(secs).toIso();
-    whole.chop(1); // the 'Z'
-    return whole + u'.' + QStringLiteral("%1").arg(fraction, 7, 10, QLatin1Char('0')) + u'Z';
+    return t.toFixedIso();
 }
 
 QVariant toSqlTimeOrNull(const Timestamp& t)

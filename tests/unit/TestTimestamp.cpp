@@ -60,6 +60,10 @@ void TestTimestamp::parsesFractionDigits()
     QCOMPARE(t->ticks() - t->secsSinceEpoch() * Timestamp::TicksPerSecond, fractionTicks);
     // Round trip is exact.
     QCOMPARE(Timestamp::fromIso(t->toIso()), t);
+    // The fixed form always has seven digits and means the same instant.
+    const QString fixed = t->toFixedIso();
+    QCOMPARE(fixed.size(), qsizetype(28));
+    QCOMPARE(Timestamp::fromIso(fixed), t);
 }
 
 void TestTimestamp::rejects_data()
