@@ -123,31 +123,31 @@ void setTarget(Instance& x, PimKind kind, const QString& targetId, const QString
     }
 }
 
+// The columns eligibilities and assignments share, in the order of EligibilityColumns.
+template <typename Instance>
+Instance instanceFromRow(const QSqlQuery& q)
+{
+    Instance x;
+    x.id = q.value(0).toString();
+    setTarget(x, kindFromText(q.value(1).toString()), q.value(3).toString(), q.value(4).toString());
+    x.principalId = q.value(2).toString();
+    x.startDateTime = fromSqlTime(q.value(5));
+    x.endDateTime = fromSqlTime(q.value(6));
+    x.memberType = parseEnum<MemberType>(q.value(7).toString());
+    x.scheduleId = x.id;
+    return x;
+}
+
 Eligibility eligibilityFromRow(const QSqlQuery& q)
 {
-    Eligibility e;
-    e.id = q.value(0).toString();
-    setTarget(e, kindFromText(q.value(1).toString()), q.value(3).toString(), q.value(4).toString());
-    e.principalId = q.value(2).toString();
-    e.startDateTime = fromSqlTime(q.value(5));
-    e.endDateTime = fromSqlTime(q.value(6));
-    e.memberType = parseEnum<MemberType>(q.value(7).toString());
-    e.scheduleId = e.id;
-    return e;
+    return instanceFromRow<Eligibility>(q);
 }
 
 ActiveAssignment assignmentFromRow(const QSqlQuery& q)
 {
-    ActiveAssignment a;
-    a.id = q.value(0).toString();
-    setTarget(a, kindFromText(q.value(1).toString()), q.value(3).toString(), q.value(4).toString());
-    a.principalId = q.value(2).toString();
-    a.startDateTime = fromSqlTime(q.value(5));
-    a.endDateTime = fromSqlTime(q.value(6));
-    a.memberType = parseEnum<MemberType>(q.value(7).toString());
+    ActiveAssignment a = instanceFromRow<ActiveAssignment>(q);
     a.assignmentType = parseEnum<AssignmentType>(q.value(8).toString());
     a.roleAssignmentOriginId = q.value(9).toString();
-    a.scheduleId = a.id;
     return a;
 }
 
