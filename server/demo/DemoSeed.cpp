@@ -1,6 +1,7 @@
 #include "DemoSeed.h"
 
 #include "AuditLog.h"
+#include "BuiltInRoles.h"
 #include "Clock.h"
 #include "Database.h"
 #include "Engine.h"
@@ -17,10 +18,10 @@ using namespace EngineSupport;
 
 namespace {
 
+// The demo's activation policy for one built-in role (BuiltInRoles.cpp has its name).
 struct DemoRole
 {
     const char* id;
-    const char* name;
     int maxHours;
     bool ticket;
     bool mfa;
@@ -28,23 +29,22 @@ struct DemoRole
     int approvalsNeeded;
 };
 
-// Built-in Entra role template ids, so the demo looks like a real tenant.
 const DemoRole Roles[] = {
-    {"62e90394-69f5-4237-9190-012177145e10", "Global Administrator", 2, false, true, 3, 2},
-    {"e8611ab8-c189-46e8-94e1-60213ab1f814", "Privileged Role Administrator", 4, true, true, 1, 1},
-    {"194ae4cb-b126-40b2-bd5b-6091b380977d", "Security Administrator", 4, true, false, 1, 1},
-    {"29232cdf-9323-42fd-ade2-1d097af3e4de", "Exchange Administrator", 8, false, false, 0, 0},
-    {"fe930be7-5e62-47db-91af-98c3a49a38b1", "User Administrator", 8, true, false, 0, 0},
-    {"729827e3-9c14-49f7-bb1b-9608f156bbb8", "Helpdesk Administrator", 8, false, false, 0, 0},
-    {"f28a1f50-f6e7-4571-818b-6a12f2af6b6c", "SharePoint Administrator", 8, false, false, 0, 0},
-    {"69091246-20e8-4a56-aa4d-066075b2a7a8", "Teams Administrator", 8, false, false, 0, 0},
-    {"3a2c62db-5318-420d-8d74-23affee5d9d5", "Intune Administrator", 6, true, false, 0, 0},
-    {"9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3", "Application Administrator", 4, false, true, 1, 1},
-    {"b0f54661-2d74-4c50-afa3-1ec803f12efe", "Billing Administrator", 8, false, false, 0, 0},
-    {"5d6b6bb7-de71-4623-b4af-96380a352509", "Security Reader", 8, false, false, 0, 0},
-    {"f2ef992c-3afb-46b9-b7cf-a126ee74c451", "Global Reader", 8, false, false, 0, 0},
-    {"b1be1c3e-b65d-4f19-8427-f6fa0d97feb9", "Conditional Access Administrator", 4, true, true, 1, 1},
-    {"c4e39bd9-1100-46d3-8c65-fb160da0071f", "Authentication Administrator", 8, false, false, 0, 0},
+    {"62e90394-69f5-4237-9190-012177145e10", 2, false, true, 3, 2},
+    {"e8611ab8-c189-46e8-94e1-60213ab1f814", 4, true, true, 1, 1},
+    {"194ae4cb-b126-40b2-bd5b-6091b380977d", 4, true, false, 1, 1},
+    {"29232cdf-9323-42fd-ade2-1d097af3e4de", 8, false, false, 0, 0},
+    {"fe930be7-5e62-47db-91af-98c3a49a38b1", 8, true, false, 0, 0},
+    {"729827e3-9c14-49f7-bb1b-9608f156bbb8", 8, false, false, 0, 0},
+    {"f28a1f50-f6e7-4571-818b-6a12f2af6b6c", 8, false, false, 0, 0},
+    {"69091246-20e8-4a56-aa4d-066075b2a7a8", 8, false, false, 0, 0},
+    {"3a2c62db-5318-420d-8d74-23affee5d9d5", 6, true, false, 0, 0},
+    {"9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3", 4, false, true, 1, 1},
+    {"b0f54661-2d74-4c50-afa3-1ec803f12efe", 8, false, false, 0, 0},
+    {"5d6b6bb7-de71-4623-b4af-96380a352509", 8, false, false, 0, 0},
+    {"f2ef992c-3afb-46b9-b7cf-a126ee74c451", 8, false, false, 0, 0},
+    {"b1be1c3e-b65d-4f19-8427-f6fa0d97feb9", 4, true, true, 1, 1},
+    {"c4e39bd9-1100-46d3-8c65-fb160da0071f", 8, false, false, 0, 0},
 };
 
 const char* const FirstNames[] = {"Alex", "Megan", "Diego", "Isaiah", "Adele", "Lynne", "Nestor", "Patti", "Pradeep",
@@ -135,15 +135,16 @@ bool DemoSeed::seed(QString* error, int historyDays)
     admin.session.multiFactor = true;
     const QString alex = ids.at(0), megan = ids.at(1), diego = ids.at(2);
 
-    // Roles and their policies.
+    // The roles are built in (Engine::ensureBuiltInRoles); the demo gives them policies.
+    if (m_engine.ensureBuiltInRoles() < 0) {
+        return fail(QStringLiteral("cannot install the built-in roles"));
+    }
+    QHash<QString, QString> roleNames;
+    for (const RoleDefinition& role : builtInRoles()) {
+        roleNames.insert(role.id, role.displayName);
+    }
     for (const DemoRole& r : Roles) {
-        // The roles themselves are built in (Engine::ensureBuiltInRoles); the demo sets policies.
-        RoleDefinition def;
-        def.id = QString::fromLatin1(r.id);
-        def.displayName = QString::fromLatin1(r.name);
-        if (!m_engine.roleDefinition(def.id) && !m_engine.addRoleDefinition(admin, def)) {
-            return fail(QStringLiteral("cannot add role %1").arg(def.displayName));
-        }
+        const QString roleId = QString::fromLatin1(r.id);
         RolePolicy p = Engine::defaultPolicy();
         p.expirationRules[0].maximumDuration = IsoDuration::fromHours(r.maxHours);
         QList<EnablementRequirement>& need = p.enablementRules[0].enabledRules;
@@ -170,8 +171,8 @@ bool DemoSeed::seed(QString* error, int historyDays)
             }
             a.approvalStages << stage;
         }
-        if (!m_engine.setPolicy(admin, PimKind::DirectoryRole, def.id, QStringLiteral("/"), p)) {
-            return fail(QStringLiteral("cannot set the policy of %1").arg(def.displayName));
+        if (!m_engine.setPolicy(admin, PimKind::DirectoryRole, roleId, QStringLiteral("/"), p)) {
+            return fail(QStringLiteral("cannot set the policy of %1").arg(roleNames.value(roleId)));
         }
     }
 
@@ -242,10 +243,10 @@ bool DemoSeed::seed(QString* error, int historyDays)
             const QString correlation = QUuid::createUuid().toString(QUuid::WithoutBraces);
             auto record = [&](const Caller& by, const Timestamp& when, const char* activity, const QString& why,
                               AuditResult result = AuditResult::Success) {
-                AuditEvent e = makeEvent(by, when, QStringLiteral("RoleManagement"), QStringLiteral("PIM"),
+                AuditEvent e = makeEvent(by, when, QStringLiteral("RoleManagement"), PimService,
                                          QString::fromLatin1(activity), QStringLiteral("Assign"), correlation, why);
                 e.result = result;
-                addTarget(e, QString::fromLatin1(role.id), QString::fromLatin1(role.name), QStringLiteral("Role"));
+                addTarget(e, QString::fromLatin1(role.id), roleNames.value(QString::fromLatin1(role.id)), QStringLiteral("Role"));
                 addTarget(e, who.userId, who.displayName, QStringLiteral("User"), who.userPrincipalName);
                 ++counter;
                 return audit.append(e);

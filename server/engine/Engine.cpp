@@ -96,32 +96,12 @@ QSqlQuery runListing(Database& db, const QString& base, QVariantList bindings, c
 
 namespace {
 
-const QString PimService = QStringLiteral("PIM");
-
-QString activityFor(PimKind kind, const char* roleText, const char* groupText)
-{
-    return QString::fromUtf8(kind == PimKind::Group ? groupText : roleText);
-}
-
 // Columns read by eligibilityFromRow / assignmentFromRow / requestFromRow, in order.
 const QString EligibilityColumns =
     QStringLiteral("id, kind, principal_id, target_id, scope_id, start_at, end_at, member_type");
 const QString AssignmentColumns = QStringLiteral(
     "id, kind, principal_id, target_id, scope_id, start_at, end_at, member_type, assignment_type, request_id, "
     "eligibility_id, state");
-
-template <typename Instance>
-void setTarget(Instance& x, PimKind kind, const QString& targetId, const QString& scopeId)
-{
-    x.kind = kind;
-    if (kind == PimKind::Group) {
-        x.groupId = targetId;
-        x.accessId = parseEnum<GroupAccess>(scopeId);
-    } else {
-        x.roleDefinitionId = targetId;
-        x.directoryScopeId = scopeId;
-    }
-}
 
 // The columns eligibilities and assignments share, in the order of EligibilityColumns.
 template <typename Instance>
@@ -388,12 +368,10 @@ Outcome<Eligibility> Engine::addEligibility(const Caller& caller,
             return false;
         }
         AuditEvent event = makeEvent(caller, now, categoryOf(kind), PimService,
-                                     end.isNull() ? activityFor(kind, "Add eligible member to role in PIM completed (permanent)",
-                                                                "Add eligible member to group in PIM completed (permanent)")
-                                                  : activityFor(kind, "Add eligible member to role in PIM completed (timebound)",
-                                                                "Add eligible member to group in PIM completed (timebound)"),
+                                     end.isNull() ? pimActivity(kind, "Add eligible member to role in PIM completed (permanent)")
+                                                  : pimActivity(kind, "Add eligible member to role in PIM completed (timebound)"),
                                      QStringLiteral("Add"), e.id, QString());
-        addTarget(event, targetId, targetName, kind == PimKind::Group ? QStringLiteral("Group") : QStringLiteral("Role"));
+        addTarget(event, targetId, targetName, targetType(kind));
         addTarget(event, principalId, principal->displayName, QStringLiteral("User"), principal->userPrincipalName);
         return m_audit->append(event);
     });
@@ -427,10 +405,9 @@ Outcome<void> Engine::removeEligibility(const Caller& caller, const QString& eli
             return false;
         }
         AuditEvent event = makeEvent(caller, now, categoryOf(kind), PimService,
-                                     activityFor(kind, "Remove eligible member from role in PIM completed (permanent)",
-                                                 "Remove eligible member from group in PIM completed (permanent)"),
+                                     pimActivity(kind, "Remove eligible member from role in PIM completed (permanent)"),
                                      QStringLiteral("Delete"), eligibilityId, QString());
-        addTarget(event, targetId, QString(), kind == PimKind::Group ? QStringLiteral("Group") : QStringLiteral("Role"));
+        addTarget(event, targetId, QString(), targetType(kind));
         addTarget(event, principalId, QString(), QStringLiteral("User"));
         return m_audit->append(event);
     });
@@ -603,7 +580,7 @@ Outcome<RolePolicy> Engine::setPolicy(const Caller& caller, PimKind kind, const 
         }
         AuditEvent event = makeEvent(caller, now, categoryOf(kind), PimService, QStringLiteral("Update role setting in PIM"),
                                      QStringLiteral("Update"), policy.id, QString());
-        addTarget(event, targetId, QString(), kind == PimKind::Group ? QStringLiteral("Group") : QStringLiteral("Role"));
+        addTarget(event, targetId, QString(), targetType(kind));
         AuditEvent::ModifiedProperty change{QStringLiteral("Policy"), QString::fromUtf8(GraphCodec::encode(before)),
                                             QString::fromUtf8(body)};
         AuditEvent::TargetResource policyTarget;

@@ -17,8 +17,6 @@ using namespace EngineSupport;
 
 namespace {
 
-const QString PimService = QStringLiteral("PIM");
-
 struct Target
 {
     PimKind kind = PimKind::DirectoryRole;
@@ -33,21 +31,6 @@ Target targetOf(const ScheduleRequest& r)
         return {PimKind::Group, r.groupId, r.accessId == GroupAccess::Unknown ? QString() : enumName(r.accessId).toLower(), {}};
     }
     return {PimKind::DirectoryRole, r.roleDefinitionId, r.directoryScopeId, {}};
-}
-
-QString activity(PimKind kind, const char* roleText)
-{
-    QString text = QString::fromUtf8(roleText);
-    if (kind == PimKind::Group) {
-        text.replace(QStringLiteral(" to role"), QStringLiteral(" to group"));
-        text.replace(QStringLiteral(" from role"), QStringLiteral(" from group"));
-    }
-    return text;
-}
-
-QString targetType(PimKind kind)
-{
-    return kind == PimKind::Group ? QStringLiteral("Group") : QStringLiteral("Role");
 }
 
 QString claimsMessageFor(const QString& claimValue)
@@ -72,15 +55,9 @@ ScheduleRequest requestRow(const QSqlQuery& q)
     r.action = parseEnum<RequestAction>(q.value(2).toString());
     r.status = parseEnum<RequestStatus>(q.value(3).toString());
     r.principalId = q.value(4).toString();
-    if (r.kind == PimKind::Group) {
-        r.groupId = q.value(5).toString();
-        r.accessId = parseEnum<GroupAccess>(q.value(6).toString());
-    } else {
-        r.roleDefinitionId = q.value(5).toString();
-        r.directoryScopeId = q.value(6).toString();
-        if (!q.value(7).isNull()) {
-            r.appScopeId = q.value(7).toString();
-        }
+    setTarget(r, r.kind, q.value(5).toString(), q.value(6).toString());
+    if (r.kind == PimKind::DirectoryRole && !q.value(7).isNull()) {
+        r.appScopeId = q.value(7).toString();
     }
     r.justification = q.value(8).toString();
     r.ticketInfo = TicketInfo{q.value(9).toString(), q.value(10).toString()};
@@ -405,8 +382,8 @@ Outcome<ScheduleRequest> Engine::submit(const Caller& caller, ScheduleRequest re
                     }
                     ++index;
                 }
-                return sub.record(activity(target.kind, "Add member to role requested (PIM activation)"), QStringLiteral("Assign"))
-                    && sub.record(activity(target.kind, "Add member to role approval requested (PIM activation)"),
+                return sub.record(pimActivity(target.kind, "Add member to role requested (PIM activation)"), QStringLiteral("Assign"))
+                    && sub.record(pimActivity(target.kind, "Add member to role approval requested (PIM activation)"),
                                   QStringLiteral("Assign"));
             }
             const QString assignmentId = newId();
@@ -417,8 +394,8 @@ Outcome<ScheduleRequest> Engine::submit(const Caller& caller, ScheduleRequest re
             }
             return sub.insertRequest(check.effectiveStart, end, QString())
                 && sub.insertAssignment(assignmentId, AssignmentType::Activated, start, end, !future, eligibilityId)
-                && sub.record(activity(target.kind, "Add member to role requested (PIM activation)"), QStringLiteral("Assign"))
-                && (future || sub.record(activity(target.kind, "Add member to role completed (PIM activation)"),
+                && sub.record(pimActivity(target.kind, "Add member to role requested (PIM activation)"), QStringLiteral("Assign"))
+                && (future || sub.record(pimActivity(target.kind, "Add member to role completed (PIM activation)"),
                                          QStringLiteral("Assign")));
         }
         case RequestAction::SelfDeactivate: {
@@ -443,8 +420,8 @@ Outcome<ScheduleRequest> Engine::submit(const Caller& caller, ScheduleRequest re
             m_db.run(QStringLiteral("UPDATE assignments SET state = 'Ended', ended_at = ? WHERE id = ?"),
                      {nowText, assignmentId}, &done);
             return done && sub.insertRequest(Timestamp(), Timestamp(), QString())
-                && sub.record(activity(target.kind, "Remove member from role requested (PIM deactivate)"), QStringLiteral("Unassign"))
-                && sub.record(activity(target.kind, "Remove member from role completed (PIM deactivate)"), QStringLiteral("Unassign"));
+                && sub.record(pimActivity(target.kind, "Remove member from role requested (PIM deactivate)"), QStringLiteral("Unassign"))
+                && sub.record(pimActivity(target.kind, "Remove member from role completed (PIM deactivate)"), QStringLiteral("Unassign"));
         }
         case RequestAction::SelfExtend:
         case RequestAction::SelfRenew: {
@@ -461,7 +438,7 @@ Outcome<ScheduleRequest> Engine::submit(const Caller& caller, ScheduleRequest re
             request.status = RequestStatus::PendingAdminDecision;
             request.targetScheduleId = assigned.value(0).toString();
             return sub.insertRequest(check.effectiveStart, check.effectiveEnd, QString())
-                && sub.record(activity(target.kind, "Update member in PIM requested (extend)"), QStringLiteral("Update"));
+                && sub.record(pimActivity(target.kind, "Update member in PIM requested (extend)"), QStringLiteral("Update"));
         }
         case RequestAction::AdminAssign: {
             if (activeAssignment(QStringLiteral("%")).next()) {
@@ -482,8 +459,8 @@ Outcome<ScheduleRequest> Engine::submit(const Caller& caller, ScheduleRequest re
                 && sub.insertAssignment(assignmentId, AssignmentType::Assigned, qMax(check.effectiveStart, now),
                                         check.effectiveEnd, !future, QString())
                 && sub.record(check.effectiveEnd.isNull()
-                                  ? activity(target.kind, "Add member to role in PIM completed (permanent)")
-                                  : activity(target.kind, "Add member to role in PIM completed (timebound)"),
+                                  ? pimActivity(target.kind, "Add member to role in PIM completed (permanent)")
+                                  : pimActivity(target.kind, "Add member to role in PIM completed (timebound)"),
                               QStringLiteral("Assign"));
         }
         case RequestAction::AdminRemove: {
@@ -499,7 +476,7 @@ Outcome<ScheduleRequest> Engine::submit(const Caller& caller, ScheduleRequest re
             m_db.run(QStringLiteral("UPDATE assignments SET state = 'Ended', ended_at = ? WHERE id = ?"),
                      {nowText, request.targetScheduleId}, &done);
             return done && sub.insertRequest(Timestamp(), Timestamp(), QString())
-                && sub.record(activity(target.kind, "Remove member from role in PIM completed (permanent)"),
+                && sub.record(pimActivity(target.kind, "Remove member from role in PIM completed (permanent)"),
                               QStringLiteral("Unassign"));
         }
         case RequestAction::AdminExtend:
@@ -527,7 +504,7 @@ Outcome<ScheduleRequest> Engine::submit(const Caller& caller, ScheduleRequest re
                          {nowText, assignmentId}, &done);
             }
             return done && sub.insertRequest(check.effectiveStart, check.effectiveEnd, QString())
-                && sub.record(activity(target.kind, "Update member in PIM approved by admin (extend/renew)"),
+                && sub.record(pimActivity(target.kind, "Update member in PIM approved by admin (extend/renew)"),
                               QStringLiteral("Update"));
         }
         case RequestAction::Unknown:
@@ -584,7 +561,7 @@ Outcome<void> Engine::cancel(const Caller& caller, PimKind kind, const QString& 
         }
         Target target = targetOf(r);
         Submission sub{m_db, *m_audit, caller, now, r, target, user(r.principalId).value_or(Identity{}), q.value(20).toString()};
-        return sub.record(activity(kind, "Add member to role canceled (PIM activation)"), QStringLiteral("Assign"));
+        return sub.record(pimActivity(kind, "Add member to role canceled (PIM activation)"), QStringLiteral("Assign"));
     });
     if (!ok) {
         return failure.code.isEmpty() ? storeFailure(QStringLiteral("The request could not be canceled.")) : failure;
@@ -814,9 +791,9 @@ Outcome<void> Engine::decide(const Caller& caller, PimKind kind, const QString& 
                 m_db.run(QStringLiteral("UPDATE requests SET status = 'Denied', completed_at = ? WHERE id = ?"),
                          {nowText, r.id}, &done);
             }
-            return done && sub.record(activity(kind, "Add member to role request denied (PIM activation)"), QStringLiteral("Assign"));
+            return done && sub.record(pimActivity(kind, "Add member to role request denied (PIM activation)"), QStringLiteral("Assign"));
         }
-        if (!sub.record(activity(kind, "Add member to role request approved (PIM activation)"), QStringLiteral("Assign"))) {
+        if (!sub.record(pimActivity(kind, "Add member to role request approved (PIM activation)"), QStringLiteral("Assign"))) {
             return false;
         }
         const qint64 approvals = m_db.scalar(QStringLiteral("SELECT COUNT(*) FROM approval_votes WHERE stage_id = ? AND "
@@ -872,7 +849,7 @@ Outcome<void> Engine::decide(const Caller& caller, PimKind kind, const QString& 
         ScheduleRequest provisionView = r;
         Submission provision{m_db, *m_audit, caller, now, provisionView, target, sub.principal, correlationId};
         return done && provision.insertAssignment(assignmentId, AssignmentType::Activated, effectiveStart, effectiveEnd, !future, eligibilityId)
-            && (future || provision.record(activity(kind, "Add member to role completed (PIM activation)"), QStringLiteral("Assign")));
+            && (future || provision.record(pimActivity(kind, "Add member to role completed (PIM activation)"), QStringLiteral("Assign")));
     });
     if (!ok) {
         return failure.code.isEmpty() ? storeFailure(QStringLiteral("The decision could not be saved.")) : failure;
@@ -913,7 +890,7 @@ int Engine::runDue()
                          {nowText, d.requestId}, &done);
             }
             AuditEvent e = makeEvent(system, now, categoryOf(kind), PimService,
-                                     activity(kind, "Add member to role completed (PIM activation)"), QStringLiteral("Assign"),
+                                     pimActivity(kind, "Add member to role completed (PIM activation)"), QStringLiteral("Assign"),
                                      d.correlationId.isEmpty() ? d.id : d.correlationId, QStringLiteral("Scheduled start reached"));
             addTarget(e, d.targetId, QString(), targetType(kind));
             addTarget(e, d.principalId, QString(), QStringLiteral("User"));
@@ -940,8 +917,8 @@ int Engine::runDue()
             m_db.run(QStringLiteral("UPDATE assignments SET state = 'Ended', ended_at = end_at WHERE id = ? AND state = 'Active'"),
                      {d.id}, &done);
             AuditEvent e = makeEvent(system, now, categoryOf(kind), PimService,
-                                     type == u"Activated" ? activity(kind, "Remove member from role (PIM activation expired)")
-                                                          : activity(kind, "Remove member from role in PIM completed (timebound)"),
+                                     type == u"Activated" ? pimActivity(kind, "Remove member from role (PIM activation expired)")
+                                                          : pimActivity(kind, "Remove member from role in PIM completed (timebound)"),
                                      QStringLiteral("Unassign"), d.correlationId.isEmpty() ? d.id : d.correlationId,
                                      QStringLiteral("Expired"));
             addTarget(e, d.targetId, QString(), targetType(kind));
@@ -971,7 +948,7 @@ int Engine::runDue()
                          {d.id}, &done);
             }
             AuditEvent e = makeEvent(system, now, categoryOf(kind), PimService,
-                                     activity(kind, "Add member to role canceled (PIM activation)"), QStringLiteral("Assign"),
+                                     pimActivity(kind, "Add member to role canceled (PIM activation)"), QStringLiteral("Assign"),
                                      d.correlationId, QStringLiteral("Expired: no decision within the request's lifetime"));
             e.result = AuditResult::Timeout;
             addTarget(e, d.targetId, QString(), targetType(kind));

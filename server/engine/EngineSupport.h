@@ -34,6 +34,41 @@ inline PimKind kindFromText(const QString& text)
     return text == u"group" ? PimKind::Group : PimKind::DirectoryRole;
 }
 
+inline const QString PimService = QStringLiteral("PIM");
+
+// The directoryAudit target type of a role or group.
+inline QString targetType(PimKind kind)
+{
+    return kind == PimKind::Group ? QStringLiteral("Group") : QStringLiteral("Role");
+}
+
+// A PIM activity name (graph-contract.md 7), written for roles; groups read "to group" and
+// "from group" where roles read "to role" and "from role".
+inline QString pimActivity(PimKind kind, const char* roleText)
+{
+    QString text = QString::fromUtf8(roleText);
+    if (kind == PimKind::Group) {
+        text.replace(QStringLiteral(" to role"), QStringLiteral(" to group"));
+        text.replace(QStringLiteral(" from role"), QStringLiteral(" from group"));
+    }
+    return text;
+}
+
+// Fills the kind-specific target fields of an eligibility, assignment or request:
+// targetId/scopeId are (role id, directory scope) or (group id, "member"/"owner").
+template <typename Instance>
+void setTarget(Instance& x, PimKind kind, const QString& targetId, const QString& scopeId)
+{
+    x.kind = kind;
+    if (kind == PimKind::Group) {
+        x.groupId = targetId;
+        x.accessId = parseEnum<GroupAccess>(scopeId);
+    } else {
+        x.roleDefinitionId = targetId;
+        x.directoryScopeId = scopeId;
+    }
+}
+
 inline QString categoryOf(PimKind kind)
 {
     return kind == PimKind::Group ? QStringLiteral("GroupManagement") : QStringLiteral("RoleManagement");
