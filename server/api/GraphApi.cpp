@@ -148,9 +148,11 @@ QString nextLink(const HttpRequest& request, const QUrl& baseUrl, const QString&
     return url.toString(QUrl::FullyEncoded);
 }
 
+// One page of `items` (fetched with one extra row to know whether more follow). The nextLink
+// advances $skip unless the route pages by keyset and passes its own.
 template <typename T>
 HttpResponse pageResponse(const HttpRequest& request, const QUrl& baseUrl, const Listing& listing, QList<T> items,
-                          const QString& entitySet)
+                          const QString& entitySet, const QString& keysetNextLink = {})
 {
     const bool more = items.size() > listing.pageSize;
     if (more) {
@@ -169,9 +171,10 @@ HttpResponse pageResponse(const HttpRequest& request, const QUrl& baseUrl, const
     }
     out["value"] = std::move(values);
     if (more) {
-        out["@odata.nextLink"] =
-            nextLink(request, baseUrl, QStringLiteral("$skip"), QString::number(listing.query.skip + listing.pageSize))
-                .toStdString();
+        out["@odata.nextLink"] = (keysetNextLink.isEmpty() ? nextLink(request, baseUrl, QStringLiteral("$skip"),
+                                                                       QString::number(listing.query.skip + listing.pageSize))
+                                                            : keysetNextLink)
+                                     .toStdString();
     }
     return jsonResponse(200, out);
 }
@@ -795,24 +798,23 @@ void GraphApi::registerRoutes(Router& router)
             listing.query.skip = 0;
         }
         QList<std::pair<QString, qint64>> keys;
+        // The link after the page: the last row's (time, sequence) as $skiptoken, or $skip when
+        // a custom $orderby rules keyset paging out.
+        auto linkAfterPage = [&]() -> QString {
+            if (custom) {
+                return nextLink(request, m_baseUrl, QStringLiteral("$skip"), QString::number(listing.query.skip + listing.pageSize));
+            }
+            const auto& last = keys.at(listing.pageSize - 1);
+            return nextLink(request, m_baseUrl, QStringLiteral("$skiptoken"), last.first + u'~' + QString::number(last.second));
+        };
         if (!listing.odata.select.isEmpty()) {
             // Projection needs the parsed events.
             const auto items = m_engine.auditEvents(caller, listing.query, &keys);
             if (!items) {
                 return engineError(request, items.error());
             }
-            if (custom || items->size() <= listing.pageSize) {
-                return pageResponse(request, m_baseUrl, listing, *items, QStringLiteral("auditLogs/directoryAudits"));
-            }
-            QList<AuditEvent> page = *items;
-            page.resize(listing.pageSize);
-            HttpResponse r = pageResponse(request, m_baseUrl, listing, page, QStringLiteral("auditLogs/directoryAudits"));
-            const auto& last = keys.at(listing.pageSize - 1);
-            json out = json::parse(r.body.constData(), r.body.constData() + r.body.size());
-            out["@odata.nextLink"] = nextLink(request, m_baseUrl, QStringLiteral("$skiptoken"),
-                                              last.first + u'~' + QString::number(last.second))
-                                         .toStdString();
-            return jsonResponse(200, out);
+            return pageResponse(request, m_baseUrl, listing, *items, QStringLiteral("auditLogs/directoryAudits"),
+                                items->size() > listing.pageSize ? linkAfterPage() : QString());
         }
         // The stored bodies are the Graph JSON that was hashed into the chain: served as they
         // are, with no decoding and re-encoding per event.
@@ -828,14 +830,7 @@ void GraphApi::registerRoutes(Router& router)
             out += QByteArrayLiteral(",\"@odata.count\":") + QByteArray::number(*listing.total);
         }
         if (more) {
-            QString link;
-            if (custom) {
-                link = nextLink(request, m_baseUrl, QStringLiteral("$skip"), QString::number(listing.query.skip + listing.pageSize));
-            } else {
-                const auto& last = keys.at(listing.pageSize - 1);
-                link = nextLink(request, m_baseUrl, QStringLiteral("$skiptoken"), last.first + u'~' + QString::number(last.second));
-            }
-            out += QByteArrayLiteral(",\"@odata.nextLink\":") + GraphCodec::serialize(json(link.toStdString()));
+            out += QByteArrayLiteral(",\"@odata.nextLink\":") + GraphCodec::serialize(json(linkAfterPage().toStdString()));
         }
         out += QByteArrayLiteral(",\"value\":[");
         for (qsizetype i = 0; i < count; ++i) {
