@@ -2,6 +2,7 @@
 // exception or a hang: wrong JSON types, truncation, bad bytes, absurd numbers and sizes, deep
 // nesting, invalid durations and timestamps, missing required fields.
 
+#include "CodecTestSupport.h"
 #include "GraphCodec.h"
 
 #include <QElapsedTimer>
@@ -60,29 +61,7 @@ struct Outcome
     CodecError error;
 };
 
-// Writing a policy leaves rules of unknown types out (RolePolicy.h), so a round trip keeps
-// everything but unknownRuleIds.
-template <typename T>
-T normalized(T value)
-{
-    return value;
-}
-
-template <>
-RolePolicy normalized(RolePolicy value)
-{
-    value.unknownRuleIds.clear();
-    return value;
-}
-
-template <>
-RolePolicyAssignment normalized(RolePolicyAssignment value)
-{
-    if (value.policy) {
-        value.policy->unknownRuleIds.clear();
-    }
-    return value;
-}
+using CodecTestSupport::normalized;
 
 template <typename T>
 Outcome finish(const Result<T>& r, const std::function<Result<T>(QByteArrayView)>& decode)
@@ -114,51 +93,6 @@ Outcome runPage(QByteArrayView bytes)
 
 Outcome dispatch(const QString& kind, QByteArrayView bytes)
 {
-    if (kind == u"RoleDefinition") {
-        return run<RoleDefinition>(bytes);
-    }
-    if (kind == u"Eligibility") {
-        return run<Eligibility>(bytes);
-    }
-    if (kind == u"ActiveAssignment") {
-        return run<ActiveAssignment>(bytes);
-    }
-    if (kind == u"ScheduleRequest") {
-        return run<ScheduleRequest>(bytes);
-    }
-    if (kind == u"Approval") {
-        return run<Approval>(bytes);
-    }
-    if (kind == u"ApprovalDecision") {
-        return run<ApprovalDecision>(bytes);
-    }
-    if (kind == u"RolePolicy") {
-        return run<RolePolicy>(bytes);
-    }
-    if (kind == u"RolePolicyAssignment") {
-        return run<RolePolicyAssignment>(bytes);
-    }
-    if (kind == u"AccessReviewDefinition") {
-        return run<AccessReviewDefinition>(bytes);
-    }
-    if (kind == u"AccessReviewInstance") {
-        return run<AccessReviewInstance>(bytes);
-    }
-    if (kind == u"ReviewDecision") {
-        return run<ReviewDecision>(bytes);
-    }
-    if (kind == u"ReviewDecisionUpdate") {
-        return run<ReviewDecisionUpdate>(bytes);
-    }
-    if (kind == u"BatchRecordDecisions") {
-        return run<BatchRecordDecisions>(bytes);
-    }
-    if (kind == u"AuditEvent") {
-        return run<AuditEvent>(bytes);
-    }
-    if (kind == u"GraphError") {
-        return run<GraphError>(bytes);
-    }
     if (kind == u"RoleDefinitionPage") {
         return runPage<RoleDefinition>(bytes);
     }
@@ -167,6 +101,9 @@ Outcome dispatch(const QString& kind, QByteArrayView bytes)
     }
     if (kind == u"AuditEventPage") {
         return runPage<AuditEvent>(bytes);
+    }
+    if (auto out = CodecTestSupport::visitResource(kind, [&]<typename T>() { return run<T>(bytes); })) {
+        return *out;
     }
     Outcome unknown;
     unknown.error = CodecError{ QStringLiteral("<test>"), QStringLiteral("test bug: no decoder for ") + kind };

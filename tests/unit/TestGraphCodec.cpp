@@ -2,6 +2,7 @@
 // the Microsoft Graph samples, check the values callers depend on, encode, decode again and
 // require the same value (and the same bytes on a second encode).
 
+#include "CodecTestSupport.h"
 #include "GraphCodec.h"
 
 #include <QTest>
@@ -153,41 +154,8 @@ Outcome run(QByteArrayView bytes)
 
 Outcome runAs(const QString& kind, QByteArrayView bytes)
 {
-    if (kind == u"RoleDefinition") {
-        return run<RoleDefinition>(bytes);
-    }
-    if (kind == u"Eligibility") {
-        return run<Eligibility>(bytes);
-    }
-    if (kind == u"ActiveAssignment") {
-        return run<ActiveAssignment>(bytes);
-    }
-    if (kind == u"ScheduleRequest") {
-        return run<ScheduleRequest>(bytes);
-    }
-    if (kind == u"Approval") {
-        return run<Approval>(bytes);
-    }
-    if (kind == u"ApprovalDecision") {
-        return run<ApprovalDecision>(bytes);
-    }
-    if (kind == u"RolePolicy") {
-        return run<RolePolicy>(bytes);
-    }
-    if (kind == u"RolePolicyAssignment") {
-        return run<RolePolicyAssignment>(bytes);
-    }
-    if (kind == u"AccessReviewDefinition") {
-        return run<AccessReviewDefinition>(bytes);
-    }
-    if (kind == u"AccessReviewInstance") {
-        return run<AccessReviewInstance>(bytes);
-    }
-    if (kind == u"ReviewDecision") {
-        return run<ReviewDecision>(bytes);
-    }
-    if (kind == u"AuditEvent") {
-        return run<AuditEvent>(bytes);
+    if (auto out = CodecTestSupport::visitResource(kind, [&]<typename T>() { return run<T>(bytes); })) {
+        return *out;
     }
     Outcome unknown;
     unknown.error = QStringLiteral("test bug: no decoder for kind ") + kind;
