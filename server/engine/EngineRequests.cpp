@@ -875,6 +875,19 @@ int Engine::runDue()
         {
             QString id, requestId, kind, principalId, targetId, correlationId;
         };
+        // The scheduler's audit record of one transition of `d`.
+        auto record = [&](const Due& d, PimKind kind, const QString& activityName, const char* operationType,
+                          const QString& correlationId, const char* reason, AuditResult result, bool namesRequest) {
+            AuditEvent e = makeEvent(system, now, categoryOf(kind), PimService, activityName,
+                                     QString::fromLatin1(operationType), correlationId, QString::fromLatin1(reason));
+            e.result = result;
+            addTarget(e, d.targetId, QString(), targetType(kind));
+            addTarget(e, d.principalId, QString(), QStringLiteral("User"));
+            if (namesRequest) {
+                addDetail(e, QStringLiteral("RequestId"), d.requestId);
+            }
+            return m_audit->append(e);
+        };
         QList<Due> due;
         while (starts.next()) {
             due << Due{starts.value(0).toString(), starts.value(1).toString(), starts.value(2).toString(),
@@ -889,12 +902,9 @@ int Engine::runDue()
                                         "'Granted'"),
                          {nowText, d.requestId}, &done);
             }
-            AuditEvent e = makeEvent(system, now, categoryOf(kind), PimService,
-                                     pimActivity(kind, "Add member to role completed (PIM activation)"), QStringLiteral("Assign"),
-                                     d.correlationId.isEmpty() ? d.id : d.correlationId, QStringLiteral("Scheduled start reached"));
-            addTarget(e, d.targetId, QString(), targetType(kind));
-            addTarget(e, d.principalId, QString(), QStringLiteral("User"));
-            if (!done || !m_audit->append(e)) {
+            if (!done
+                || !record(d, kind, pimActivity(kind, "Add member to role completed (PIM activation)"), "Assign",
+                           d.correlationId.isEmpty() ? d.id : d.correlationId, "Scheduled start reached", AuditResult::Success, false)) {
                 return false;
             }
             ++applied;
@@ -916,14 +926,12 @@ int Engine::runDue()
             bool done = false;
             m_db.run(QStringLiteral("UPDATE assignments SET state = 'Ended', ended_at = end_at WHERE id = ? AND state = 'Active'"),
                      {d.id}, &done);
-            AuditEvent e = makeEvent(system, now, categoryOf(kind), PimService,
-                                     type == u"Activated" ? pimActivity(kind, "Remove member from role (PIM activation expired)")
-                                                          : pimActivity(kind, "Remove member from role in PIM completed (timebound)"),
-                                     QStringLiteral("Unassign"), d.correlationId.isEmpty() ? d.id : d.correlationId,
-                                     QStringLiteral("Expired"));
-            addTarget(e, d.targetId, QString(), targetType(kind));
-            addTarget(e, d.principalId, QString(), QStringLiteral("User"));
-            if (!done || !m_audit->append(e)) {
+            const QString activityName = type == u"Activated"
+                                             ? pimActivity(kind, "Remove member from role (PIM activation expired)")
+                                             : pimActivity(kind, "Remove member from role in PIM completed (timebound)");
+            if (!done
+                || !record(d, kind, activityName, "Unassign", d.correlationId.isEmpty() ? d.id : d.correlationId, "Expired",
+                           AuditResult::Success, false)) {
                 return false;
             }
             ++applied;
@@ -947,14 +955,9 @@ int Engine::runDue()
                                         "('InProgress', 'NotStarted')"),
                          {d.id}, &done);
             }
-            AuditEvent e = makeEvent(system, now, categoryOf(kind), PimService,
-                                     pimActivity(kind, "Add member to role canceled (PIM activation)"), QStringLiteral("Assign"),
-                                     d.correlationId, QStringLiteral("Expired: no decision within the request's lifetime"));
-            e.result = AuditResult::Timeout;
-            addTarget(e, d.targetId, QString(), targetType(kind));
-            addTarget(e, d.principalId, QString(), QStringLiteral("User"));
-            addDetail(e, QStringLiteral("RequestId"), d.id);
-            if (!done || !m_audit->append(e)) {
+            if (!done
+                || !record(d, kind, pimActivity(kind, "Add member to role canceled (PIM activation)"), "Assign", d.correlationId,
+                           "Expired: no decision within the request's lifetime", AuditResult::Timeout, true)) {
                 return false;
             }
             ++applied;
