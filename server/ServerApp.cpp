@@ -77,7 +77,13 @@ ServerApp::ServerApp(QObject* parent)
 {
 }
 
-ServerApp::~ServerApp() = default;
+ServerApp::~ServerApp()
+{
+    if (m_db) {
+        // The transport goes before the database: its held answers die with it.
+        m_db->setBatchListener({});
+    }
+}
 
 const Clock& ServerApp::clock() const
 {
@@ -201,6 +207,12 @@ bool ServerApp::start(const ServerConfig& config, QString* error)
         return HttpServer::remoteAddressKey(request);
     });
     m_http->setHealthCheck([this] { return m_db->scalar(QStringLiteral("SELECT 1")).toInt() == 1; });
+    if (config.groupCommit) {
+        // One sync for all the changes of a turn of the event loop, each answered only after it.
+        m_db->setGroupCommit(true);
+        m_db->setBatchListener([this](bool committed) { m_http->releaseHeld(committed); });
+        m_http->setResponseGate({ [this] { return m_db->batchOpen(); }, [this] { m_db->commitBatch(); } });
+    }
 
     Router& router = m_http->router();
     RouteOptions form;

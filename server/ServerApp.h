@@ -40,6 +40,8 @@ struct ServerConfig
     QString publicBaseUrl;          // how clients reach this server; default http://LISTEN
     // Cheap password hashing, for the demo (whose passwords are published) and tests only.
     bool cheapPasswordHashing = false;
+    // Changes arriving together share one durable commit; each is answered after that commit.
+    bool groupCommit = true;
 };
 
 // The whole server in one object: database, engine, identity, HTTP transport with the Graph

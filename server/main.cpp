@@ -50,7 +50,7 @@ QCommandLineOption configOption()
 {
     return QCommandLineOption(QStringLiteral("config"),
                               QStringLiteral("A configuration file (INI: listen, database, demo, min-active-seconds, "
-                                             "rate-limit, rate-burst, max-body-bytes, access-token-lifetime, public-url)."),
+                                             "rate-limit, rate-burst, max-body-bytes, access-token-lifetime, public-url, group-commit)."),
                               QStringLiteral("file"));
 }
 
@@ -421,6 +421,10 @@ int serve(QCoreApplication& app, const QStringList& args)
     parser.addOption({QStringLiteral("max-body-bytes"), QStringLiteral("Largest request body (default 1048576)."), QStringLiteral("bytes")});
     parser.addOption({QStringLiteral("access-token-lifetime"), QStringLiteral("Access token lifetime in seconds (default 3600)."),
                       QStringLiteral("seconds")});
+    parser.addOption({QStringLiteral("group-commit"),
+                      QStringLiteral("on (default): changes that arrive together are made durable with one sync and "
+                                     "answered after it; off: one sync per change."),
+                      QStringLiteral("on|off")});
     parser.addOption({QStringLiteral("verbose"), QStringLiteral("Log every request and sign-in.")});
     parser.process(args);
     QString error;
@@ -453,6 +457,15 @@ int serve(QCoreApplication& app, const QStringList& args)
     c.maxBodyBytes = static_cast<qint64>(number(QStringLiteral("max-body-bytes"), static_cast<double>(c.maxBodyBytes)));
     c.accessTokenLifetimeSeconds = static_cast<qint64>(
         number(QStringLiteral("access-token-lifetime"), static_cast<double>(c.accessTokenLifetimeSeconds)));
+    const QString groupCommit = setting(parser, config.get(), QStringLiteral("group-commit"), QStringLiteral("on")).toLower();
+    if (groupCommit == u"on" || groupCommit == u"true") {
+        c.groupCommit = true;
+    } else if (groupCommit == u"off" || groupCommit == u"false") {
+        c.groupCommit = false;
+    } else {
+        ok = false;
+        error = QStringLiteral("--group-commit takes on or off, not \"%1\"").arg(groupCommit);
+    }
     if (ok && (c.maxBodyBytes < 1024 || c.accessTokenLifetimeSeconds < 60)) {
         ok = false;
         error = QStringLiteral("--max-body-bytes must be at least 1024 and --access-token-lifetime at least 60");

@@ -459,6 +459,23 @@ struct HttpServer::Impl final
     // Writes the response; `announceClose` adds "Connection: close" (the caller closes).
     void write(QTcpSocket* socket, const HttpRequest& request, HttpResponse& response, bool announceClose) const;
     void record(const HttpRequest& request, const QString& routeName, int status, qint64 nanoseconds);
+    // write() + record(), then closes the connection when asked to.
+    void deliver(QTcpSocket* socket, const HttpRequest& request, HttpResponse& response, const QString& routeName,
+                 bool close, const QElapsedTimer& timer);
+    bool holding() const { return m_gate.holding && m_gate.holding(); }
+    void flushHeldFor(const QTcpSocket* socket);
+
+    struct Held
+    {
+        QPointer<QTcpSocket> socket;
+        HttpRequest request;
+        HttpResponse response;
+        QString routeName;
+        bool close = false;
+        QElapsedTimer timer;
+    };
+    std::vector<Held> m_held;
+    ResponseGate m_gate;
 
     void adopt(ConnectionSocket* socket);
     void socketReadyRead(ConnectionSocket& socket);
@@ -660,6 +677,28 @@ void HttpServer::Impl::record(const HttpRequest& request, const QString& routeNa
            qUtf8Printable(request.requestId));
 }
 
+void HttpServer::Impl::deliver(QTcpSocket* socket,
+                               const HttpRequest& request,
+                               HttpResponse& response,
+                               const QString& routeName,
+                               bool close,
+                               const QElapsedTimer& timer)
+{
+    write(socket, request, response, close);
+    record(request, routeName, response.status, timer.nsecsElapsed());
+    if (close) {
+        socket->disconnectFromHost();
+    }
+}
+
+void HttpServer::Impl::flushHeldFor(const QTcpSocket* socket)
+{
+    const bool waiting = std::any_of(m_held.cbegin(), m_held.cend(), [socket](const Held& h) { return h.socket == socket; });
+    if (waiting && m_gate.flush) {
+        m_gate.flush();
+    }
+}
+
 void HttpServer::Impl::adopt(ConnectionSocket* socket)
 {
     m_sockets.append(socket);
@@ -811,6 +850,8 @@ QString HttpServer::Impl::routeNameFor(const HttpRequest& request, QStringView e
 
 void HttpServer::Impl::answerRejected(ConnectionSocket& socket)
 {
+    // Earlier answers on this connection go first.
+    flushHeldFor(&socket);
     socket.m_answered = true;
     HttpRequest request = requestFromHead(socket);
     QString routeName = InvalidRoute;
@@ -995,10 +1036,12 @@ bool HttpServer::handleRequest(const QHttpServerRequest& request, QTcpSocket* so
 
         Impl::Outcome outcome = m_impl->process(converted, url.path(QUrl::FullyEncoded));
         const bool close = converted.header("connection").trimmed().compare("close", Qt::CaseInsensitive) == 0;
-        m_impl->write(socket, converted, outcome.response, close);
-        m_impl->record(converted, outcome.routeName, outcome.response.status, timer.nsecsElapsed());
-        if (close) {
-            socket->disconnectFromHost();
+        if (m_impl->holding()) {
+            // The answer may depend on changes not yet durable (this request's or an earlier
+            // one's in the same batch): it leaves when the batch has committed.
+            m_impl->m_held.push_back(Impl::Held{ socket, converted, std::move(outcome.response), outcome.routeName, close, timer });
+        } else {
+            m_impl->deliver(socket, converted, outcome.response, outcome.routeName, close, timer);
         }
     } catch (...) {
         // Nothing may escape into Qt's event loop (e.g. bad_alloc building a response).
@@ -1013,6 +1056,41 @@ bool HttpServer::handleRequest(const QHttpServerRequest& request, QTcpSocket* so
         connection->requestAnswered();
     }
     return true;
+}
+
+void HttpServer::setResponseGate(ResponseGate gate)
+{
+    m_impl->m_gate = std::move(gate);
+}
+
+int HttpServer::heldResponses() const
+{
+    return int(m_impl->m_held.size());
+}
+
+void HttpServer::releaseHeld(bool committed)
+{
+    std::vector<Impl::Held> held;
+    held.swap(m_impl->m_held);
+    for (Impl::Held& h : held) {
+        if (!committed) {
+            h.response = GraphErrors::response(h.request,
+                                               503,
+                                               GraphErrors::Codes::ServiceUnavailable,
+                                               QStringLiteral("The server could not save its changes, so this request "
+                                                              "was not applied. Try again later."));
+            h.response.headers.append({ QByteArrayLiteral("Retry-After"), QByteArrayLiteral("5") });
+        }
+        if (!h.socket || h.socket->state() != QAbstractSocket::ConnectedState) {
+            continue; // the client left; its change (if any) stands, as after a lost answer
+        }
+        try {
+            m_impl->deliver(h.socket, h.request, h.response, h.routeName, h.close, h.timer);
+        } catch (...) {
+            qCCritical(lcHttp, "sending a held answer failed (request-id %s)", qUtf8Printable(h.request.requestId));
+            h.socket->abort();
+        }
+    }
 }
 
 void HttpServer::missingHandler(const QHttpServerRequest& request, QTcpSocket* socket)

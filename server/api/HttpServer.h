@@ -83,6 +83,21 @@ public:
     void setRateKey(RateKeyFunction rateKey);
     void setHealthCheck(HealthCheck check);
 
+    // Group commit (Database::setGroupCommit). While `holding` answers true, answers wait, in
+    // the order they were made, until releaseHeld(): a change is acknowledged only once it is
+    // durable. `flush` ends the open batch at once (its listener then calls releaseHeld); it is
+    // used before a connection is answered outside the request pipeline, to keep its order.
+    struct ResponseGate
+    {
+        std::function<bool()> holding;
+        std::function<void()> flush;
+    };
+    void setResponseGate(ResponseGate gate);
+    // Sends the held answers. When the batch they waited for did not commit, each becomes a 503
+    // saying that nothing was applied.
+    void releaseHeld(bool committed);
+    int heldResponses() const;
+
     void setIdleTimeout(std::chrono::milliseconds timeout);
     std::chrono::milliseconds idleTimeout() const;
 

@@ -276,12 +276,14 @@ Outcome<ScheduleRequest> Engine::submit(const Caller& caller, ScheduleRequest re
     const bool ok = m_db.transaction([&]() -> bool {
         const QString nowText = toSqlTime(now);
         // What is in force now for this principal and target.
+        // An empty type matches both. (Not "LIKE ?": SQLite re-prepares a statement whose LIKE
+        // pattern is a bound parameter every time it runs.)
         auto activeAssignment = [&](const QString& type) -> QSqlQuery {
             return m_db.run(QStringLiteral("SELECT id, start_at, end_at, eligibility_id, state FROM assignments WHERE "
                                            "principal_id = ? AND kind = ? AND target_id = ? AND scope_id = ? AND "
-                                           "state IN ('Active', 'Scheduled') AND assignment_type LIKE ? "
+                                           "state IN ('Active', 'Scheduled') AND (? = '' OR assignment_type = ?) "
                                            "ORDER BY start_at LIMIT 1"),
-                            {request.principalId, kindText(target.kind), target.targetId, target.scopeId, type});
+                            {request.principalId, kindText(target.kind), target.targetId, target.scopeId, type, type});
         };
 
         switch (request.action) {
@@ -301,7 +303,7 @@ Outcome<ScheduleRequest> Engine::submit(const Caller& caller, ScheduleRequest re
             }
             const QString eligibilityId = eligibility.value(0).toString();
             const Timestamp eligibilityEnd = fromSqlTime(eligibility.value(1));
-            if (activeAssignment(QStringLiteral("%")).next()) {
+            if (activeAssignment(QString()).next()) {
                 return fail(badRequest(QStringLiteral("RoleAssignmentExists"),
                                        QStringLiteral("The role is already active or scheduled for you.")));
             }
@@ -441,7 +443,7 @@ Outcome<ScheduleRequest> Engine::submit(const Caller& caller, ScheduleRequest re
                 && sub.record(pimActivity(target.kind, "Update member in PIM requested (extend)"), QStringLiteral("Update"));
         }
         case RequestAction::AdminAssign: {
-            if (activeAssignment(QStringLiteral("%")).next()) {
+            if (activeAssignment(QString()).next()) {
                 return fail(badRequest(QStringLiteral("RoleAssignmentExists"), QStringLiteral("The assignment already exists.")));
             }
             const PolicyCheckResult check = PolicyCheck::check(request, policy, caller.session, now);
@@ -464,7 +466,7 @@ Outcome<ScheduleRequest> Engine::submit(const Caller& caller, ScheduleRequest re
                               QStringLiteral("Assign"));
         }
         case RequestAction::AdminRemove: {
-            QSqlQuery active = activeAssignment(QStringLiteral("%"));
+            QSqlQuery active = activeAssignment(QString());
             if (!active.next()) {
                 return fail(badRequest(QStringLiteral("RoleAssignmentDoesNotExist"), QStringLiteral("There is no assignment to remove.")));
             }
@@ -482,7 +484,7 @@ Outcome<ScheduleRequest> Engine::submit(const Caller& caller, ScheduleRequest re
         case RequestAction::AdminExtend:
         case RequestAction::AdminRenew:
         case RequestAction::AdminUpdate: {
-            QSqlQuery active = activeAssignment(QStringLiteral("%"));
+            QSqlQuery active = activeAssignment(QString());
             if (!active.next()) {
                 return fail(badRequest(QStringLiteral("RoleAssignmentDoesNotExist"), QStringLiteral("There is no assignment to change.")));
             }

@@ -5,6 +5,7 @@
 #include <QFile>
 #include <QLoggingCategory>
 #include <QSqlError>
+#include <QTimer>
 #include <QUuid>
 
 namespace Elevate::Server {
@@ -79,6 +80,11 @@ bool Database::open(const QString& url, QString* error)
 
 void Database::close()
 {
+    if (m_batchOpen) {
+        // Shutting down: keep what the batch holds, tell no one (the listener may be gone).
+        m_batchListener = {};
+        commitBatch();
+    }
     m_statements.clear();
     if (QSqlDatabase::contains(m_connectionName)) {
         {
@@ -179,6 +185,9 @@ bool Database::transaction(const std::function<bool()>& f, QString* error)
         }
         return ok;
     }
+    if (m_groupCommit) {
+        return runBatchUnit(f, error);
+    }
     QSqlQuery begin(handle());
     if (!begin.exec(QStringLiteral("BEGIN IMMEDIATE"))) {
         m_lastError = describe(begin.lastError());
@@ -203,6 +212,122 @@ bool Database::transaction(const std::function<bool()>& f, QString* error)
     }
     if (!ok && error) {
         *error = m_lastError;
+    }
+    return ok;
+}
+
+void Database::setGroupCommit(bool enabled)
+{
+    if (!enabled && m_batchOpen) {
+        commitBatch();
+    }
+    m_groupCommit = enabled;
+}
+
+void Database::setBatchListener(BatchListener listener)
+{
+    m_batchListener = std::move(listener);
+}
+
+bool Database::openBatch(QString* error)
+{
+    QSqlQuery begin(handle());
+    if (!begin.exec(QStringLiteral("BEGIN IMMEDIATE"))) {
+        m_lastError = describe(begin.lastError());
+        if (error) {
+            *error = m_lastError;
+        }
+        return false;
+    }
+    m_batchOpen = true;
+    m_batchBroken = false;
+    m_batchUnits = 0;
+    if (!m_batchTimer) {
+        m_batchTimer = std::make_unique<QObject>();
+    }
+    // A zero timer runs after the event loop has dispatched what is ready now (the requests
+    // already read from the sockets), so one batch gathers everything that arrived together.
+    QTimer::singleShot(0, m_batchTimer.get(), [this] { commitBatch(); });
+    return true;
+}
+
+bool Database::runBatchUnit(const std::function<bool()>& f, QString* error)
+{
+    if (!m_batchOpen && !openBatch(error)) {
+        return false;
+    }
+    // Statements run through the cache, so the three savepoint statements are parsed once.
+    QSqlQuery savepoint = prepare(QStringLiteral("SAVEPOINT unit"));
+    if (!exec(savepoint)) {
+        if (error) {
+            *error = m_lastError;
+        }
+        return false;
+    }
+    m_depth = 1;
+    m_failed = false;
+    bool ok = f() && !m_failed;
+    m_depth = 0;
+    if (!ok) {
+        QSqlQuery undo = prepare(QStringLiteral("ROLLBACK TO unit"));
+        if (!exec(undo)) {
+            // The unit's changes may still be in the batch: none of it may commit.
+            m_batchBroken = true;
+        }
+    }
+    QSqlQuery release = prepare(QStringLiteral("RELEASE unit"));
+    if (!exec(release)) {
+        m_batchBroken = true;
+        ok = false;
+    }
+    if (!ok && error) {
+        *error = m_lastError;
+    }
+    if (++m_batchUnits >= MaxBatchUnits || m_batchBroken) {
+        // A full batch commits now; a broken one rolls back now, before more joins it.
+        if (!commitBatch() && ok) {
+            ok = false;
+            if (error) {
+                *error = m_lastError;
+            }
+        }
+    }
+    return ok;
+}
+
+bool Database::endBatch(bool commit, QString* error)
+{
+    QSqlQuery end(handle());
+    bool ok = commit && end.exec(QStringLiteral("COMMIT"));
+    if (!ok) {
+        if (commit) {
+            m_lastError = describe(end.lastError());
+            qCWarning(lcStore) << "group commit failed, rolling the batch back:" << m_lastError;
+        }
+        QSqlQuery(handle()).exec(QStringLiteral("ROLLBACK"));
+    }
+    if (!ok && error) {
+        *error = m_lastError;
+    }
+    return ok;
+}
+
+bool Database::commitBatch(QString* error)
+{
+    if (!m_batchOpen) {
+        return true;
+    }
+    const bool broken = m_batchBroken;
+    if (broken) {
+        m_lastError = QStringLiteral("a failed unit could not be undone; the batch was rolled back");
+        qCWarning(lcStore) << m_lastError;
+    }
+    const bool ok = endBatch(!broken, error);
+    m_batchOpen = false;
+    m_batchBroken = false;
+    m_batchUnits = 0;
+    if (m_batchListener) {
+        m_batchListener(ok);
     }
     return ok;
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QObject>
 #include <QSqlDatabase>
 #include <QHash>
 #include <QSqlQuery>
@@ -7,6 +8,7 @@
 #include <QVariant>
 
 #include <functional>
+#include <memory>
 #include <initializer_list>
 
 namespace Elevate::Server {
@@ -43,6 +45,25 @@ public:
     bool transaction(const std::function<bool()>& f, QString* error = nullptr);
     bool inTransaction() const { return m_depth > 0; }
 
+    // Group commit, which elevated's HTTP server turns on. The first transaction() opens a batch
+    // (BEGIN IMMEDIATE) that stays open; every top-level transaction() inside it runs in a
+    // SAVEPOINT, so a unit that fails rolls back alone while the others stay. The batch commits
+    // with one sync for all its units: at the next turn of the event loop, when it holds
+    // MaxBatchUnits units, or when commitBatch() is called. Until then nothing in it is durable,
+    // so whoever answers a client must hold the answer until the batch listener has been told
+    // the outcome. Without group commit every transaction() commits (and syncs) on its own.
+    static constexpr int MaxBatchUnits = 256;
+    using BatchListener = std::function<void(bool committed)>;
+    void setGroupCommit(bool enabled);
+    bool groupCommit() const { return m_groupCommit; }
+    bool batchOpen() const { return m_batchOpen; }
+    int batchUnits() const { return m_batchUnits; }
+    // Commits the open batch (true when none is open). On failure everything in it is rolled
+    // back. Either way the listener hears the outcome.
+    bool commitBatch(QString* error = nullptr);
+    // Told after each batch ends, with whether it committed. One listener; pass {} to remove it.
+    void setBatchListener(BatchListener listener);
+
     // A prepared statement with positional bindings. Statements are cached by their text and
     // reused (SQLite spends more time parsing a short query than running it), so a statement
     // must not be re-run while an earlier result of the same text is still being read.
@@ -65,6 +86,9 @@ public:
 private:
     bool configure(QString* error);
     bool migrate(QString* error);
+    bool runBatchUnit(const std::function<bool()>& f, QString* error);
+    bool openBatch(QString* error);
+    bool endBatch(bool commit, QString* error);
 
     QHash<QString, QSqlQuery> m_statements;
     QString m_connectionName;
@@ -73,6 +97,12 @@ private:
     Dialect m_dialect = Dialect::SQLite;
     int m_depth = 0;
     bool m_failed = false;
+    bool m_groupCommit = false;
+    bool m_batchOpen = false;
+    bool m_batchBroken = false; // a savepoint could not be undone: the batch must not commit
+    int m_batchUnits = 0;
+    BatchListener m_batchListener;
+    std::unique_ptr<QObject> m_batchTimer; // context for the end-of-turn commit
 };
 
 } // namespace Elevate::Server

@@ -1,0 +1,455 @@
+// Group commit: Database batches (savepoint per unit, one COMMIT for all) on a real SQLite file,
+// and HttpServer holding its answers until the batch they depend on is durable, over real
+// sockets on 127.0.0.1. A failed COMMIT is injected with a deferred foreign key, which SQLite
+// checks only at COMMIT.
+
+#include "Clock.h"
+#include "Database.h"
+#include "HttpServer.h"
+#include "Router.h"
+
+#include <QCoreApplication>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QUuid>
+
+#include <memory>
+
+using namespace Elevate;
+using namespace Elevate::Server;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+// A second connection to the same file: sees only what has been committed.
+class Observer final
+{
+public:
+    explicit Observer(const QString& path)
+        : m_name(u"observer-"_s + QUuid::createUuid().toString(QUuid::WithoutBraces))
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, m_name);
+        db.setDatabaseName(path);
+        db.open();
+    }
+    ~Observer() { QSqlDatabase::removeDatabase(m_name); }
+    Observer(const Observer&) = delete;
+    Observer& operator=(const Observer&) = delete;
+
+    qint64 rows()
+    {
+        QSqlQuery q(QSqlDatabase::database(m_name));
+        if (!q.exec(u"SELECT COUNT(*) FROM items"_s) || !q.next()) {
+            return -1;
+        }
+        return q.value(0).toLongLong();
+    }
+
+private:
+    QString m_name;
+};
+
+} // namespace
+
+class TestGroupCommit final : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<Database> m_db;
+    QString m_path;
+    QList<bool> m_outcomes; // what the batch listener heard
+
+    bool insert(int value)
+    {
+        bool ok = false;
+        m_db->run(u"INSERT INTO items (value) VALUES (?)"_s, { value }, &ok);
+        return ok;
+    }
+    // A row whose parent does not exist: accepted now, refused at COMMIT.
+    bool insertOrphan()
+    {
+        bool ok = false;
+        m_db->run(u"INSERT INTO children (parent) VALUES (?)"_s, { 424242 }, &ok);
+        return ok;
+    }
+
+private slots:
+    void init()
+    {
+        QVERIFY(m_dir.isValid());
+        m_path = m_dir.filePath(QUuid::createUuid().toString(QUuid::WithoutBraces) + u".db"_s);
+        m_db = std::make_unique<Database>();
+        QString error;
+        QVERIFY2(m_db->open(u"sqlite:"_s + m_path, &error), qPrintable(error));
+        QVERIFY(m_db->transaction([&] {
+            bool a = false;
+            bool b = false;
+            m_db->run(u"CREATE TABLE items (id INTEGER PRIMARY KEY, value INTEGER UNIQUE)"_s, {}, &a);
+            m_db->run(u"CREATE TABLE children (id INTEGER PRIMARY KEY, parent INTEGER REFERENCES items(id) "
+                      u"DEFERRABLE INITIALLY DEFERRED)"_s,
+                      {},
+                      &b);
+            return a && b;
+        }));
+        m_outcomes.clear();
+        m_db->setBatchListener([this](bool committed) { m_outcomes << committed; });
+    }
+
+    void cleanup()
+    {
+        m_db.reset();
+    }
+
+    void withoutGroupCommitEachTransactionCommitsAtOnce()
+    {
+        Observer observer(m_path);
+        QVERIFY(m_db->transaction([&] { return insert(1); }));
+        QCOMPARE(observer.rows(), 1);
+        QVERIFY(!m_db->batchOpen());
+        QVERIFY(m_outcomes.isEmpty());
+    }
+
+    void unitsShareOneCommitAtTheEndOfTheTurn()
+    {
+        Observer observer(m_path);
+        m_db->setGroupCommit(true);
+        for (int i = 1; i <= 3; ++i) {
+            QVERIFY(m_db->transaction([&] { return insert(i); }));
+        }
+        QVERIFY(m_db->batchOpen());
+        QCOMPARE(m_db->batchUnits(), 3);
+        // Not durable yet, so not visible to anyone else.
+        QCOMPARE(observer.rows(), 0);
+        QVERIFY(m_outcomes.isEmpty());
+        QTRY_COMPARE(m_outcomes, QList<bool>{ true });
+        QVERIFY(!m_db->batchOpen());
+        QCOMPARE(observer.rows(), 3);
+    }
+
+    void aFailedUnitRollsBackAlone()
+    {
+        Observer observer(m_path);
+        m_db->setGroupCommit(true);
+        QVERIFY(m_db->transaction([&] { return insert(1); }));
+        // Wrote, then changed its mind.
+        QVERIFY(!m_db->transaction([&] { return insert(2) && false; }));
+        // A statement fails (duplicate value); the unit's first insert goes with it.
+        QVERIFY(!m_db->transaction([&] {
+            insert(3);
+            return insert(1);
+        }));
+        // Nested transactions join their unit.
+        QVERIFY(m_db->transaction([&] { return insert(4) && m_db->transaction([&] { return insert(5); }); }));
+        QVERIFY(m_db->commitBatch());
+        QCOMPARE(m_outcomes, QList<bool>{ true });
+        QCOMPARE(observer.rows(), 3);
+        QCOMPARE(m_db->scalar(u"SELECT group_concat(value) FROM (SELECT value FROM items ORDER BY value)"_s).toString(),
+                 u"1,4,5"_s);
+    }
+
+    void aFailedCommitRollsBackTheWholeBatchAndSaysSo()
+    {
+        Observer observer(m_path);
+        m_db->setGroupCommit(true);
+        QVERIFY(m_db->transaction([&] { return insert(1); }));
+        QVERIFY(m_db->transaction([&] { return insertOrphan(); })); // fine until COMMIT
+        QString error;
+        QVERIFY(!m_db->commitBatch(&error));
+        QVERIFY2(error.contains(u"FOREIGN KEY"_s, Qt::CaseInsensitive), qPrintable(error));
+        QCOMPARE(m_outcomes, QList<bool>{ false });
+        QVERIFY(!m_db->batchOpen());
+        QCOMPARE(observer.rows(), 0);
+        // The next batch starts clean.
+        QVERIFY(m_db->transaction([&] { return insert(7); }));
+        QVERIFY(m_db->commitBatch());
+        QCOMPARE(m_outcomes, (QList<bool>{ false, true }));
+        QCOMPARE(observer.rows(), 1);
+    }
+
+    void aFullBatchCommitsWithoutWaitingForTheTurn()
+    {
+        Observer observer(m_path);
+        m_db->setGroupCommit(true);
+        for (int i = 0; i < Database::MaxBatchUnits; ++i) {
+            QVERIFY(m_db->transaction([&] { return insert(i); }));
+        }
+        // No event loop has run: the last unit filled the batch and committed it.
+        QVERIFY(!m_db->batchOpen());
+        QCOMPARE(m_outcomes, QList<bool>{ true });
+        QCOMPARE(observer.rows(), Database::MaxBatchUnits);
+        QVERIFY(m_db->transaction([&] { return insert(100000); }));
+        QVERIFY(m_db->batchOpen());
+        QCOMPARE(m_db->batchUnits(), 1);
+    }
+
+    void turningGroupCommitOffCommitsTheOpenBatch()
+    {
+        Observer observer(m_path);
+        m_db->setGroupCommit(true);
+        QVERIFY(m_db->transaction([&] { return insert(1); }));
+        m_db->setGroupCommit(false);
+        QCOMPARE(m_outcomes, QList<bool>{ true });
+        QCOMPARE(observer.rows(), 1);
+    }
+
+    void closingKeepsTheOpenBatch()
+    {
+        m_db->setGroupCommit(true);
+        QVERIFY(m_db->transaction([&] { return insert(1); }));
+        m_db->close();
+        Observer observer(m_path);
+        QCOMPARE(observer.rows(), 1);
+        QVERIFY(m_outcomes.isEmpty()); // nobody is told at shutdown
+    }
+
+    // ---- the HTTP transport holding its answers ----
+
+    void answersLeaveOnlyAfterTheCommitInOrder()
+    {
+        ManualClock clock(*Timestamp::fromIso(u"2026-11-26T10:00:00Z"));
+        HttpServer server(clock);
+        server.setRateLimit(0, 0);
+        wire(server);
+        const quint16 port = server.listen(QHostAddress::LocalHost);
+        QVERIFY(port != 0);
+        QTcpSocket client;
+        client.connectToHost(QHostAddress::LocalHost, port);
+        QVERIFY(client.waitForConnected(5000));
+        QList<int> heldAtCommit;
+        QList<qint64> bytesBeforeRelease;
+        m_db->setBatchListener([&](bool committed) {
+            heldAtCommit << server.heldResponses();
+            // Nothing may have reached the client before the commit.
+            bytesBeforeRelease << (client.waitForReadyRead(50) ? client.bytesAvailable() : 0);
+            m_outcomes << committed;
+            server.releaseHeld(committed);
+        });
+
+        // Pipelined on one connection: Qt's parser takes one request per turn of the event loop,
+        // so each write is its own batch; the answers still come back in order, and the read
+        // sees both writes.
+        client.write(post("/items/1") + post("/items/2") + get("/items"));
+        QByteArray received;
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                received += client.readAll();
+                return split(received).size() >= 3;
+            },
+            10000));
+        QCOMPARE(m_outcomes, (QList<bool>{ true, true }));
+        QCOMPARE(heldAtCommit, (QList<int>{ 1, 1 }));
+        QCOMPARE(bytesBeforeRelease, (QList<qint64>{ 0, 0 }));
+        const QList<QByteArray> answers = split(received);
+        QCOMPARE(answers.size(), 3);
+        QVERIFY2(answers.at(0).startsWith("HTTP/1.1 201") && answers.at(0).endsWith("saved 1"), answers.at(0).constData());
+        QVERIFY2(answers.at(1).startsWith("HTTP/1.1 201") && answers.at(1).endsWith("saved 2"), answers.at(1).constData());
+        QVERIFY2(answers.at(2).startsWith("HTTP/1.1 200") && answers.at(2).endsWith("rows 2"), answers.at(2).constData());
+        Observer observer(m_path);
+        QCOMPARE(observer.rows(), 2);
+    }
+
+    void aFailedCommitAnswers503AndKeepsNothing()
+    {
+        ManualClock clock(*Timestamp::fromIso(u"2026-11-26T10:00:00Z"));
+        HttpServer server(clock);
+        server.setRateLimit(0, 0);
+        wire(server);
+        const quint16 port = server.listen(QHostAddress::LocalHost);
+        QVERIFY(port != 0);
+        m_db->setBatchListener([&](bool committed) {
+            m_outcomes << committed;
+            server.releaseHeld(committed);
+        });
+
+        const QList<QByteArray> answers = split(exchange(port, post("/items/1") + post("/orphan") + get("/items"), 3));
+        QCOMPARE(m_outcomes, (QList<bool>{ true, false }));
+        QCOMPARE(answers.size(), 3);
+        QVERIFY2(answers.at(0).startsWith("HTTP/1.1 201"), answers.at(0).constData());
+        const QByteArray& failed = answers.at(1);
+        QVERIFY2(failed.startsWith("HTTP/1.1 503"), failed.constData());
+        QVERIFY(failed.contains("Retry-After: 5\r\n"));
+        QVERIFY(failed.contains("\"code\":\"ServiceUnavailable\""));
+        QVERIFY(failed.contains("was not applied"));
+        QVERIFY2(answers.at(2).endsWith("rows 1"), answers.at(2).constData());
+        Observer observer(m_path);
+        QCOMPARE(observer.rows(), 1);
+        QCOMPARE(m_db->scalar(u"SELECT COUNT(*) FROM children"_s).toInt(), 0);
+    }
+
+    // The transport's side of the contract, with the gate in the test's hands.
+    void everyHeldAnswerWaitsAndBecomes503WhenTheBatchFails()
+    {
+        ManualClock clock(*Timestamp::fromIso(u"2026-11-26T10:00:00Z"));
+        HttpServer server(clock);
+        server.setRateLimit(0, 0);
+        bool hold = true;
+        server.setResponseGate({ [&] { return hold; }, [] {} });
+        server.router().addRoute("POST", u"/things"_s, [](const HttpRequest&, const RouteMatch&) {
+            HttpResponse r;
+            r.status = 201;
+            return r;
+        });
+        const quint16 port = server.listen(QHostAddress::LocalHost);
+        QVERIFY(port != 0);
+        std::vector<std::unique_ptr<QTcpSocket>> clients;
+        for (int i = 0; i < 3; ++i) {
+            auto socket = std::make_unique<QTcpSocket>();
+            socket->connectToHost(QHostAddress::LocalHost, port);
+            QVERIFY(socket->waitForConnected(5000));
+            socket->write(post("/things"));
+            clients.push_back(std::move(socket));
+        }
+        QTRY_COMPARE(server.heldResponses(), 3);
+        QTest::qWait(50);
+        for (const auto& c : clients) {
+            QCOMPARE(c->bytesAvailable(), 0);
+        }
+        hold = false;
+        server.releaseHeld(false);
+        QCOMPARE(server.heldResponses(), 0);
+        for (const auto& c : clients) {
+            QByteArray received;
+            QVERIFY(QTest::qWaitFor(
+                [&] {
+                    received += c->readAll();
+                    return split(received).size() == 1;
+                },
+                5000));
+            QVERIFY2(received.startsWith("HTTP/1.1 503"), received.constData());
+        }
+        // With the gate open, answers go out at once again.
+        const QList<QByteArray> now = split(exchange(port, post("/things"), 1));
+        QCOMPARE(now.size(), 1);
+        QVERIFY(now.at(0).startsWith("HTTP/1.1 201"));
+    }
+
+    void aRejectedRequestFlushesTheAnswersBeforeIt()
+    {
+        ManualClock clock(*Timestamp::fromIso(u"2026-11-26T10:00:00Z"));
+        HttpServer server(clock);
+        server.setRateLimit(0, 0);
+        server.setMaxBodyBytes(1024);
+        bool hold = true;
+        int flushes = 0;
+        server.setResponseGate({ [&] { return hold; },
+                                 [&] {
+                                     ++flushes;
+                                     hold = false;
+                                     server.releaseHeld(true);
+                                 } });
+        server.router().addRoute("POST", u"/things"_s, [](const HttpRequest&, const RouteMatch&) {
+            HttpResponse r;
+            r.status = 201;
+            return r;
+        });
+        const quint16 port = server.listen(QHostAddress::LocalHost);
+        QVERIFY(port != 0);
+        QTcpSocket client;
+        client.connectToHost(QHostAddress::LocalHost, port);
+        QVERIFY(client.waitForConnected(5000));
+        client.write(post("/things"));
+        QTRY_COMPARE(server.heldResponses(), 1);
+        // Too large to accept: answered outside the request pipeline, after the held answer.
+        client.write("POST /things HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n"
+                     + QByteArray(5000, ' '));
+        QByteArray received;
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                received += client.readAll();
+                return split(received).size() >= 2;
+            },
+            5000));
+        QCOMPARE(flushes, 1);
+        const QList<QByteArray> answers = split(received);
+        QVERIFY2(answers.at(0).startsWith("HTTP/1.1 201"), answers.at(0).constData());
+        QVERIFY2(answers.at(1).startsWith("HTTP/1.1 413"), answers.at(1).constData());
+    }
+
+private:
+    void wire(HttpServer& server)
+    {
+        m_db->setGroupCommit(true);
+        server.setResponseGate({ [this] { return m_db->batchOpen(); }, [this] { m_db->commitBatch(); } });
+        Router& router = server.router();
+        router.addRoute("POST", u"/items/{value}"_s, [this](const HttpRequest&, const RouteMatch& match) {
+            const int value = match.param(u"value"_s).toInt();
+            HttpResponse r;
+            const bool ok = m_db->transaction([&] { return insert(value); });
+            r.status = ok ? 201 : 409;
+            r.contentType = "text/plain";
+            r.body = ok ? QByteArray("saved " + QByteArray::number(value)) : QByteArray("refused");
+            return r;
+        });
+        router.addRoute("POST", u"/orphan"_s, [this](const HttpRequest&, const RouteMatch&) {
+            HttpResponse r;
+            r.status = m_db->transaction([&] { return insertOrphan(); }) ? 201 : 409;
+            return r;
+        });
+        router.addRoute("GET", u"/items"_s, [this](const HttpRequest&, const RouteMatch&) {
+            HttpResponse r;
+            r.contentType = "text/plain";
+            r.body = "rows " + QByteArray::number(m_db->scalar(u"SELECT COUNT(*) FROM items"_s).toLongLong());
+            return r;
+        });
+    }
+
+    static QByteArray post(const char* path)
+    {
+        return "POST " + QByteArray(path) + " HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n";
+    }
+    static QByteArray get(const char* path) { return "GET " + QByteArray(path) + " HTTP/1.1\r\nHost: x\r\n\r\n"; }
+
+    // Writes `bytes` in one go and reads until `answers` complete responses have arrived.
+    static QByteArray exchange(quint16 port, const QByteArray& bytes, int answers)
+    {
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, port);
+        if (!socket.waitForConnected(5000)) {
+            return {};
+        }
+        socket.write(bytes);
+        QByteArray received;
+        (void)QTest::qWaitFor(
+            [&] {
+                received += socket.readAll();
+                return split(received).size() >= answers;
+            },
+            10000);
+        return received;
+    }
+
+    // Complete responses in `text` (each has a Content-Length).
+    static QList<QByteArray> split(const QByteArray& text)
+    {
+        QList<QByteArray> out;
+        qsizetype from = 0;
+        while (from < text.size()) {
+            const qsizetype headEnd = text.indexOf("\r\n\r\n", from);
+            if (headEnd < 0) {
+                break;
+            }
+            const QByteArray head = text.mid(from, headEnd - from);
+            qsizetype length = 0;
+            for (const QByteArray& line : head.split('\n')) {
+                if (line.toLower().startsWith("content-length:")) {
+                    length = line.mid(15).trimmed().toLongLong();
+                }
+            }
+            const qsizetype end = headEnd + 4 + length;
+            if (end > text.size()) {
+                break;
+            }
+            out << text.mid(from, end - from);
+            from = end;
+        }
+        return out;
+    }
+};
+
+QTEST_GUILESS_MAIN(TestGroupCommit)
+#include "TestGroupCommit.moc"
