@@ -7,6 +7,7 @@
 #include "Engine.h"
 #include "GraphApi.h"
 #include "HttpServer.h"
+#include "IdempotencyKeys.h"
 #include "IdentityEvent.h"
 #include "IdentityService.h"
 #include "Metrics.h"
@@ -224,6 +225,8 @@ bool ServerApp::start(const ServerConfig& config, QString* error)
     router.addRoute(QByteArrayLiteral("POST"), QStringLiteral("/{tenant}/oauth2/v2.0/deviceauth"), oauth, form);
 
     m_graph = std::make_unique<GraphApi>(*m_engine, [this](const HttpRequest& request) { return callerOf(request); });
+    m_idempotencyKeys = std::make_unique<IdempotencyKeys>(*m_db, clock());
+    m_graph->setIdempotencyKeys(m_idempotencyKeys.get());
     m_graph->registerRoutes(router);
 
     m_port = m_http->listen(address, port);
@@ -241,7 +244,10 @@ bool ServerApp::start(const ServerConfig& config, QString* error)
 
     m_housekeeping = new QTimer(this);
     m_housekeeping->setInterval(3600 * 1000);
-    connect(m_housekeeping, &QTimer::timeout, this, [this] { m_identity->purgeExpired(); });
+    connect(m_housekeeping, &QTimer::timeout, this, [this] {
+        m_identity->purgeExpired();
+        m_idempotencyKeys->purgeExpired();
+    });
     m_housekeeping->start();
 
     m_scheduler = new QTimer(this);

@@ -22,6 +22,7 @@ class Database;
 class Engine;
 class GraphApi;
 class HttpServer;
+class IdempotencyKeys;
 class IdentityService;
 class OAuthEndpoints;
 class SystemClock;
@@ -94,6 +95,7 @@ private:
     std::unique_ptr<Engine> m_engine;
     std::unique_ptr<IdentityService> m_identity;
     std::unique_ptr<OAuthEndpoints> m_oauth;
+    std::unique_ptr<IdempotencyKeys> m_idempotencyKeys;
     std::unique_ptr<GraphApi> m_graph;
     std::unique_ptr<HttpServer> m_http;
     QTimer* m_scheduler = nullptr;

@@ -3,10 +3,13 @@
 #include "Engine.h"
 #include "GraphCodec.h"
 #include "GraphErrors.h"
+#include "IdempotencyKeys.h"
 #include "ODataFieldMap.h"
 #include "ODataQuery.h"
 #include "ODataSqlCompiler.h"
 #include "Router.h"
+
+#include <QCryptographicHash>
 
 #include <memory>
 #include <variant>
@@ -370,9 +373,56 @@ void GraphApi::registerRoutes(Router& router)
             return handler(request, match, *caller);
         };
     };
+    // Changes honour Idempotency-Key (see setIdempotencyKeys).
+    auto once = [this](Handler handler) -> Handler {
+        return [this, handler](const HttpRequest& request, const RouteMatch& match, const Caller& caller) {
+            const QByteArray keyHeader = request.header("idempotency-key");
+            if (!m_keys || keyHeader.isNull()) {
+                return handler(request, match, caller);
+            }
+            const QString key = QString::fromLatin1(keyHeader.trimmed());
+            if (!IdempotencyKeys::isValidKey(key)) {
+                return GraphErrors::badRequest(request, QStringLiteral("Idempotency-Key must be 1 to %1 visible ASCII "
+                                                                       "characters.").arg(IdempotencyKeys::MaxKeyLength));
+            }
+            QCryptographicHash fingerprint(QCryptographicHash::Sha256);
+            fingerprint.addData(request.method);
+            fingerprint.addData(QByteArrayView("\n"));
+            fingerprint.addData(request.path.toUtf8());
+            fingerprint.addData(QByteArrayView("\n"));
+            fingerprint.addData(request.body);
+            HttpResponse fresh;
+            const IdempotencyKeys::Result result = m_keys->run(caller.userId, key, fingerprint.result(), [&] {
+                fresh = handler(request, match, caller);
+                return IdempotencyKeys::Answer{fresh.status, fresh.contentType, fresh.body};
+            });
+            switch (result.outcome) {
+            case IdempotencyKeys::Outcome::Fresh:
+                return fresh;
+            case IdempotencyKeys::Outcome::Replayed: {
+                HttpResponse replay;
+                replay.status = result.answer.status;
+                replay.contentType = result.answer.contentType;
+                replay.body = result.answer.body;
+                replay.setHeader(QByteArrayLiteral("Idempotency-Replayed"), QByteArrayLiteral("true"));
+                return replay;
+            }
+            case IdempotencyKeys::Outcome::KeyReused:
+                return GraphErrors::response(request, 422, u"IdempotencyKeyReused",
+                                             QStringLiteral("This Idempotency-Key was already used for a different request."));
+            case IdempotencyKeys::Outcome::StoreFailed:
+                break;
+            }
+            return GraphErrors::internalError(request);
+        };
+    };
     auto get = [&](const QString& pattern, Handler h) { router.addRoute(QByteArrayLiteral("GET"), pattern, authed(std::move(h))); };
-    auto post = [&](const QString& pattern, Handler h) { router.addRoute(QByteArrayLiteral("POST"), pattern, authed(std::move(h))); };
-    auto patch = [&](const QString& pattern, Handler h) { router.addRoute(QByteArrayLiteral("PATCH"), pattern, authed(std::move(h))); };
+    auto post = [&](const QString& pattern, Handler h) {
+        router.addRoute(QByteArrayLiteral("POST"), pattern, authed(once(std::move(h))));
+    };
+    auto patch = [&](const QString& pattern, Handler h) {
+        router.addRoute(QByteArrayLiteral("PATCH"), pattern, authed(once(std::move(h))));
+    };
 
     // ---- who am I ------------------------------------------------------------------------
     get(V + QStringLiteral("/me"), [this](const HttpRequest& request, const RouteMatch&, const Caller& caller) {

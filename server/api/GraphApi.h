@@ -11,6 +11,7 @@
 namespace Elevate::Server {
 
 class Engine;
+class IdempotencyKeys;
 class Router;
 
 // The Microsoft Graph PIM dialect of elevated (graph-contract.md 3-7): registers every route on
@@ -22,6 +23,11 @@ public:
     using Authenticator = std::function<std::optional<Caller>(const HttpRequest&)>;
 
     GraphApi(Engine& engine, Authenticator authenticate);
+
+    // With keys set, a POST or PATCH carrying an `Idempotency-Key` header is applied once: a
+    // repeat gets the first answer again (with `Idempotency-Replayed: true`). Set before
+    // registerRoutes().
+    void setIdempotencyKeys(IdempotencyKeys* keys) { m_keys = keys; }
 
     void registerRoutes(Router& router);
 
@@ -36,6 +42,7 @@ public:
 private:
     Engine& m_engine;
     Authenticator m_authenticate;
+    IdempotencyKeys* m_keys = nullptr;
     QUrl m_baseUrl;
 };
 

@@ -230,6 +230,14 @@ QList<Migration> sqliteMigrations()
                  created_at TEXT NOT NULL,
                  PRIMARY KEY (user_id, key)))"),
          }},
+        {3,
+         "idempotency keys remember which request they answered",
+         {
+             // SHA-256 of method, path and body: a key replays only for the same request.
+             QStringLiteral("ALTER TABLE idempotency_keys ADD COLUMN fingerprint TEXT NOT NULL DEFAULT ''"),
+             QStringLiteral("ALTER TABLE idempotency_keys ADD COLUMN content_type TEXT NOT NULL DEFAULT ''"),
+             QStringLiteral("CREATE INDEX idempotency_keys_age ON idempotency_keys (created_at)"),
+         }},
     };
 }
 

@@ -43,7 +43,8 @@ public:
     }
 
     ApiResponse send(const QByteArray& method, const QString& pathAndQuery, const QByteArray& body = {},
-                     const QString& token = {}, const QByteArray& contentType = QByteArrayLiteral("application/json"))
+                     const QString& token = {}, const QByteArray& contentType = QByteArrayLiteral("application/json"),
+                     const QList<std::pair<QByteArray, QByteArray>>& extraHeaders = {})
     {
         QUrl url = m_base;
         const qsizetype q = pathAndQuery.indexOf(u'?');
@@ -57,6 +58,9 @@ public:
         }
         if (!body.isEmpty()) {
             request.setHeader(QNetworkRequest::ContentTypeHeader, contentType);
+        }
+        for (const auto& [name, value] : extraHeaders) {
+            request.setRawHeader(name, value);
         }
         QNetworkReply* reply = m_nam.sendCustomRequest(request, method, body);
         QEventLoop loop;

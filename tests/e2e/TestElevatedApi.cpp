@@ -48,6 +48,7 @@ private slots:
     void refusesWithoutAToken();
     void listsWithODataOptions();
     void activationLifecycle();
+    void idempotencyKeyAppliesAChangeOnce();
     void policyRulesAnswerWithGraphCodes();
     void twoOfThreeApprovalOverBeta();
     void authorizationMatrix_data();
@@ -229,6 +230,68 @@ void TestElevatedApi::activationLifecycle()
     QCOMPARE(r.status, 200);
     QCOMPARE(r.json.value(QStringLiteral("justification")).toString(), QStringLiteral("Incident INC-7"));
     QCOMPARE(m_api->get(Requests + QStringLiteral("/") + requestId, token(QStringLiteral("erin"))).status, 403);
+}
+
+void TestElevatedApi::idempotencyKeyAppliesAChangeOnce()
+{
+    const QString bob = token(QStringLiteral("bob"));
+    const QByteArray body = QJsonDocument(activation(Reader, QStringLiteral("PT1H"), QStringLiteral("Outbox replay")))
+                                .toJson(QJsonDocument::Compact);
+    const auto withKey = [&](const QByteArray& key, const QByteArray& payload, const QString& who) {
+        return m_api->send("POST", Requests, payload, who, QByteArrayLiteral("application/json"),
+                           {{QByteArrayLiteral("Idempotency-Key"), key}});
+    };
+    const auto requestsOfBob = [&] {
+        return m_api->get(Requests + QStringLiteral("/filterByCurrentUser(on='principal')"), bob)
+            .json.value(QStringLiteral("value"))
+            .toArray()
+            .size();
+    };
+    const qsizetype before = requestsOfBob();
+
+    // The answer was lost; the client sends the same request with the same key again.
+    const ApiResponse first = withKey("7f1c2a4e-activate", body, bob);
+    QCOMPARE(first.status, 201);
+    QVERIFY(first.header("Idempotency-Replayed").isEmpty());
+    const ApiResponse again = withKey("7f1c2a4e-activate", body, bob);
+    QCOMPARE(again.status, 201);
+    QCOMPARE(again.header("Idempotency-Replayed"), QByteArray("true"));
+    QCOMPARE(again.json.value(QStringLiteral("id")).toString(), first.json.value(QStringLiteral("id")).toString());
+    QCOMPARE(requestsOfBob(), before + 1);
+
+    // Without a key the same body is a new request (and here a conflict).
+    QCOMPARE(m_api->send("POST", Requests, body, bob).errorCode(), QStringLiteral("RoleAssignmentExists"));
+    // The key cannot be reused for something else.
+    const QByteArray other = QJsonDocument(activation(Reader, QStringLiteral("PT2H"))).toJson(QJsonDocument::Compact);
+    const ApiResponse reused = withKey("7f1c2a4e-activate", other, bob);
+    QCOMPARE(reused.status, 422);
+    QCOMPARE(reused.errorCode(), QStringLiteral("IdempotencyKeyReused"));
+    // Keys belong to their user: the same key from alice is hers, and refused on its own merits.
+    const ApiResponse alices = withKey("7f1c2a4e-activate", body, token(QStringLiteral("alice")));
+    QVERIFY(alices.header("Idempotency-Replayed").isEmpty());
+    QVERIFY(alices.status != 422);
+    // A refused request is not remembered: sending it again runs it again.
+    const QByteArray tooLong = QJsonDocument(activation(GlobalAdmin, QStringLiteral("PT9H"))).toJson(QJsonDocument::Compact);
+    for (int i = 0; i < 2; ++i) {
+        const ApiResponse refused = withKey("refused-once", tooLong, bob);
+        QCOMPARE(refused.status, 400);
+        QVERIFY(refused.header("Idempotency-Replayed").isEmpty());
+    }
+    // Malformed keys are refused before anything runs.
+    QCOMPARE(withKey(QByteArray(300, 'k'), body, bob).status, 400);
+    QCOMPARE(withKey("two words", body, bob).status, 400);
+
+    // A replayed deactivation, as the outbox would send it after a restart.
+    m_clock->advanceSeconds(6 * 60);
+    const QByteArray off = QJsonDocument(QJsonObject{{QStringLiteral("action"), QStringLiteral("selfDeactivate")},
+                                                     {QStringLiteral("roleDefinitionId"), Reader},
+                                                     {QStringLiteral("directoryScopeId"), QStringLiteral("/")}})
+                               .toJson(QJsonDocument::Compact);
+    QCOMPARE(withKey("deactivate-1", off, bob).status, 201);
+    const ApiResponse offAgain = withKey("deactivate-1", off, bob);
+    QCOMPARE(offAgain.status, 201);
+    QCOMPARE(offAgain.header("Idempotency-Replayed"), QByteArray("true"));
+    QCOMPARE(requestsOfBob(), before + 2);
 }
 
 void TestElevatedApi::policyRulesAnswerWithGraphCodes()
