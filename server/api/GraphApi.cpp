@@ -842,9 +842,10 @@ void GraphApi::registerRoutes(Router& router)
             if (!okSeq) {
                 return GraphErrors::badRequest(request, QStringLiteral("Invalid $skiptoken."));
             }
-            const QString keyset = QStringLiteral("(activity_at < ? OR (activity_at = ? AND seq < ?))");
+            // A row value, so SQLite seeks the (activity_at, seq) index instead of scanning it.
+            const QString keyset = QStringLiteral("(activity_at, seq) < (?, ?)");
             listing.query.where = listing.query.where.isEmpty() ? keyset : QStringLiteral("(") + listing.query.where + QStringLiteral(") AND ") + keyset;
-            listing.query.bindings << parts.at(0) << parts.at(0) << seq;
+            listing.query.bindings << parts.at(0) << seq;
             listing.query.skip = 0;
         }
         QList<std::pair<QString, qint64>> keys;

@@ -714,14 +714,15 @@ Outcome<QList<QByteArray>> Engine::auditBodies(const Caller& caller, const ListQ
         return forbidden(QStringLiteral("Only auditors and administrators read the audit log."));
     }
     bool ok = false;
-    QSqlQuery q = runListing(m_db, QStringLiteral("SELECT body, activity_at, seq FROM audit_events WHERE 1=1"), {}, query,
-                             QStringLiteral("activity_at DESC, seq DESC"), &ok);
+    // The body as a BLOB: its UTF-8 bytes as stored, without a round trip through UTF-16.
+    QSqlQuery q = runListing(m_db, QStringLiteral("SELECT CAST(body AS BLOB), activity_at, seq FROM audit_events WHERE 1=1"), {},
+                             query, QStringLiteral("activity_at DESC, seq DESC"), &ok);
     if (!ok) {
         return storeFailure(QStringLiteral("The audit log could not be read."));
     }
     QList<QByteArray> out;
     while (q.next()) {
-        out << q.value(0).toString().toUtf8();
+        out << q.value(0).toByteArray();
         if (keys) {
             keys->append({q.value(1).toString(), q.value(2).toLongLong()});
         }
