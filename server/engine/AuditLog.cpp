@@ -66,7 +66,7 @@ bool AuditLog::append(AuditEvent& event)
     bool ok = false;
     m_db.run(QStringLiteral("INSERT INTO audit_events (seq, id, activity_at, category, activity, result, result_reason, "
                             "correlation_id, service, operation_type, initiator_id, initiator_name, target_id, "
-                            "target_name, body, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+                            "target_name, body, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,CAST(? AS TEXT),?,?)"),
              {seq,
               event.id,
               toSqlTime(event.activityDateTime),
@@ -81,7 +81,7 @@ bool AuditLog::append(AuditEvent& event)
               event.initiatorName(),
               targetId(event),
               targetName(event),
-              QString::fromUtf8(body),
+              body, // bound as bytes and stored as text: no round trip through UTF-16
               previous,
               hashOf(previous, seq, body)},
              &ok);
@@ -91,7 +91,7 @@ bool AuditLog::append(AuditEvent& event)
 AuditLog::Verification AuditLog::verify()
 {
     Verification v;
-    QSqlQuery q = m_db.run(QStringLiteral("SELECT seq, id, activity_at, activity, initiator_id, target_id, body, "
+    QSqlQuery q = m_db.run(QStringLiteral("SELECT seq, id, activity_at, activity, initiator_id, target_id, CAST(body AS BLOB), "
                                           "prev_hash, hash FROM audit_events ORDER BY seq"));
     QString previous = GenesisHash;
     qint64 expectedSeq = 0;
@@ -99,7 +99,7 @@ AuditLog::Verification AuditLog::verify()
         ++v.rowsChecked;
         const qint64 seq = q.value(0).toLongLong();
         const QString id = q.value(1).toString();
-        const QByteArray body = q.value(6).toString().toUtf8();
+        const QByteArray body = q.value(6).toByteArray();
         auto fail = [&](const QString& reason) {
             v.ok = false;
             v.firstBadId = id;
