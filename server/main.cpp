@@ -477,7 +477,12 @@ int serve(QCoreApplication& app, const QStringList& args)
     if (!server.start(c, &error)) {
         return fail(error);
     }
-    out() << "elevated is listening on " << server.baseUrl().toString() << Qt::endl;
+    if (c.publicBaseUrl.isEmpty()) {
+        out() << "elevated is listening on " << server.baseUrl().toString() << Qt::endl;
+    } else {
+        out() << "elevated is listening on port " << server.port() << "; clients reach it as "
+              << server.baseUrl().toString() << Qt::endl;
+    }
     if (c.demo) {
         out() << "\nDemo organisation (every password: " << DemoSeed::Password << "):" << Qt::endl;
         for (const DemoSeed::Persona& p : DemoSeed::personas()) {
