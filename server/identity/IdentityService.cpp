@@ -633,12 +633,16 @@ LoginResult IdentityService::verifyPassword(const QString& userName, const QStri
     const QString name = normalizeUserName(userName);
     QString storedHash;
     bool disabled = false;
+    bool secondFactor = false;
     if (validUserName(name)) {
-        QSqlQuery q = m_db.run(QStringLiteral("SELECT id, password_hash, disabled FROM users WHERE user_name = ?"), {name});
+        QSqlQuery q = m_db.run(QStringLiteral("SELECT id, password_hash, disabled, totp_secret FROM users "
+                                              "WHERE user_name = ?"),
+                               {name});
         if (q.next()) {
             r.userId = q.value(0).toString();
             storedHash = q.value(1).toString();
             disabled = q.value(2).toInt() != 0;
+            secondFactor = !q.value(3).toString().isEmpty();
         }
     }
 
@@ -667,10 +671,13 @@ LoginResult IdentityService::verifyPassword(const QString& userName, const QStri
         const QString upgraded = m_hasher.needsRehash(storedHash) ? m_hasher.hash(password) : QString();
         r.outcome = LoginResult::Outcome::Success;
         m_db.transaction([&] {
-            bool ok = false;
+            bool ok = true;
             // The address bucket is not cleared: one valid account must not reset the count
-            // of failures an address has run up against other accounts.
-            m_db.run(QStringLiteral("DELETE FROM login_throttle WHERE key = ?"), {accountKey(userName)}, &ok);
+            // of failures an address has run up against other accounts. Nor is the account's
+            // when a TOTP code must follow: the password alone must not wipe failed codes.
+            if (!secondFactor) {
+                m_db.run(QStringLiteral("DELETE FROM login_throttle WHERE key = ?"), {accountKey(userName)}, &ok);
+            }
             if (ok && !upgraded.isEmpty()) {
                 m_db.run(QStringLiteral("UPDATE users SET password_hash = ? WHERE id = ?"), {upgraded, r.userId}, &ok);
             }
