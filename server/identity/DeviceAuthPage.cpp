@@ -31,7 +31,9 @@ QByteArray DeviceAuthPage::document(const QString& title, const QString& main)
                "border:1px solid #767676;border-radius:4px;}\n"
                "input:focus,button:focus{outline:3px solid #1a5fb4;outline-offset:2px;}\n"
                ".error{border:2px solid #a51d2d;color:#a51d2d;padding:.5rem;}\n"
-               "button{margin:1.5rem .5rem 0 0;padding:.5rem 1rem;font-size:1rem;}\n"
+               "button{margin:1.5rem .5rem 0 0;padding:.5rem 1.25rem;font-size:1rem;border-radius:4px;cursor:pointer;"
+               "background:#1a5fb4;color:#fff;border:1px solid #1a5fb4;}\n"
+               "button[value=decline]{background:#fff;color:#1a5fb4;}\n"
                "</style>\n</head>\n<body>\n<main>\n")
         + main + QStringLiteral("</main>\n</body>\n</html>\n"))
         .toUtf8();
