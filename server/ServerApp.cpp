@@ -381,6 +381,9 @@ std::optional<Caller> ServerApp::callerOf(const HttpRequest& request)
     if (m_lastAuthentication && m_lastAuthentication->requestId == request.requestId) {
         return m_lastAuthentication->caller;
     }
+    // A new request: nothing is mid-read, so drop any read snapshot left open and see what
+    // other processes (the command line disabling a user) have committed since.
+    m_db->releaseReads();
     const QString token = OAuthEndpoints::bearerToken(request);
     std::optional<Caller> caller = token.isEmpty() ? std::nullopt : m_identity->authenticate(token);
     if (caller) {

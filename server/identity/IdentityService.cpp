@@ -546,6 +546,7 @@ IdentityService::ThrottleState IdentityService::throttleState(const QString& key
     const int failures = q.value(0).toInt();
     const Timestamp lastFailure = fromSqlTime(q.value(1));
     const Timestamp lockedUntil = fromSqlTime(q.value(2));
+    q.finish();
     if (!lockedUntil.isNull()) {
         if (now < lockedUntil) {
             state.failures = failures;
@@ -644,6 +645,7 @@ LoginResult IdentityService::verifyPassword(const QString& userName, const QStri
             disabled = q.value(2).toInt() != 0;
             secondFactor = !q.value(3).toString().isEmpty();
         }
+        q.finish();
     }
 
     // Every path spends one argon2 verification, so the answer's timing does not tell an
@@ -880,6 +882,7 @@ SignInStep IdentityService::completeSecondFactor(const QString& pendingHandle, c
         userId = q.value(7).toString();
         authTime = fromSqlTime(q.value(8));
         attempts = q.value(9).toInt();
+        q.finish();
     }
     const QString userName =
         m_db.scalar(QStringLiteral("SELECT user_name FROM users WHERE id = ?"), {userId}).toString();
@@ -1260,6 +1263,7 @@ std::optional<Caller> IdentityService::authenticate(const QString& bearerToken) 
     caller.userPrincipalName = q.value(9).toString();
     caller.isAdmin = q.value(10).toInt() != 0;
     caller.isAuditor = q.value(11).toInt() != 0;
+    q.finish();
     return caller;
 }
 

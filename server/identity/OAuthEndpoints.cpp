@@ -392,7 +392,11 @@ HttpResponse OAuthEndpoints::handle(const HttpRequest& request)
         return response;
     }
     const bool page = r->endpoint == u"deviceauth" || r->endpoint == u"authorize";
+    const bool signIn = r->endpoint == u"authorize";
     if (!m_settings.tenants.isEmpty() && !m_settings.tenants.contains(r->tenant, Qt::CaseInsensitive)) {
+        if (signIn) {
+            return signInPage(404, SignInPage::failure(QStringLiteral("Unknown tenant.")));
+        }
         if (page) {
             return pageResponse(404, DeviceAuthPage::form(QString(), QString(), QStringLiteral("Unknown tenant.")));
         }
@@ -400,10 +404,13 @@ HttpResponse OAuthEndpoints::handle(const HttpRequest& request)
                           QStringLiteral("Tenant '%1' not found.").arg(r->tenant), 400);
     }
     if (request.body.size() > m_settings.maxBodyBytes) {
+        if (signIn) {
+            return signInPage(413, SignInPage::failure(QStringLiteral("The form is too large.")));
+        }
         return page ? pageResponse(413, DeviceAuthPage::form(QString(), QString(), QStringLiteral("The form is too large.")))
                     : oauthError(request, OAuthError::InvalidRequest, QStringLiteral("The request body is too large."), 413);
     }
-    if (r->endpoint == u"authorize") {
+    if (signIn) {
         if (request.method == "GET" || request.method == "HEAD") {
             HttpResponse response = authorize(request);
             if (request.method == "HEAD") {

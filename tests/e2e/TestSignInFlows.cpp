@@ -417,7 +417,7 @@ void TestSignInFlows::deviceCodeNeedsTotpWhenEnrolled()
 void TestSignInFlows::pkceFlowEchoesStateAndIssuesTokens()
 {
     const Pkce pkce = newPkce();
-    const QString state = QStringLiteral("st&ate=1 \"x\"");
+    const QString state = QStringLiteral("st&ate=1 \"x\" a+b/c==");
     const ApiResponse page = authorizeGet(pkce, state);
     QCOMPARE(page.status, 200);
     QVERIFY(page.header("Content-Type").startsWith("text/html"));
