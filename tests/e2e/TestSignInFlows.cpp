@@ -124,6 +124,7 @@ private slots:
     void refreshRotatesAndDetectsReuse();
     void stepUpChallengeThenActivation();
     void stepUpNeedsAnEnrolledSecondFactor();
+    void mfaPolicyWantsAFreshSecondFactor();
     void throttlingAndLockoutAreAudited();
     void wrongTotpCodesAreThrottledToo();
     void disabledUsersAndPasswordChanges();
@@ -730,6 +731,46 @@ void TestSignInFlows::stepUpNeedsAnEnrolledSecondFactor()
     const ApiResponse bad = authorizeGet(newPkce(), QStringLiteral("y"), QStringLiteral("claims=%7Bnot-json"));
     QCOMPARE(bad.status, 302);
     QCOMPARE(locationQuery(bad).queryItemValue(QStringLiteral("error")), QStringLiteral("invalid_request"));
+}
+
+void TestSignInFlows::mfaPolicyWantsAFreshSecondFactor()
+{
+    // A policy that requires MFA (no authentication context): Entra's MfaRule.
+    Caller cli;
+    cli.userId = QStringLiteral("tests");
+    cli.isAdmin = true;
+    Engine& engine = m_server->engine();
+    RolePolicy policy = Engine::defaultPolicy();
+    policy.enablementRules[0].enabledRules = {EnablementRequirement::Justification,
+                                              EnablementRequirement::MultiFactorAuthentication};
+    QVERIFY(engine.setPolicy(cli, PimKind::DirectoryRole, Reader, QStringLiteral("/"), policy));
+    QVERIFY(engine.addEligibility(cli, PimKind::DirectoryRole, m_bob, Reader, QStringLiteral("/"), {}, {}));
+    QVERIFY(engine.addEligibility(cli, PimKind::DirectoryRole, m_alice, Reader, QStringLiteral("/"), {}, {}));
+
+    // A password-only session is challenged; Alice has no authenticator, so the claims page
+    // cannot be completed either.
+    const QJsonObject alice = pkceSignIn(QStringLiteral("alice"));
+    const ApiResponse refused = m_api->post(Requests, activation(Reader), alice.value(QStringLiteral("access_token")).toString());
+    QCOMPARE(refused.status, 400);
+    QCOMPARE(refused.errorCode(), QStringLiteral("RoleAssignmentRequestAcrsValidationFailed"));
+    GraphError challenge;
+    challenge.message = refused.errorMessage();
+    QVERIFY(!challenge.claimsChallenge().isEmpty());
+    QCOMPARE(refresh(alice.value(QStringLiteral("refresh_token")).toString(), challenge.claimsChallenge())
+                 .json.value(QStringLiteral("error"))
+                 .toString(),
+             QStringLiteral("interaction_required"));
+
+    // Bob's sign-in used his authenticator a minute ago: the activation goes through at once.
+    const QJsonObject bob = pkceSignIn(QStringLiteral("bob"), m_bobSecret);
+    m_clock->advanceSeconds(60);
+    const ApiResponse created = m_api->post(Requests, activation(Reader), bob.value(QStringLiteral("access_token")).toString());
+    QCOMPARE(created.status, 201);
+    // The window is configurable; by default ten minutes.
+    const std::optional<Caller> caller = m_server->identity().authenticate(bob.value(QStringLiteral("access_token")).toString());
+    QVERIFY(caller && caller->session.multiFactor);
+    m_clock->advanceSeconds(9 * 60);
+    QVERIFY(!m_server->identity().authenticate(bob.value(QStringLiteral("access_token")).toString())->session.multiFactor);
 }
 
 // ------------------------------------------------------------------------------- brute force
