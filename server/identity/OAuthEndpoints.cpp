@@ -588,8 +588,8 @@ HttpResponse OAuthEndpoints::token(const HttpRequest& request)
     if (!result.ok()) {
         // authorization_pending is the normal answer to most polls: not worth a line each.
         if (result.error != OAuthError::AuthorizationPending) {
-            qCInfo(lcIdentity).noquote() << "token grant" << grantType.left(64) << "refused:"
-                                         << oauthErrorCode(result.error);
+            // The grant type is one of the three known ones here (others were answered above).
+            qCInfo(lcIdentity).noquote() << "token grant" << grantType << "refused:" << oauthErrorCode(result.error);
         }
         return oauthError(request, result.error, result.errorDescription);
     }
