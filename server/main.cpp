@@ -485,7 +485,8 @@ int serve(QCoreApplication& app, const QStringList& args)
     parser.addOption(databaseOption());
     parser.addOption(configOption());
     parser.addOption({QStringLiteral("demo"), QStringLiteral("Seed and serve the demo organisation (loopback only; a "
-                                                             "temporary database unless --database is given).")});
+                                                             "temporary database unless --database is given). Its "
+                                                             "device code flow takes login_hint=PERSONA.")});
     parser.addOption({QStringLiteral("min-active-seconds"), QStringLiteral("Shortest activation before deactivation (default 300)."),
                       QStringLiteral("seconds")});
     parser.addOption({QStringLiteral("rate-limit"), QStringLiteral("Requests per second per session (0 = off; default 20)."),

@@ -12,6 +12,7 @@
 #include "ServerApp.h"
 #include "Totp.h"
 
+#include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
@@ -188,6 +189,18 @@ void TestElevatedCli::plainHttpOffLoopbackIsRefused()
                                QStringLiteral("x.pem"), QStringLiteral("--database"), databaseUrl()});
     QCOMPARE(half.exitCode, 1);
     QVERIFY(half.err.contains(QStringLiteral("--tls-key")));
+    // The same settings from a config file.
+    const QString ini = m_dir.filePath(QStringLiteral("elevated.ini"));
+    QFile file(ini);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("listen=127.0.0.1:0\ntls-key=/nonexistent/key.pem\n");
+    file.close();
+    const Run fromConfig = elevated({QStringLiteral("--config"), ini, QStringLiteral("--database"), databaseUrl()});
+    QCOMPARE(fromConfig.exitCode, 1);
+    QVERIFY2(fromConfig.err.contains(QStringLiteral("--tls-cert")), qPrintable(fromConfig.err));
+    const Run window = elevated({QStringLiteral("--mfa-window"), QStringLiteral("0"), QStringLiteral("--database"), databaseUrl()});
+    QCOMPARE(window.exitCode, 1);
+    QVERIFY(window.err.contains(QStringLiteral("--mfa-window")));
 }
 
 QTEST_GUILESS_MAIN(TestElevatedCli)
