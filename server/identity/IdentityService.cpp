@@ -1286,7 +1286,8 @@ QString IdentityService::normalizeUserCode(const QString& typed)
 }
 
 DeviceAuthorization IdentityService::startDeviceCode(const QString& clientId, const QString& scope,
-                                                     const QString& verificationUri)
+                                                     const QString& verificationUri,
+                                                     const std::optional<QStringList>& stepUpAcrs)
 {
     DeviceAuthorization result;
     auto fail = [&result](OAuthError error, const QString& description) {
@@ -1322,10 +1323,11 @@ DeviceAuthorization IdentityService::startDeviceCode(const QString& clientId, co
         }
         bool inserted = false;
         m_db.run(QStringLiteral("INSERT INTO device_codes (device_code_hash, user_code, client_id, scope, created_at, "
-                                "expires_at, interval_seconds, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending')"),
+                                "expires_at, interval_seconds, status, acrs, step_up) "
+                                "VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)"),
                  {sha256Hex(deviceCode), userCode, clientId, normalizedScope, toSqlTimeOrNull(now),
                   toSqlTimeOrNull(now.plusSeconds(m_settings.deviceCodeLifetimeSeconds)),
-                  m_settings.pollIntervalSeconds},
+                  m_settings.pollIntervalSeconds, stepUpAcrs ? acrsText(*stepUpAcrs) : QString(), stepUpAcrs ? 1 : 0},
                  &inserted);
         return inserted;
     });
@@ -1456,8 +1458,7 @@ DeviceDecision IdentityService::declineDeviceCode(const QString& userCode, const
     return decideDeviceCode(userCode, userName, password, remoteAddress, secondFactorCode, false);
 }
 
-bool IdentityService::approveDeviceCodeForDemo(const QString& deviceCode, const QString& userId,
-                                               const QStringList& acrs)
+bool IdentityService::approveDeviceCodeForDemo(const QString& deviceCode, const QString& userId)
 {
     if (!looksLikeToken(deviceCode) || userId.isEmpty()) {
         return false;
@@ -1467,11 +1468,11 @@ bool IdentityService::approveDeviceCodeForDemo(const QString& deviceCode, const 
     m_db.transaction([&] {
         bool ok = false;
         QSqlQuery q = m_db.run(QStringLiteral("UPDATE device_codes SET status = 'approved', user_id = ?, auth_time = ?, "
-                                              "mfa_time = ?, amr = ?, acrs = ? WHERE device_code_hash = ? AND "
+                                              "mfa_time = ?, amr = ? WHERE device_code_hash = ? AND "
                                               "status = 'pending' AND expires_at > ? AND "
                                               "EXISTS (SELECT 1 FROM users WHERE id = ? AND disabled = 0)"),
-                               {userId, toSqlTimeOrNull(now), toSqlTimeOrNull(now), AmrDemo, acrsText(acrs),
-                                sha256Hex(deviceCode), toSqlTimeOrNull(now), userId},
+                               {userId, toSqlTimeOrNull(now), toSqlTimeOrNull(now), AmrDemo, sha256Hex(deviceCode),
+                                toSqlTimeOrNull(now), userId},
                                &ok);
         if (!ok) {
             return false;
@@ -1504,10 +1505,12 @@ DeviceDecision IdentityService::decideDeviceCode(const QString& userCode, const 
     }
 
     const QString code = normalizeUserCode(userCode);
-    const bool live = !code.isEmpty()
-        && m_db.scalar(QStringLiteral("SELECT 1 FROM device_codes WHERE user_code = ? AND status = 'pending' AND expires_at > ?"),
-                       {code, toSqlTimeOrNull(now)})
-               .isValid();
+    const QVariant stepUp = code.isEmpty()
+        ? QVariant()
+        : m_db.scalar(QStringLiteral("SELECT step_up FROM device_codes WHERE user_code = ? AND status = 'pending' "
+                                     "AND expires_at > ?"),
+                      {code, toSqlTimeOrNull(now)});
+    const bool live = stepUp.isValid();
     if (!live) {
         // A wrong code counts against the client address, so codes cannot be guessed from one
         // place (the credentials are not checked, so the account is not charged).
@@ -1538,10 +1541,23 @@ DeviceDecision IdentityService::decideDeviceCode(const QString& userCode, const 
         decision.outcome = DeviceDecision::Outcome::SignInFailed;
         return decision;
     }
-    // A TOTP-protected account cannot be signed in on the password alone, not even to decline.
+    // A TOTP-protected account cannot be signed in on the password alone, not even to decline;
+    // nor can a request with claims be approved without a code.
     Timestamp mfaTime;
     QString amr = AmrPassword;
-    if (hasSecondFactor(decision.login.userId)) {
+    const bool secondFactor = hasSecondFactor(decision.login.userId);
+    if (approve && stepUp.toInt() != 0 && !secondFactor) {
+        decision.outcome = DeviceDecision::Outcome::SignInFailed;
+        decision.login.outcome = LoginResult::Outcome::InvalidCredentials;
+        decision.login.reason = LoginResult::Reason::NoSecondFactor;
+        m_db.transaction([&] {
+            emitEvent(IdentityEvent::Kind::SignInFailed, decision.login.userId, userName, remoteAddress, QString(),
+                      decision.login.reasonText());
+            return true;
+        });
+        return decision;
+    }
+    if (secondFactor) {
         decision.login = verifySecondFactor(decision.login.userId, userName, secondFactorCode, remoteAddress);
         if (!decision.login.ok()) {
             decision.outcome = DeviceDecision::Outcome::SignInFailed;

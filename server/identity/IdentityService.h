@@ -254,8 +254,11 @@ public:
     std::optional<Caller> authenticate(const QString& bearerToken) const;
 
     // --- device authorization grant
+    // stepUpAcrs is set when the request carried claims: approving it then takes a TOTP code
+    // (an account without one cannot), and the tokens carry those authentication contexts.
     DeviceAuthorization startDeviceCode(const QString& clientId, const QString& scope,
-                                        const QString& verificationUri = QString());
+                                        const QString& verificationUri = QString(),
+                                        const std::optional<QStringList>& stepUpAcrs = std::nullopt);
     TokenResult pollDeviceCode(const QString& deviceCode, const QString& clientId);
     // An account with a TOTP secret must also give a valid secondFactorCode to approve (or
     // decline); the resulting tokens then count as multi-factor.
@@ -267,7 +270,7 @@ public:
     // pending device code is approved for userId without a page. The demo's passwords are
     // published, so its personas count as fully signed in, second factor included; the
     // tokens say so with amr "demo". False when the code or user is unknown.
-    bool approveDeviceCodeForDemo(const QString& deviceCode, const QString& userId, const QStringList& acrs);
+    bool approveDeviceCodeForDemo(const QString& deviceCode, const QString& userId);
 
     // Deletes expired tokens, long-expired device codes and forgotten throttle rows. For the
     // scheduler; returns the number of rows removed, or -1 on a database error.

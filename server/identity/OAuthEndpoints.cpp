@@ -494,9 +494,13 @@ HttpResponse OAuthEndpoints::deviceCode(const HttpRequest& request, const QStrin
     const QString verificationUri = m_settings.publicBaseUrl.isEmpty()
         ? QString()
         : m_settings.publicBaseUrl + u'/' + tenant + QStringLiteral("/oauth2/v2.0/deviceauth");
+    const Claims claims = parseClaims(form.value(QStringLiteral("claims")));
+    if (!claims.error.isEmpty()) {
+        return oauthError(request, OAuthError::InvalidRequest, claims.error);
+    }
     const DeviceAuthorization started =
         m_identity.startDeviceCode(form.value(QStringLiteral("client_id")), form.value(QStringLiteral("scope")),
-                                   verificationUri);
+                                   verificationUri, claims.present ? std::optional<QStringList>(claims.acrs) : std::nullopt);
     if (!started.ok()) {
         qCInfo(lcIdentity) << "devicecode refused:" << oauthErrorCode(started.error);
         return oauthError(request, started.error, started.errorDescription);
@@ -507,11 +511,7 @@ HttpResponse OAuthEndpoints::deviceCode(const HttpRequest& request, const QStrin
     const QHostAddress peer(request.remoteAddress);
     if (!hint.isEmpty() && !m_settings.demoLoginHints.isEmpty() && !peer.isNull() && peer.isLoopback()
         && m_settings.demoLoginHints.contains(hint, Qt::CaseInsensitive)) {
-        const Claims claims = parseClaims(form.value(QStringLiteral("claims")));
-        if (!claims.error.isEmpty()) {
-            return oauthError(request, OAuthError::InvalidRequest, claims.error);
-        }
-        if (!m_identity.approveDeviceCodeForDemo(started.deviceCode, m_identity.userIdForName(hint), claims.acrs)) {
+        if (!m_identity.approveDeviceCodeForDemo(started.deviceCode, m_identity.userIdForName(hint))) {
             qCWarning(lcIdentity) << "demo sign-in by login_hint failed";
         }
     }

@@ -260,6 +260,8 @@ QList<Migration> sqliteMigrations()
              QStringLiteral("ALTER TABLE tokens ADD COLUMN amr TEXT NOT NULL DEFAULT 'pwd'"),
              QStringLiteral("ALTER TABLE device_codes ADD COLUMN amr TEXT NOT NULL DEFAULT 'pwd'"),
              QStringLiteral("ALTER TABLE device_codes ADD COLUMN acrs TEXT NOT NULL DEFAULT ''"),
+             // The request carried claims: approving it takes a TOTP code.
+             QStringLiteral("ALTER TABLE device_codes ADD COLUMN step_up INTEGER NOT NULL DEFAULT 0"),
          }},
     };
 }

@@ -116,6 +116,7 @@ private slots:
     void deviceCodePendingSlowDownApproved();
     void deviceCodeDeclinedAndExpired();
     void deviceCodeNeedsTotpWhenEnrolled();
+    void deviceCodeWithClaimsNeedsTotp();
     void pkceFlowEchoesStateAndIssuesTokens();
     void pkceRefusesWrongVerifierRedirectAndReuse();
     void authorizeErrorsFollowOAuth();
@@ -411,6 +412,51 @@ void TestSignInFlows::deviceCodeNeedsTotpWhenEnrolled()
     QCOMPARE(m_server->database().scalar(QStringLiteral("SELECT amr FROM tokens WHERE user_id = ? AND kind = 'access'"),
                                          {m_bob}).toString(),
              QStringLiteral("pwd otp"));
+}
+
+void TestSignInFlows::deviceCodeWithClaimsNeedsTotp()
+{
+    const QString claims = QStringLiteral(R"({"access_token":{"acrs":{"essential":true,"value":"c1"}}})");
+    auto start = [&] {
+        return m_api->form(Oauth + QStringLiteral("devicecode"),
+                           query({{QStringLiteral("client_id"), ClientId},
+                                  {QStringLiteral("scope"), Scope},
+                                  {QStringLiteral("claims"), claims}}))
+            .json;
+    };
+    auto approve = [&](const QJsonObject& started, const QString& user, const QString& totp) {
+        return m_api->form(Oauth + QStringLiteral("deviceauth"),
+                           query({{QStringLiteral("user_code"), started.value(QStringLiteral("user_code")).toString()},
+                                  {QStringLiteral("username"), user},
+                                  {QStringLiteral("password"), Password},
+                                  {QStringLiteral("totp"), totp},
+                                  {QStringLiteral("action"), QStringLiteral("approve")}}));
+    };
+    // Alice has no authenticator app: her password alone cannot meet the claims.
+    const QJsonObject forAlice = start();
+    const ApiResponse refused = approve(forAlice, QStringLiteral("alice"), QString());
+    QCOMPARE(refused.status, 400);
+    QVERIFY(alertOf(refused.body).contains(QStringLiteral("no authenticator app")));
+    // Bob's code meets them, and his tokens carry the context while the factor is fresh.
+    const QJsonObject forBob = start();
+    QCOMPARE(approve(forBob, QStringLiteral("bob"), currentCode(m_bobSecret)).status, 200);
+    const ApiResponse tokens = m_api->form(
+        Oauth + QStringLiteral("token"),
+        query({{QStringLiteral("grant_type"), QStringLiteral("urn:ietf:params:oauth:grant-type:device_code")},
+               {QStringLiteral("client_id"), ClientId},
+               {QStringLiteral("device_code"), forBob.value(QStringLiteral("device_code")).toString()}}));
+    QCOMPARE(tokens.status, 200);
+    const std::optional<Caller> caller =
+        m_server->identity().authenticate(tokens.json.value(QStringLiteral("access_token")).toString());
+    QVERIFY(caller && caller->session.multiFactor);
+    QCOMPARE(caller->session.authContexts, QStringList{QStringLiteral("c1")});
+    // Malformed claims are refused outright.
+    const ApiResponse bad = m_api->form(Oauth + QStringLiteral("devicecode"),
+                                        query({{QStringLiteral("client_id"), ClientId},
+                                               {QStringLiteral("scope"), Scope},
+                                               {QStringLiteral("claims"), QStringLiteral("[1]")}}));
+    QCOMPARE(bad.status, 400);
+    QCOMPARE(bad.json.value(QStringLiteral("error")).toString(), QStringLiteral("invalid_request"));
 }
 
 // ------------------------------------------------------------------------------- PKCE
