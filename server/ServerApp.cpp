@@ -14,7 +14,11 @@
 #include "OAuthEndpoints.h"
 #include "Router.h"
 
+#include <QFile>
 #include <QLoggingCategory>
+#include <QSslCertificate>
+#include <QSslConfiguration>
+#include <QSslKey>
 #include <QTemporaryDir>
 #include <QTimer>
 
@@ -41,8 +45,83 @@ QString signInActivity(IdentityEvent::Kind kind)
         return QStringLiteral("Device sign-in approved");
     case IdentityEvent::Kind::DeviceCodeDeclined:
         return QStringLiteral("Device sign-in declined");
+    case IdentityEvent::Kind::SecondFactorSucceeded:
+        return QStringLiteral("Second factor verified");
+    case IdentityEvent::Kind::AuthorizationCodeReused:
+        return QStringLiteral("Authorization code reused: tokens revoked");
+    case IdentityEvent::Kind::SecondFactorEnrolled:
+        return QStringLiteral("Authenticator app registered");
+    case IdentityEvent::Kind::PasswordChanged:
+        return QStringLiteral("Password changed: sessions revoked");
+    case IdentityEvent::Kind::AccountDisabled:
+        return QStringLiteral("User disabled: sessions revoked");
+    case IdentityEvent::Kind::AccountEnabled:
+        return QStringLiteral("User enabled");
+    case IdentityEvent::Kind::TokensRevoked:
+        return QStringLiteral("Sessions revoked");
     }
     return identityEventName(kind);
+}
+
+bool isAccountChange(IdentityEvent::Kind kind)
+{
+    switch (kind) {
+    case IdentityEvent::Kind::SecondFactorEnrolled:
+    case IdentityEvent::Kind::PasswordChanged:
+    case IdentityEvent::Kind::AccountDisabled:
+    case IdentityEvent::Kind::AccountEnabled:
+    case IdentityEvent::Kind::TokensRevoked:
+        return true;
+    default:
+        return false;
+    }
+}
+
+// PEM first, then DER, for each key algorithm Qt knows.
+QSslKey loadKey(const QByteArray& data)
+{
+    for (const QSsl::KeyAlgorithm algorithm : {QSsl::Rsa, QSsl::Ec, QSsl::Dsa}) {
+        const QSslKey key(data, algorithm, QSsl::Pem, QSsl::PrivateKey);
+        if (!key.isNull()) {
+            return key;
+        }
+    }
+    return {};
+}
+
+bool loadTls(const ServerConfig& config, QSslConfiguration* tls, QString* error)
+{
+    QFile certFile(config.tlsCertificateFile);
+    QFile keyFile(config.tlsKeyFile);
+    if (!certFile.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("cannot read the TLS certificate %1").arg(config.tlsCertificateFile);
+        return false;
+    }
+    if (!keyFile.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("cannot read the TLS key %1").arg(config.tlsKeyFile);
+        return false;
+    }
+    const QList<QSslCertificate> chain = QSslCertificate::fromData(certFile.readAll(), QSsl::Pem);
+    const QSslKey key = loadKey(keyFile.readAll());
+    if (chain.isEmpty() || chain.first().isNull()) {
+        *error = QStringLiteral("no PEM certificate in %1").arg(config.tlsCertificateFile);
+        return false;
+    }
+    if (key.isNull()) {
+        *error = QStringLiteral("no unencrypted PEM private key in %1").arg(config.tlsKeyFile);
+        return false;
+    }
+    if (chain.first().publicKey().algorithm() != key.algorithm()) {
+        *error = QStringLiteral("the TLS key is not of the certificate's key type");
+        return false;
+    }
+    QSslConfiguration c = QSslConfiguration::defaultConfiguration();
+    c.setLocalCertificateChain(chain);
+    c.setPrivateKey(key);
+    c.setPeerVerifyMode(QSslSocket::VerifyNone); // no client certificates
+    c.setProtocol(QSsl::TlsV1_2OrLater);
+    *tls = c;
+    return true;
 }
 
 } // namespace
@@ -115,7 +194,7 @@ QUrl ServerApp::baseUrl() const
     quint16 port = 0;
     parseListenAddress(m_config.listen, &address, &port);
     QUrl url;
-    url.setScheme(QStringLiteral("http"));
+    url.setScheme(m_http && m_http->servesTls() ? QStringLiteral("https") : QStringLiteral("http"));
     url.setHost(address.toString());
     url.setPort(m_port);
     return url;
@@ -133,6 +212,33 @@ bool ServerApp::start(const ServerConfig& config, QString* error)
     if (config.demo && !address.isLoopback()) {
         *error = QStringLiteral("the demo tenant has published passwords: it listens on loopback addresses only");
         return false;
+    }
+    std::optional<QSslConfiguration> tls;
+    if (!config.tlsCertificateFile.isEmpty() || !config.tlsKeyFile.isEmpty()) {
+        if (config.tlsCertificateFile.isEmpty() || config.tlsKeyFile.isEmpty()) {
+            *error = QStringLiteral("HTTPS needs both --tls-cert and --tls-key");
+            return false;
+        }
+        if (!QSslSocket::supportsSsl()) {
+            *error = QStringLiteral("this Qt has no TLS backend (install the OpenSSL plugin)");
+            return false;
+        }
+        QSslConfiguration loaded;
+        if (!loadTls(config, &loaded, error)) {
+            return false;
+        }
+        tls = loaded;
+    } else if (!address.isLoopback()) {
+        // Passwords, codes and bearer tokens would cross the network in clear.
+        if (!config.insecureHttp) {
+            *error = QStringLiteral("refusing plain HTTP on %1, which is not a loopback address: pass --tls-cert "
+                                    "and --tls-key, or --insecure-http when a TLS proxy terminates in front")
+                         .arg(config.listen);
+            return false;
+        }
+        qCWarning(lcServer).noquote() << "serving plain HTTP on" << config.listen
+                                      << "(--insecure-http): passwords and tokens cross the network unencrypted "
+                                         "unless a TLS proxy terminates in front of this server";
     }
     QString url = config.database;
     if (url.isEmpty()) {
@@ -161,6 +267,7 @@ bool ServerApp::start(const ServerConfig& config, QString* error)
     }
     IdentitySettings identitySettings;
     identitySettings.accessTokenLifetimeSeconds = config.accessTokenLifetimeSeconds;
+    identitySettings.mfaWindowSeconds = config.mfaWindowSeconds;
     if (config.demo || config.cheapPasswordHashing) {
         // The demo's passwords are published; hashing them slowly protects nothing.
         identitySettings.passwordHashing.memoryKiB = 8 * 1024;
@@ -169,25 +276,7 @@ bool ServerApp::start(const ServerConfig& config, QString* error)
     m_identity = std::make_unique<IdentityService>(*m_db, clock(), identitySettings);
     // Every sign-in, failure, lock and token reuse becomes an audit record, written in the
     // same transaction as the attempt itself.
-    m_identity->setEventSink([this](const IdentityEvent& e) {
-        const bool failure = e.kind == IdentityEvent::Kind::SignInFailed || e.kind == IdentityEvent::Kind::SignInBlocked
-                          || e.kind == IdentityEvent::Kind::LockoutStarted || e.kind == IdentityEvent::Kind::RefreshTokenReused;
-        AuditEvent event;
-        event.category = QStringLiteral("UserManagement");
-        event.loggedByService = QStringLiteral("Core Directory");
-        event.activityDisplayName = signInActivity(e.kind);
-        event.activityDateTime = e.at;
-        event.operationType = QStringLiteral("SignIn");
-        event.result = failure ? AuditResult::Failure : AuditResult::Success;
-        event.resultReason = e.reason;
-        AuditEvent::UserInitiator who;
-        who.id = e.userId;
-        who.userPrincipalName = e.userName;
-        who.ipAddress = e.remoteAddress;
-        event.initiatedByUser = who;
-        event.additionalDetails << AuditEvent::KeyValue{QStringLiteral("ClientId"), e.clientId};
-        m_engine->auditLog().append(event);
-    });
+    m_identity->setEventSink([this](const IdentityEvent& e) { recordIdentityEvent(m_engine->auditLog(), e); });
 
     if (config.demo && m_db->scalar(QStringLiteral("SELECT COUNT(*) FROM users")).toLongLong() == 0) {
         DemoSeed seed(*m_db, *m_engine, *m_identity, clock());
@@ -197,6 +286,9 @@ bool ServerApp::start(const ServerConfig& config, QString* error)
     }
 
     m_http = std::make_unique<HttpServer>(clock());
+    if (tls) {
+        m_http->setTlsConfiguration(*tls);
+    }
     m_http->setMaxBodyBytes(config.maxBodyBytes);
     m_http->setRateLimit(config.rateLimitPerSecond, config.rateLimitBurst);
     // Rate limits follow the signed-in user; requests without a valid token share their
@@ -219,6 +311,8 @@ bool ServerApp::start(const ServerConfig& config, QString* error)
     RouteOptions form;
     form.body = RouteOptions::Body::Form;
     auto oauth = [this](const HttpRequest& request, const RouteMatch&) { return m_oauth->handle(request); };
+    router.addRoute(QByteArrayLiteral("GET"), QStringLiteral("/{tenant}/oauth2/v2.0/authorize"), oauth, form);
+    router.addRoute(QByteArrayLiteral("POST"), QStringLiteral("/{tenant}/oauth2/v2.0/authorize"), oauth, form);
     router.addRoute(QByteArrayLiteral("POST"), QStringLiteral("/{tenant}/oauth2/v2.0/devicecode"), oauth, form);
     router.addRoute(QByteArrayLiteral("POST"), QStringLiteral("/{tenant}/oauth2/v2.0/token"), oauth, form);
     router.addRoute(QByteArrayLiteral("GET"), QStringLiteral("/{tenant}/oauth2/v2.0/deviceauth"), oauth, form);
@@ -240,6 +334,11 @@ bool ServerApp::start(const ServerConfig& config, QString* error)
     // routes above reach it through this object, and nothing is served before start() returns.
     OAuthEndpointSettings oauthSettings;
     oauthSettings.publicBaseUrl = baseUrl().toString();
+    if (config.demo) {
+        for (const DemoSeed::Persona& persona : DemoSeed::personas()) {
+            oauthSettings.demoLoginHints.append(persona.userName);
+        }
+    }
     m_oauth = std::make_unique<OAuthEndpoints>(*m_identity, clock(), oauthSettings);
 
     m_housekeeping = new QTimer(this);
@@ -259,12 +358,50 @@ bool ServerApp::start(const ServerConfig& config, QString* error)
     return true;
 }
 
+void ServerApp::recordIdentityEvent(AuditLog& log, const IdentityEvent& e)
+{
+    const bool failure = e.kind == IdentityEvent::Kind::SignInFailed || e.kind == IdentityEvent::Kind::SignInBlocked
+                      || e.kind == IdentityEvent::Kind::LockoutStarted || e.kind == IdentityEvent::Kind::RefreshTokenReused
+                      || e.kind == IdentityEvent::Kind::AuthorizationCodeReused;
+    AuditEvent event;
+    event.category = QStringLiteral("UserManagement");
+    event.loggedByService = QStringLiteral("Core Directory");
+    event.activityDisplayName = signInActivity(e.kind);
+    event.activityDateTime = e.at;
+    event.result = failure ? AuditResult::Failure : AuditResult::Success;
+    event.resultReason = e.reason;
+    if (isAccountChange(e.kind)) {
+        // Done to the user by an administrator (the command line), not by the user.
+        event.operationType = QStringLiteral("Update");
+        AuditEvent::AppInitiator app;
+        app.appId = QStringLiteral("elevated");
+        app.displayName = QStringLiteral("elevated administration");
+        event.initiatedByApp = app;
+        AuditEvent::TargetResource target;
+        target.id = e.userId;
+        target.type = QStringLiteral("User");
+        event.targetResources.append(target);
+    } else {
+        event.operationType = QStringLiteral("SignIn");
+        AuditEvent::UserInitiator who;
+        who.id = e.userId;
+        who.userPrincipalName = e.userName;
+        who.ipAddress = e.remoteAddress;
+        event.initiatedByUser = who;
+        event.additionalDetails << AuditEvent::KeyValue{QStringLiteral("ClientId"), e.clientId};
+    }
+    log.append(event);
+}
+
 std::optional<Caller> ServerApp::callerOf(const HttpRequest& request)
 {
     // The rate limiter and the route both ask; the token is checked once per request.
     if (m_lastAuthentication && m_lastAuthentication->requestId == request.requestId) {
         return m_lastAuthentication->caller;
     }
+    // A new request: nothing is mid-read, so drop any read snapshot left open and see what
+    // other processes (the command line disabling a user) have committed since.
+    m_db->releaseReads();
     const QString token = OAuthEndpoints::bearerToken(request);
     std::optional<Caller> caller = token.isEmpty() ? std::nullopt : m_identity->authenticate(token);
     if (caller) {

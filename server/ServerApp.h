@@ -17,12 +17,14 @@ class QTimer;
 
 namespace Elevate::Server {
 
+class AuditLog;
 class Clock;
 class Database;
 class Engine;
 class GraphApi;
 class HttpServer;
 class IdempotencyKeys;
+struct IdentityEvent;
 class IdentityService;
 class OAuthEndpoints;
 class SystemClock;
@@ -38,7 +40,17 @@ struct ServerConfig
     double rateLimitBurst = 100.0;
     qint64 maxBodyBytes = 1024 * 1024;
     qint64 accessTokenLifetimeSeconds = 3600;
-    QString publicBaseUrl;          // how clients reach this server; default http://LISTEN
+    QString publicBaseUrl;          // how clients reach this server; default http(s)://LISTEN
+    // A token counts as multi-factor (for policies that require MFA or an authentication
+    // context) while its second factor is at most this old.
+    qint64 mfaWindowSeconds = 600;
+    // HTTPS: PEM files of the certificate (chain) and its unencrypted private key. Both or
+    // neither.
+    QString tlsCertificateFile;
+    QString tlsKeyFile;
+    // Plain HTTP on a non-loopback address is refused unless this is set (a TLS-terminating
+    // proxy in front); a warning is logged at every start.
+    bool insecureHttp = false;
     // Cheap password hashing, for the demo (whose passwords are published) and tests only.
     bool cheapPasswordHashing = false;
     // Changes arriving together share one durable commit; each is answered after that commit.
@@ -58,7 +70,7 @@ public:
     ~ServerApp() override;
 
     // Opens (and with --demo seeds) the database and starts listening. Refuses a non-loopback
-    // address for the demo.
+    // address for the demo, and for plain HTTP unless insecureHttp is set.
     bool start(const ServerConfig& config, QString* error);
 
     // Tests move time: call before start(). The clock must outlive the server.
@@ -73,6 +85,10 @@ public:
 
     // Applies due transitions now (the timer does this every second).
     int runScheduler();
+
+    // The audit record of a sign-in or account event (IdentityService's event sink), for the
+    // server and the command-line administration alike.
+    static void recordIdentityEvent(AuditLog& log, const IdentityEvent& event);
 
 signals:
     void transitionsApplied(int count);

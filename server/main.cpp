@@ -6,7 +6,9 @@
 #include "DemoSeed.h"
 #include "Engine.h"
 #include "IdentityService.h"
+#include "IdentityEvent.h"
 #include "ServerApp.h"
+#include "Totp.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -50,7 +52,8 @@ QCommandLineOption configOption()
 {
     return QCommandLineOption(QStringLiteral("config"),
                               QStringLiteral("A configuration file (INI: listen, database, demo, min-active-seconds, "
-                                             "rate-limit, rate-burst, max-body-bytes, access-token-lifetime, public-url, group-commit)."),
+                                             "rate-limit, rate-burst, max-body-bytes, access-token-lifetime, "
+                                             "mfa-window, public-url, tls-cert, tls-key, insecure-http, group-commit)."),
                               QStringLiteral("file"));
 }
 
@@ -124,6 +127,10 @@ bool openAdmin(Admin& admin, const QCommandLineParser& parser, QString* error)
         return false;
     }
     admin.identity = std::make_unique<IdentityService>(admin.db, admin.clock);
+    // Account changes from the command line are audited like those the server makes.
+    Engine* engine = admin.engine.get();
+    admin.identity->setEventSink(
+        [engine](const IdentityEvent& e) { ServerApp::recordIdentityEvent(engine->auditLog(), e); });
     return true;
 }
 
@@ -154,50 +161,114 @@ std::optional<Timestamp> parseInstant(const QString& text, QString* error)
     return *t;
 }
 
+QString readPasswordLine()
+{
+    std::string line;
+    std::getline(std::cin, line);
+    return QString::fromStdString(line).trimmed();
+}
+
 int userCommand(const QStringList& args)
 {
+    const QString usage = QStringLiteral(
+        "usage: elevated user add NAME --display-name TEXT [--admin] [--auditor] [--generate-password]\n"
+        "       elevated user passwd NAME      (new password from standard input)\n"
+        "       elevated user totp NAME        (new authenticator app secret)\n"
+        "       elevated user disable NAME | enable NAME | signout NAME");
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("elevated user add NAME --display-name TEXT [--admin] [--auditor]\n"
-                                                    "Adds a local account. The password is read from standard input "
-                                                    "(one line); with --generate-password a random one is printed."));
+    parser.setApplicationDescription(QStringLiteral(
+        "elevated user ACTION NAME: manage a local account.\n"
+        "  add      adds an account; the password is read from standard input (one line), or\n"
+        "           with --generate-password a random one is printed\n"
+        "  passwd   sets a new password (standard input); every token of the user is revoked\n"
+        "  totp     registers a new authenticator app (TOTP, RFC 6238): prints the secret and an\n"
+        "           otpauth:// URI; an earlier app stops working\n"
+        "  disable  blocks sign-in and revokes every token; enable lifts the block\n"
+        "  signout  revokes every token of the user"));
     parser.addHelpOption();
-    parser.addPositionalArgument(QStringLiteral("add"), QStringLiteral("The action (add)."));
+    parser.addPositionalArgument(QStringLiteral("action"), QStringLiteral("add, passwd, totp, disable, enable or signout."));
     parser.addPositionalArgument(QStringLiteral("name"), QStringLiteral("The user name."));
     parser.addOption(databaseOption());
     parser.addOption(configOption());
-    parser.addOption({QStringLiteral("display-name"), QStringLiteral("The name people see."), QStringLiteral("text")});
-    parser.addOption({QStringLiteral("admin"), QStringLiteral("Manages users, eligibilities and policies.")});
-    parser.addOption({QStringLiteral("auditor"), QStringLiteral("Reads the audit log.")});
-    parser.addOption({QStringLiteral("generate-password"), QStringLiteral("Generate and print a password.")});
+    parser.addOption({QStringLiteral("display-name"), QStringLiteral("add: the name people see."), QStringLiteral("text")});
+    parser.addOption({QStringLiteral("admin"), QStringLiteral("add: manages users, eligibilities and policies.")});
+    parser.addOption({QStringLiteral("auditor"), QStringLiteral("add: reads the audit log.")});
+    parser.addOption({QStringLiteral("generate-password"), QStringLiteral("add, passwd: generate and print a password.")});
     parser.process(args);
     const QStringList pos = parser.positionalArguments();
-    if (pos.size() != 2 || pos.first() != u"add") {
-        return fail(QStringLiteral("usage: elevated user add NAME --display-name TEXT [--admin] [--auditor]"));
+    const QStringList actions{QStringLiteral("add"),     QStringLiteral("passwd"), QStringLiteral("totp"),
+                              QStringLiteral("disable"), QStringLiteral("enable"), QStringLiteral("signout")};
+    if (pos.size() != 2 || !actions.contains(pos.first())) {
+        return fail(usage);
     }
+    const QString action = pos.at(0);
+    const QString name = pos.at(1);
     Admin admin;
     QString error;
     if (!openAdmin(admin, parser, &error)) {
         return fail(error);
     }
-    QString password;
-    if (parser.isSet(QStringLiteral("generate-password"))) {
-        password = QString::fromLatin1(QUuid::createUuid().toRfc4122().toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
-    } else {
-        std::string line;
-        std::getline(std::cin, line);
-        password = QString::fromStdString(line).trimmed();
-    }
+    const bool generate = parser.isSet(QStringLiteral("generate-password"));
+    auto password = [generate] {
+        return generate ? QString::fromLatin1(QUuid::createUuid().toRfc4122().toBase64(
+                              QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals))
+                        : readPasswordLine();
+    };
     AccountError accountError = AccountError::None;
-    const QString displayName = parser.value(QStringLiteral("display-name")).isEmpty() ? pos.at(1) : parser.value(QStringLiteral("display-name"));
-    const QString id = admin.identity->addUser(pos.at(1), displayName, password, parser.isSet(QStringLiteral("admin")),
-                                               parser.isSet(QStringLiteral("auditor")), &accountError);
-    if (id.isEmpty()) {
+    if (action == u"add") {
+        const QString secret = password();
+        const QString displayName = parser.value(QStringLiteral("display-name")).isEmpty()
+            ? name
+            : parser.value(QStringLiteral("display-name"));
+        const QString id = admin.identity->addUser(name, displayName, secret, parser.isSet(QStringLiteral("admin")),
+                                                   parser.isSet(QStringLiteral("auditor")), &accountError);
+        if (id.isEmpty()) {
+            return fail(accountErrorText(accountError));
+        }
+        out() << "added " << name << " (" << id << ")" << Qt::endl;
+        if (generate) {
+            out() << "password: " << secret << Qt::endl;
+        }
+        return 0;
+    }
+    const QString userId = admin.identity->userIdForName(name);
+    if (userId.isEmpty()) {
+        return fail(QStringLiteral("no such user: %1").arg(name));
+    }
+    if (action == u"passwd") {
+        const QString secret = password();
+        if (!admin.identity->setPassword(userId, secret, &accountError)) {
+            return fail(accountErrorText(accountError));
+        }
+        out() << "password changed for " << name << "; every token of the user is revoked" << Qt::endl;
+        if (generate) {
+            out() << "password: " << secret << Qt::endl;
+        }
+        return 0;
+    }
+    if (action == u"totp") {
+        const QByteArray secret = admin.identity->enrolSecondFactor(userId, &accountError);
+        if (secret.isEmpty()) {
+            return fail(accountErrorText(accountError));
+        }
+        // Printed once for the person to scan or type; the server keeps it to check codes.
+        out() << "secret: " << Totp::toBase32(secret) << Qt::endl;
+        out() << "uri: " << Totp::provisioningUri(admin.identity->settings().totpIssuer, name, secret) << Qt::endl;
+        return 0;
+    }
+    bool ok = false;
+    if (action == u"disable") {
+        ok = admin.identity->disableUser(userId, &accountError);
+    } else if (action == u"enable") {
+        ok = admin.identity->enableUser(userId, &accountError);
+    } else {
+        ok = admin.identity->revokeAllTokens(userId, &accountError);
+    }
+    if (!ok) {
         return fail(accountErrorText(accountError));
     }
-    out() << "added " << pos.at(1) << " (" << id << ")" << Qt::endl;
-    if (parser.isSet(QStringLiteral("generate-password"))) {
-        out() << "password: " << password << Qt::endl;
-    }
+    out() << (action == u"disable" ? "disabled " : action == u"enable" ? "enabled " : "signed out ") << name
+          << Qt::endl;
     return 0;
 }
 
@@ -401,6 +472,9 @@ int serve(QCoreApplication& app, const QStringList& args)
         "Commands:\n"
         "  elevated [options]                 run the server\n"
         "  elevated user add NAME ...         add an account\n"
+        "  elevated user passwd|totp|disable|enable|signout NAME\n"
+        "                                     change an account (passwd, disable and signout\n"
+        "                                     revoke its tokens; totp registers an authenticator)\n"
         "  elevated eligibility add USER ROLE make a user eligible for a role\n"
         "  elevated policy set ROLE ...       set a role's activation policy\n"
         "  elevated audit verify              check the audit hash chain\n"
@@ -411,7 +485,8 @@ int serve(QCoreApplication& app, const QStringList& args)
     parser.addOption(databaseOption());
     parser.addOption(configOption());
     parser.addOption({QStringLiteral("demo"), QStringLiteral("Seed and serve the demo organisation (loopback only; a "
-                                                             "temporary database unless --database is given).")});
+                                                             "temporary database unless --database is given). Its "
+                                                             "device code flow takes login_hint=PERSONA.")});
     parser.addOption({QStringLiteral("min-active-seconds"), QStringLiteral("Shortest activation before deactivation (default 300)."),
                       QStringLiteral("seconds")});
     parser.addOption({QStringLiteral("rate-limit"), QStringLiteral("Requests per second per session (0 = off; default 20)."),
@@ -425,6 +500,15 @@ int serve(QCoreApplication& app, const QStringList& args)
                       QStringLiteral("on (default): changes that arrive together are made durable with one sync and "
                                      "answered after it; off: one sync per change."),
                       QStringLiteral("on|off")});
+    parser.addOption({QStringLiteral("mfa-window"),
+                      QStringLiteral("Minutes a second factor stays fresh for policies that require MFA (default 10)."),
+                      QStringLiteral("minutes")});
+    parser.addOption({QStringLiteral("tls-cert"), QStringLiteral("Serve HTTPS with this PEM certificate (chain)."),
+                      QStringLiteral("file")});
+    parser.addOption({QStringLiteral("tls-key"), QStringLiteral("The certificate's unencrypted PEM private key."),
+                      QStringLiteral("file")});
+    parser.addOption({QStringLiteral("insecure-http"),
+                      QStringLiteral("Allow plain HTTP on a non-loopback address (only behind a TLS proxy).")});
     parser.addOption({QStringLiteral("verbose"), QStringLiteral("Log every request and sign-in.")});
     parser.process(args);
     QString error;
@@ -437,6 +521,10 @@ int serve(QCoreApplication& app, const QStringList& args)
     c.database = setting(parser, config.get(), QStringLiteral("database"));
     c.demo = parser.isSet(QStringLiteral("demo")) || (config && config->value(QStringLiteral("demo")).toBool());
     c.publicBaseUrl = setting(parser, config.get(), QStringLiteral("public-url"));
+    c.tlsCertificateFile = setting(parser, config.get(), QStringLiteral("tls-cert"));
+    c.tlsKeyFile = setting(parser, config.get(), QStringLiteral("tls-key"));
+    c.insecureHttp = parser.isSet(QStringLiteral("insecure-http"))
+        || (config && config->value(QStringLiteral("insecure-http")).toBool());
     bool ok = true;
     auto number = [&](const QString& name, double fallback) {
         const QString text = setting(parser, config.get(), name);
@@ -466,6 +554,12 @@ int serve(QCoreApplication& app, const QStringList& args)
         ok = false;
         error = QStringLiteral("--group-commit takes on or off, not \"%1\"").arg(groupCommit);
     }
+    const double mfaMinutes = number(QStringLiteral("mfa-window"), static_cast<double>(c.mfaWindowSeconds) / 60.0);
+    c.mfaWindowSeconds = static_cast<qint64>(mfaMinutes * 60.0);
+    if (ok && (mfaMinutes < 1 || mfaMinutes > 24 * 60)) {
+        ok = false;
+        error = QStringLiteral("--mfa-window takes 1 to 1440 minutes");
+    }
     if (ok && (c.maxBodyBytes < 1024 || c.accessTokenLifetimeSeconds < 60)) {
         ok = false;
         error = QStringLiteral("--max-body-bytes must be at least 1024 and --access-token-lifetime at least 60");
@@ -490,7 +584,8 @@ int serve(QCoreApplication& app, const QStringList& args)
                   << p.displayName << ")" << Qt::endl;
         }
         out() << "\nSign in with the device code flow: POST " << server.baseUrl().toString()
-              << "/organizations/oauth2/v2.0/devicecode, then open the page it names." << Qt::endl;
+              << "/organizations/oauth2/v2.0/devicecode, then open the page it names" << Qt::endl
+              << "(or add login_hint=PERSONA to that request: the demo signs the persona in at once)." << Qt::endl;
     }
     return app.exec();
 }

@@ -12,6 +12,8 @@
 #include <QLocale>
 #include <QLoggingCategory>
 #include <QPointer>
+#include <QSslConfiguration>
+#include <QSslSocket>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTimer>
@@ -363,12 +365,14 @@ HeadParse parseHead(const QByteArray& text)
 
 // A QTcpSocket that carries what the transport knows about the request arriving on it. The
 // transport's readyRead connection is made before QtHttpServer's, so it sees every byte of a
-// request before Qt's parser buffers it.
-class ConnectionSocket final : public QTcpSocket
+// request before Qt's parser buffers it. A QSslSocket so that a TLS listener can start server
+// encryption on it; on a plain listener it stays in unencrypted mode and reads straight from
+// its TCP socket.
+class ConnectionSocket final : public QSslSocket
 {
 public:
     explicit ConnectionSocket(QObject* parent)
-        : QTcpSocket(parent)
+        : QSslSocket(parent)
     {
         m_lastActivity.start();
     }
@@ -414,9 +418,10 @@ class ConnectionServer final : public QTcpServer
 public:
     using Created = std::function<void(ConnectionSocket*)>;
 
-    ConnectionServer(Created created, QObject* parent)
+    ConnectionServer(Created created, std::optional<QSslConfiguration> tls, QObject* parent)
         : QTcpServer(parent)
         , m_created(std::move(created))
+        , m_tls(std::move(tls))
     {
     }
 
@@ -428,12 +433,19 @@ protected:
             delete socket;
             return;
         }
+        if (m_tls) {
+            // readyRead fires for decrypted bytes only, so everything after this line (our
+            // head checks, Qt's parser) sees plain HTTP. A failed handshake closes the socket.
+            socket->setSslConfiguration(*m_tls);
+            socket->startServerEncryption();
+        }
         m_created(socket); // before addPendingConnection: our slots run before Qt's
         addPendingConnection(socket);
     }
 
 private:
     Created m_created;
+    std::optional<QSslConfiguration> m_tls;
 };
 
 } // namespace
@@ -497,6 +509,7 @@ struct HttpServer::Impl final
     HealthCheck m_healthCheck;
     std::chrono::milliseconds m_idleTimeout = DefaultIdleTimeout;
     QTimer m_sweepTimer;
+    std::optional<QSslConfiguration> m_tls;
     QList<QPointer<ConnectionSocket>> m_sockets;
 };
 
@@ -938,7 +951,8 @@ HttpServer::~HttpServer()
 
 quint16 HttpServer::listen(const QHostAddress& address, quint16 port)
 {
-    auto* server = new ConnectionServer([this](ConnectionSocket* socket) { m_impl->adopt(socket); }, this);
+    auto* server =
+        new ConnectionServer([this](ConnectionSocket* socket) { m_impl->adopt(socket); }, m_impl->m_tls, this);
     if (!server->listen(address, port)) {
         qCWarning(lcHttp,
                   "cannot listen on %s:%u: %s",
@@ -951,6 +965,16 @@ quint16 HttpServer::listen(const QHostAddress& address, quint16 port)
     bind(server);
     m_impl->m_sweepTimer.start();
     return server->serverPort();
+}
+
+void HttpServer::setTlsConfiguration(const QSslConfiguration& configuration)
+{
+    m_impl->m_tls = configuration;
+}
+
+bool HttpServer::servesTls() const
+{
+    return m_impl->m_tls.has_value();
 }
 
 Router& HttpServer::router()

@@ -11,6 +11,7 @@
 #include <memory>
 
 class QHttpServerRequest;
+class QSslConfiguration;
 class QTcpSocket;
 
 namespace Elevate::Server {
@@ -69,6 +70,11 @@ public:
     // Listens on address:port (0 = any free port) and returns the bound port, or 0 on failure.
     // May be called more than once to listen on several addresses.
     quint16 listen(const QHostAddress& address, quint16 port = 0);
+
+    // Serves HTTPS (the configuration's local certificate and private key) on every listener
+    // opened after this call; without it the server speaks plain HTTP.
+    void setTlsConfiguration(const QSslConfiguration& configuration);
+    bool servesTls() const;
 
     // Register routes before listening.
     Router& router();

@@ -11,26 +11,33 @@ QString tr(const char* text)
     return QCoreApplication::translate("Elevate::Server::DeviceAuthPage", text);
 }
 
+} // namespace
+
 // The stylesheet is inline because the Content-Security-Policy allows nothing else to load.
-QString page(const QString& title, const QString& main)
+QByteArray DeviceAuthPage::document(const QString& title, const QString& main)
 {
-    return QStringLiteral("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+    return QString(QStringLiteral("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
                           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                           "<meta name=\"referrer\" content=\"no-referrer\">\n<title>")
         + DeviceAuthPage::escape(title)
         + QStringLiteral(
                " \u2013 Elevate</title>\n<style>\n"
-               "body{font-family:system-ui,sans-serif;line-height:1.5;max-width:30rem;margin:2rem auto;padding:0 1rem;}\n"
+               "body{font-family:system-ui,sans-serif;line-height:1.5;max-width:30rem;margin:2rem auto;padding:0 1rem;"
+               "color:#1d1d1d;background:#fff;}\n"
+               "h1{font-size:1.6rem;margin-bottom:.25rem;}\n"
+               ".hint{color:#4a4a4a;font-weight:400;font-size:.95rem;}\n"
                "label{display:block;margin-top:1rem;font-weight:600;}\n"
-               "input{display:block;width:100%;box-sizing:border-box;padding:.5rem;font-size:1rem;}\n"
+               "input{display:block;width:100%;box-sizing:border-box;padding:.5rem;font-size:1rem;"
+               "border:1px solid #767676;border-radius:4px;}\n"
                "input:focus,button:focus{outline:3px solid #1a5fb4;outline-offset:2px;}\n"
                ".error{border:2px solid #a51d2d;color:#a51d2d;padding:.5rem;}\n"
-               "button{margin:1.5rem .5rem 0 0;padding:.5rem 1rem;font-size:1rem;}\n"
+               "button{margin:1.5rem .5rem 0 0;padding:.5rem 1.25rem;font-size:1rem;border-radius:4px;cursor:pointer;"
+               "background:#1a5fb4;color:#fff;border:1px solid #1a5fb4;}\n"
+               "button[value=decline]{background:#fff;color:#1a5fb4;}\n"
                "</style>\n</head>\n<body>\n<main>\n")
-        + main + QStringLiteral("</main>\n</body>\n</html>\n");
+        + main + QStringLiteral("</main>\n</body>\n</html>\n"))
+        .toUtf8();
 }
-
-} // namespace
 
 QString DeviceAuthPage::escape(const QString& text)
 {
@@ -84,11 +91,16 @@ QByteArray DeviceAuthPage::form(const QString& userCode, const QString& userName
     main += QStringLiteral("<label for=\"password\">") + escape(tr("Password")) + QStringLiteral("</label>\n")
         + QStringLiteral("<input id=\"password\" name=\"password\" type=\"password\" required maxlength=\"1024\" "
                          "autocomplete=\"current-password\">\n");
+    main += QStringLiteral("<label for=\"totp\">") + escape(tr("Verification code"))
+        + QStringLiteral(" <span class=\"hint\">") + escape(tr("(from your authenticator app, if you use one)"))
+        + QStringLiteral("</span></label>\n")
+        + QStringLiteral("<input id=\"totp\" name=\"totp\" type=\"text\" inputmode=\"numeric\" maxlength=\"10\" "
+                         "autocomplete=\"one-time-code\" spellcheck=\"false\">\n");
     main += QStringLiteral("<button type=\"submit\" name=\"action\" value=\"approve\">")
         + escape(tr("Sign in and allow")) + QStringLiteral("</button>\n")
         + QStringLiteral("<button type=\"submit\" name=\"action\" value=\"decline\">") + escape(tr("Decline"))
         + QStringLiteral("</button>\n</form>\n");
-    return page(tr("Sign in on another device"), main).toUtf8();
+    return document(tr("Sign in on another device"), main);
 }
 
 QByteArray DeviceAuthPage::finished(bool approved)
@@ -99,7 +111,7 @@ QByteArray DeviceAuthPage::finished(bool approved)
         : tr("You declined the sign-in. The device has not been signed in; you can close this window.");
     const QString main = QStringLiteral("<h1>") + escape(title) + QStringLiteral("</h1>\n<p role=\"status\">")
         + escape(text) + QStringLiteral("</p>\n");
-    return page(title, main).toUtf8();
+    return document(title, main);
 }
 
 } // namespace Elevate::Server

@@ -19,6 +19,20 @@ QString identityEventName(IdentityEvent::Kind kind)
         return QStringLiteral("DeviceCodeApproved");
     case IdentityEvent::Kind::DeviceCodeDeclined:
         return QStringLiteral("DeviceCodeDeclined");
+    case IdentityEvent::Kind::SecondFactorSucceeded:
+        return QStringLiteral("SecondFactorSucceeded");
+    case IdentityEvent::Kind::AuthorizationCodeReused:
+        return QStringLiteral("AuthorizationCodeReused");
+    case IdentityEvent::Kind::SecondFactorEnrolled:
+        return QStringLiteral("SecondFactorEnrolled");
+    case IdentityEvent::Kind::PasswordChanged:
+        return QStringLiteral("PasswordChanged");
+    case IdentityEvent::Kind::AccountDisabled:
+        return QStringLiteral("AccountDisabled");
+    case IdentityEvent::Kind::AccountEnabled:
+        return QStringLiteral("AccountEnabled");
+    case IdentityEvent::Kind::TokensRevoked:
+        return QStringLiteral("TokensRevoked");
     }
     return QStringLiteral("Unknown");
 }

@@ -8,7 +8,7 @@ namespace Elevate::Server {
 
 // Something about sign-in that belongs in the audit log: IdentityService hands one to its
 // event sink for every successful, failed or blocked sign-in, every lockout, every refresh
-// token replay and every device code decision. Carries no password, token or code.
+// token replay, every device code decision and every account change. Carries no password, token or code.
 struct IdentityEvent
 {
     enum class Kind {
@@ -19,6 +19,13 @@ struct IdentityEvent
         RefreshTokenReused, // a rotated refresh token came back: its whole family is revoked
         DeviceCodeApproved,
         DeviceCodeDeclined,
+        SecondFactorSucceeded, // a TOTP code completed a sign-in (failures are SignInFailed)
+        AuthorizationCodeReused, // a redeemed code came back: the tokens it gave are revoked
+        SecondFactorEnrolled,  // a new TOTP secret replaced any earlier one
+        PasswordChanged,       // every token of the user is revoked with it
+        AccountDisabled,       // idem
+        AccountEnabled,
+        TokensRevoked,         // signed out everywhere by an administrator
     };
 
     Kind kind = Kind::SignInFailed;

@@ -5,6 +5,7 @@
 #include "IdentityLog.h"
 #include "SecureRandom.h"
 #include "SqlTime.h"
+#include "Totp.h"
 
 #include <QCoreApplication>
 #include <QCryptographicHash>
@@ -38,11 +39,35 @@ constexpr std::int64_t PollToleranceMs = 1000;
 constexpr std::int64_t ExpiredDeviceCodeKeepSeconds = 24 * 60 * 60;
 
 const QString KindAccess = QStringLiteral("access");
+const QString StageSecondFactor = QStringLiteral("second_factor");
+const QString StageCode = QStringLiteral("code");
+const QString AmrPassword = QStringLiteral("pwd");
+const QString AmrPasswordOtp = QStringLiteral("pwd otp");
+const QString AmrDemo = QStringLiteral("demo");
 const QString KindRefresh = QStringLiteral("refresh");
 
 QString sha256Hex(const QString& secret)
 {
     return QString::fromLatin1(QCryptographicHash::hash(secret.toUtf8(), QCryptographicHash::Sha256).toHex());
+}
+
+// RFC 7636 §4.6: BASE64URL-ENCODE(SHA256(ASCII(code_verifier))).
+QString pkceChallenge(const QString& verifier)
+{
+    return QString::fromLatin1(QCryptographicHash::hash(verifier.toLatin1(), QCryptographicHash::Sha256)
+                                   .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+}
+
+// RFC 7636 §4.1: 43 to 128 characters of [A-Z a-z 0-9 - . _ ~].
+bool validVerifier(const QString& verifier)
+{
+    if (verifier.size() < 43 || verifier.size() > 128) {
+        return false;
+    }
+    return std::all_of(verifier.cbegin(), verifier.cend(), [](QChar c) {
+        return (c >= u'A' && c <= u'Z') || (c >= u'a' && c <= u'z') || (c >= u'0' && c <= u'9') || c == u'-'
+            || c == u'.' || c == u'_' || c == u'~';
+    });
 }
 
 QString newGuid()
@@ -220,6 +245,14 @@ QString LoginResult::reasonText() const
         return QStringLiteral("account locked after repeated failures");
     case Reason::AddressLocked:
         return QStringLiteral("client address locked after repeated failures");
+    case Reason::WrongSecondFactor:
+        return QStringLiteral("wrong verification code");
+    case Reason::ReplayedSecondFactor:
+        return QStringLiteral("verification code already used");
+    case Reason::NoSecondFactor:
+        return QStringLiteral("second factor required but none enrolled");
+    case Reason::SignInExpired:
+        return QStringLiteral("sign-in step expired or used up");
     }
     return {};
 }
@@ -232,6 +265,17 @@ QString LoginResult::userMessage() const
     case Outcome::InvalidCredentials:
         if (reason == Reason::BadUserCode) {
             return tr("That code is not valid or has expired. Check the code your device shows, or start again there.");
+        }
+        if (reason == Reason::WrongSecondFactor || reason == Reason::ReplayedSecondFactor) {
+            return tr("The verification code is incorrect or was already used. Enter the current code from your "
+                      "authenticator app.");
+        }
+        if (reason == Reason::NoSecondFactor) {
+            return tr("This sign-in needs a verification code, and your account has no authenticator app set up. "
+                      "Ask an administrator to set one up.");
+        }
+        if (reason == Reason::SignInExpired) {
+            return tr("This sign-in took too long or had too many attempts. Start again from your application.");
         }
         return tr("The user name or password is incorrect.");
     case Outcome::Throttled:
@@ -342,7 +386,8 @@ QString IdentityService::userIdForName(const QString& userName) const
 }
 
 bool IdentityService::updateUserAndEndSessions(const QString& userId, const QString& updateSql,
-                                               const QVariantList& bindings, AccountError* error)
+                                               const QVariantList& bindings, IdentityEvent::Kind event,
+                                               AccountError* error)
 {
     AccountError outcome = AccountError::None;
     const bool ok = m_db.transaction([&] {
@@ -366,10 +411,15 @@ bool IdentityService::updateUserAndEndSessions(const QString& userId, const QStr
         bool declined = false;
         m_db.run(QStringLiteral("UPDATE device_codes SET status = 'declined' WHERE user_id = ? AND status = 'approved'"),
                  {userId}, &declined);
-        if (!revoked || !declined) {
+        // Nor a password step or code waiting on the sign-in page.
+        bool dropped = false;
+        m_db.run(QStringLiteral("DELETE FROM authorization_codes WHERE user_id = ? AND used_at IS NULL"), {userId},
+                 &dropped);
+        if (!revoked || !declined || !dropped) {
             outcome = AccountError::StorageFailure;
             return false;
         }
+        emitEvent(event, userId, QString(), QString(), QString(), QStringLiteral("every token of the user revoked"));
         return true;
     });
     if (error) {
@@ -396,7 +446,7 @@ bool IdentityService::setPassword(const QString& userId, const QString& newPassw
     const bool ok = updateUserAndEndSessions(
         userId,
         QStringLiteral("UPDATE users SET password_hash = ?, token_generation = token_generation + 1 WHERE id = ?"),
-        {hash, userId}, error);
+        {hash, userId}, IdentityEvent::Kind::PasswordChanged, error);
     if (ok) {
         qCInfo(lcIdentity) << "password changed; tokens revoked for" << userId;
     }
@@ -407,7 +457,7 @@ bool IdentityService::disableUser(const QString& userId, AccountError* error)
 {
     const bool ok = updateUserAndEndSessions(
         userId, QStringLiteral("UPDATE users SET disabled = 1, token_generation = token_generation + 1 WHERE id = ?"),
-        {userId}, error);
+        {userId}, IdentityEvent::Kind::AccountDisabled, error);
     if (ok) {
         qCInfo(lcIdentity) << "user disabled; tokens revoked for" << userId;
     }
@@ -416,10 +466,21 @@ bool IdentityService::disableUser(const QString& userId, AccountError* error)
 
 bool IdentityService::enableUser(const QString& userId, AccountError* error)
 {
-    bool ok = false;
-    QSqlQuery q = m_db.run(QStringLiteral("UPDATE users SET disabled = 0 WHERE id = ?"), {userId}, &ok);
-    const AccountError outcome =
-        !ok ? AccountError::StorageFailure : (q.numRowsAffected() == 1 ? AccountError::None : AccountError::UnknownUser);
+    AccountError outcome = AccountError::StorageFailure;
+    m_db.transaction([&] {
+        bool ok = false;
+        QSqlQuery q = m_db.run(QStringLiteral("UPDATE users SET disabled = 0 WHERE id = ?"), {userId}, &ok);
+        if (!ok) {
+            return false;
+        }
+        if (q.numRowsAffected() != 1) {
+            outcome = AccountError::UnknownUser;
+            return false;
+        }
+        outcome = AccountError::None;
+        emitEvent(IdentityEvent::Kind::AccountEnabled, userId, QString(), QString(), QString(), QString());
+        return true;
+    });
     if (error) {
         *error = outcome;
     }
@@ -430,7 +491,42 @@ bool IdentityService::revokeAllTokens(const QString& userId, AccountError* error
 {
     return updateUserAndEndSessions(
         userId, QStringLiteral("UPDATE users SET token_generation = token_generation + 1 WHERE id = ?"), {userId},
-        error);
+        IdentityEvent::Kind::TokensRevoked, error);
+}
+
+QByteArray IdentityService::enrolSecondFactor(const QString& userId, AccountError* error)
+{
+    const QByteArray secret = Totp::newSecret();
+    AccountError outcome = AccountError::None;
+    const bool ok = m_db.transaction([&] {
+        bool ran = false;
+        QSqlQuery q = m_db.run(QStringLiteral("UPDATE users SET totp_secret = ?, totp_last_step = 0 WHERE id = ?"),
+                               {Totp::toBase32(secret), userId}, &ran);
+        if (!ran) {
+            outcome = AccountError::StorageFailure;
+            return false;
+        }
+        if (q.numRowsAffected() != 1) {
+            outcome = AccountError::UnknownUser;
+            return false;
+        }
+        emitEvent(IdentityEvent::Kind::SecondFactorEnrolled, userId, QString(), QString(), QString(),
+                  QStringLiteral("new TOTP secret"));
+        return true;
+    });
+    if (error) {
+        *error = ok ? AccountError::None : (outcome == AccountError::None ? AccountError::StorageFailure : outcome);
+    }
+    if (!ok) {
+        return {};
+    }
+    qCInfo(lcIdentity) << "second factor enrolled for" << userId;
+    return secret;
+}
+
+bool IdentityService::hasSecondFactor(const QString& userId) const
+{
+    return !m_db.scalar(QStringLiteral("SELECT totp_secret FROM users WHERE id = ?"), {userId}).toString().isEmpty();
 }
 
 // ---------------------------------------------------------------------------------- throttling
@@ -450,6 +546,7 @@ IdentityService::ThrottleState IdentityService::throttleState(const QString& key
     const int failures = q.value(0).toInt();
     const Timestamp lastFailure = fromSqlTime(q.value(1));
     const Timestamp lockedUntil = fromSqlTime(q.value(2));
+    q.finish();
     if (!lockedUntil.isNull()) {
         if (now < lockedUntil) {
             state.failures = failures;
@@ -537,13 +634,18 @@ LoginResult IdentityService::verifyPassword(const QString& userName, const QStri
     const QString name = normalizeUserName(userName);
     QString storedHash;
     bool disabled = false;
+    bool secondFactor = false;
     if (validUserName(name)) {
-        QSqlQuery q = m_db.run(QStringLiteral("SELECT id, password_hash, disabled FROM users WHERE user_name = ?"), {name});
+        QSqlQuery q = m_db.run(QStringLiteral("SELECT id, password_hash, disabled, totp_secret FROM users "
+                                              "WHERE user_name = ?"),
+                               {name});
         if (q.next()) {
             r.userId = q.value(0).toString();
             storedHash = q.value(1).toString();
             disabled = q.value(2).toInt() != 0;
+            secondFactor = !q.value(3).toString().isEmpty();
         }
+        q.finish();
     }
 
     // Every path spends one argon2 verification, so the answer's timing does not tell an
@@ -571,10 +673,13 @@ LoginResult IdentityService::verifyPassword(const QString& userName, const QStri
         const QString upgraded = m_hasher.needsRehash(storedHash) ? m_hasher.hash(password) : QString();
         r.outcome = LoginResult::Outcome::Success;
         m_db.transaction([&] {
-            bool ok = false;
+            bool ok = true;
             // The address bucket is not cleared: one valid account must not reset the count
-            // of failures an address has run up against other accounts.
-            m_db.run(QStringLiteral("DELETE FROM login_throttle WHERE key = ?"), {accountKey(userName)}, &ok);
+            // of failures an address has run up against other accounts. Nor is the account's
+            // when a TOTP code must follow: the password alone must not wipe failed codes.
+            if (!secondFactor) {
+                m_db.run(QStringLiteral("DELETE FROM login_throttle WHERE key = ?"), {accountKey(userName)}, &ok);
+            }
             if (ok && !upgraded.isEmpty()) {
                 m_db.run(QStringLiteral("UPDATE users SET password_hash = ? WHERE id = ?"), {upgraded, r.userId}, &ok);
             }
@@ -584,6 +689,14 @@ LoginResult IdentityService::verifyPassword(const QString& userName, const QStri
         return r;
     }
 
+    recordFailedAttempt(r, now);
+    return r;
+}
+
+void IdentityService::recordFailedAttempt(LoginResult& r, const Timestamp& now)
+{
+    const QString& userName = r.userName;
+    const QString& remoteAddress = r.remoteAddress;
     r.outcome = LoginResult::Outcome::InvalidCredentials;
     m_db.transaction([&] {
         bool accountLocked = false;
@@ -604,14 +717,327 @@ LoginResult IdentityService::verifyPassword(const QString& userName, const QStri
         }
         return ok;
     });
+}
+
+LoginResult IdentityService::verifySecondFactor(const QString& userId, const QString& userName, const QString& code,
+                                                const QString& remoteAddress)
+{
+    const Timestamp now = m_clock.now();
+    if (std::optional<LoginResult> refused = blocked(userName, remoteAddress, now)) {
+        return *refused;
+    }
+    LoginResult r;
+    r.userId = userId;
+    r.userName = userName;
+    r.remoteAddress = remoteAddress;
+    QSqlQuery q = m_db.run(QStringLiteral("SELECT totp_secret, totp_last_step, disabled FROM users WHERE id = ?"),
+                           {userId});
+    QByteArray secret;
+    std::int64_t lastStep = 0;
+    bool disabled = true;
+    if (q.next()) {
+        secret = Totp::fromBase32(q.value(0).toString());
+        lastStep = q.value(1).toLongLong();
+        disabled = q.value(2).toInt() != 0;
+    }
+    q.finish();
+    if (secret.isEmpty() || disabled) {
+        r.reason = secret.isEmpty() ? LoginResult::Reason::NoSecondFactor : LoginResult::Reason::AccountDisabled;
+        recordFailedAttempt(r, now);
+        return r;
+    }
+    const std::int64_t matched = Totp::matchingStep(secret, code, Totp::stepAt(now.secsSinceEpoch()));
+    if (matched < 0 || matched <= lastStep) {
+        // RFC 6238 §5.2: the verifier must not accept the second attempt of the same OTP.
+        r.reason = matched < 0 ? LoginResult::Reason::WrongSecondFactor : LoginResult::Reason::ReplayedSecondFactor;
+        recordFailedAttempt(r, now);
+        return r;
+    }
+    bool accepted = false;
+    m_db.transaction([&] {
+        bool ok = false;
+        // The step only moves forward; a concurrent use of the same code loses here.
+        QSqlQuery update = m_db.run(
+            QStringLiteral("UPDATE users SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?"),
+            {static_cast<qint64>(matched), userId, static_cast<qint64>(matched)}, &ok);
+        if (!ok) {
+            return false;
+        }
+        accepted = update.numRowsAffected() == 1;
+        if (!accepted) {
+            return true;
+        }
+        m_db.run(QStringLiteral("DELETE FROM login_throttle WHERE key = ?"), {accountKey(userName)}, &ok);
+        emitEvent(IdentityEvent::Kind::SecondFactorSucceeded, userId, userName, remoteAddress, QString(),
+                  QStringLiteral("TOTP"));
+        return ok;
+    });
+    if (!accepted) {
+        r.reason = LoginResult::Reason::ReplayedSecondFactor;
+        recordFailedAttempt(r, now);
+        return r;
+    }
+    r.outcome = LoginResult::Outcome::Success;
     return r;
+}
+
+// ---------------------------------------------------------------------------------- authorization codes
+
+QString IdentityService::insertAuthorizationRow(const QString& stage, const AuthorizationRequest& request,
+                                                const QString& userId, const Timestamp& authTime,
+                                                const Timestamp& mfaTime, const QString& amr,
+                                                std::int64_t lifetimeSeconds)
+{
+    const Timestamp now = m_clock.now();
+    const QString secret = SecureRandom::token();
+    bool ok = false;
+    m_db.run(QStringLiteral("INSERT INTO authorization_codes (code_hash, stage, client_id, redirect_uri, code_challenge, "
+                            "scope, state, acrs, needs_second_factor, user_id, auth_time, mfa_time, amr, created_at, "
+                            "expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+             {sha256Hex(secret), stage, request.clientId, request.redirectUri, request.codeChallenge,
+              request.scope.simplified(), request.state, acrsText(request.acrs), request.stepUp ? 1 : 0, userId,
+              toSqlTimeOrNull(authTime), toSqlTimeOrNull(mfaTime), amr, toSqlTimeOrNull(now),
+              toSqlTimeOrNull(now.plusSeconds(lifetimeSeconds))},
+             &ok);
+    return ok ? secret : QString();
+}
+
+SignInStep IdentityService::signInForCode(const AuthorizationRequest& request, const QString& userName,
+                                          const QString& password, const QString& remoteAddress)
+{
+    SignInStep step;
+    step.login = verifyPassword(userName, password, remoteAddress);
+    if (!step.login.ok()) {
+        return step;
+    }
+    const QString userId = step.login.userId;
+    const bool secondFactor = hasSecondFactor(userId);
+    if (request.stepUp && !secondFactor) {
+        step.login.outcome = LoginResult::Outcome::InvalidCredentials;
+        step.login.reason = LoginResult::Reason::NoSecondFactor;
+        m_db.transaction([&] {
+            emitEvent(IdentityEvent::Kind::SignInFailed, userId, userName, remoteAddress, request.clientId,
+                      step.login.reasonText());
+            return true;
+        });
+        return step;
+    }
+    const Timestamp now = m_clock.now();
+    QString secret;
+    m_db.transaction([&] {
+        secret = insertAuthorizationRow(secondFactor ? StageSecondFactor : StageCode, request, userId, now,
+                                        Timestamp(), AmrPassword,
+                                        secondFactor ? m_settings.secondFactorStepSeconds
+                                                     : m_settings.authorizationCodeLifetimeSeconds);
+        return !secret.isEmpty();
+    });
+    if (secret.isEmpty()) {
+        step.login.outcome = LoginResult::Outcome::InvalidCredentials;
+        step.login.reason = LoginResult::Reason::SignInExpired;
+        return step;
+    }
+    if (secondFactor) {
+        step.outcome = SignInStep::Outcome::SecondFactorNeeded;
+        step.pendingHandle = secret;
+    } else {
+        step.outcome = SignInStep::Outcome::CodeIssued;
+        step.code = secret;
+        step.redirectUri = request.redirectUri;
+        step.state = request.state;
+    }
+    return step;
+}
+
+SignInStep IdentityService::completeSecondFactor(const QString& pendingHandle, const QString& code,
+                                                 const QString& remoteAddress)
+{
+    SignInStep step;
+    step.login.remoteAddress = remoteAddress;
+    step.login.outcome = LoginResult::Outcome::InvalidCredentials;
+    step.login.reason = LoginResult::Reason::SignInExpired;
+    if (!looksLikeToken(pendingHandle)) {
+        return step;
+    }
+    const Timestamp now = m_clock.now();
+    const QString hash = sha256Hex(pendingHandle);
+    AuthorizationRequest request;
+    QString userId;
+    Timestamp authTime;
+    int attempts = 0;
+    {
+        QSqlQuery q = m_db.run(QStringLiteral("SELECT client_id, redirect_uri, code_challenge, scope, state, acrs, "
+                                              "needs_second_factor, user_id, auth_time, attempts, expires_at "
+                                              "FROM authorization_codes WHERE code_hash = ? AND stage = ?"),
+                               {hash, StageSecondFactor});
+        if (!q.next() || now >= fromSqlTime(q.value(10))) {
+            return step;
+        }
+        request.clientId = q.value(0).toString();
+        request.redirectUri = q.value(1).toString();
+        request.codeChallenge = q.value(2).toString();
+        request.scope = q.value(3).toString();
+        request.state = q.value(4).toString();
+        request.acrs = q.value(5).toString().split(u' ', Qt::SkipEmptyParts);
+        request.stepUp = q.value(6).toInt() != 0;
+        userId = q.value(7).toString();
+        authTime = fromSqlTime(q.value(8));
+        attempts = q.value(9).toInt();
+        q.finish();
+    }
+    const QString userName =
+        m_db.scalar(QStringLiteral("SELECT user_name FROM users WHERE id = ?"), {userId}).toString();
+    step.login = verifySecondFactor(userId, userName, code, remoteAddress);
+    if (!step.login.ok()) {
+        // Each page allows a few guesses, whatever the throttles say; then it is spent.
+        m_db.transaction([&] {
+            bool ok = false;
+            if (attempts + 1 >= m_settings.maxSecondFactorAttempts) {
+                m_db.run(QStringLiteral("DELETE FROM authorization_codes WHERE code_hash = ?"), {hash}, &ok);
+            } else {
+                m_db.run(QStringLiteral("UPDATE authorization_codes SET attempts = attempts + 1 WHERE code_hash = ?"),
+                         {hash}, &ok);
+            }
+            return ok;
+        });
+        if (attempts + 1 >= m_settings.maxSecondFactorAttempts
+            && step.login.outcome == LoginResult::Outcome::InvalidCredentials) {
+            step.login.reason = LoginResult::Reason::SignInExpired;
+        }
+        return step;
+    }
+    const Timestamp mfaAt = m_clock.now();
+    QString codeSecret;
+    m_db.transaction([&] {
+        bool ok = false;
+        QSqlQuery del = m_db.run(QStringLiteral("DELETE FROM authorization_codes WHERE code_hash = ? AND stage = ?"),
+                                 {hash, StageSecondFactor}, &ok);
+        if (!ok || del.numRowsAffected() != 1) {
+            return false;
+        }
+        codeSecret = insertAuthorizationRow(StageCode, request, userId, authTime, mfaAt, AmrPasswordOtp,
+                                            m_settings.authorizationCodeLifetimeSeconds);
+        return !codeSecret.isEmpty();
+    });
+    if (codeSecret.isEmpty()) {
+        step.login.outcome = LoginResult::Outcome::InvalidCredentials;
+        step.login.reason = LoginResult::Reason::SignInExpired;
+        return step;
+    }
+    step.outcome = SignInStep::Outcome::CodeIssued;
+    step.code = codeSecret;
+    step.redirectUri = request.redirectUri;
+    step.state = request.state;
+    return step;
+}
+
+TokenResult IdentityService::redeemAuthorizationCode(const QString& code, const QString& clientId,
+                                                     const QString& redirectUri, const QString& codeVerifier,
+                                                     const QString& remoteAddress)
+{
+    TokenResult result;
+    auto reject = [&result](const QString& description) {
+        result = TokenResult();
+        result.error = OAuthError::InvalidGrant;
+        result.errorDescription = description;
+        return true; // commit whatever was changed (a revocation after reuse)
+    };
+    if (!clientAllowed(m_settings, clientId)) {
+        result.error = OAuthError::InvalidClient;
+        result.errorDescription = QStringLiteral("The client is not registered with this server.");
+        return result;
+    }
+    if (!looksLikeToken(code)) {
+        reject(QStringLiteral("The authorization code is malformed or unknown."));
+        return result;
+    }
+    if (!validVerifier(codeVerifier)) {
+        result.error = OAuthError::InvalidRequest;
+        result.errorDescription =
+            QStringLiteral("The code_verifier must be 43 to 128 characters of A-Z, a-z, 0-9, '-', '.', '_' and '~'.");
+        return result;
+    }
+    const Timestamp now = m_clock.now();
+    const QString hash = sha256Hex(code);
+    const bool ok = m_db.transaction([&]() -> bool {
+        QSqlQuery q = m_db.run(
+            QStringLiteral("SELECT client_id, redirect_uri, code_challenge, scope, acrs, user_id, auth_time, mfa_time, "
+                           "amr, expires_at, used_at, family_id FROM authorization_codes "
+                           "WHERE code_hash = ? AND stage = ?"),
+            {hash, StageCode});
+        if (!q.next()) {
+            return reject(QStringLiteral("The authorization code is malformed or unknown."));
+        }
+        const QString codeClient = q.value(0).toString();
+        const QString codeRedirect = q.value(1).toString();
+        const QString challenge = q.value(2).toString();
+        const QString scope = q.value(3).toString();
+        const QString acrs = q.value(4).toString();
+        const QString userId = q.value(5).toString();
+        const Timestamp authTime = fromSqlTime(q.value(6));
+        const Timestamp mfaTime = fromSqlTime(q.value(7));
+        const QString amr = q.value(8).toString();
+        const Timestamp expiresAt = fromSqlTime(q.value(9));
+        const bool used = !q.value(10).isNull();
+        const QString earlierFamily = q.value(11).toString();
+        q.finish();
+
+        if (used) {
+            bool done = true;
+            if (!earlierFamily.isEmpty()) {
+                m_db.run(QStringLiteral("UPDATE tokens SET revoked = 1 WHERE family_id = ?"), {earlierFamily}, &done);
+            }
+            emitEvent(IdentityEvent::Kind::AuthorizationCodeReused, userId, QString(), remoteAddress, clientId,
+                      QStringLiteral("a redeemed authorization code was presented again; its tokens are revoked"));
+            reject(QStringLiteral("The authorization code has already been redeemed."));
+            return done;
+        }
+        if (codeClient != clientId) {
+            return reject(QStringLiteral("The authorization code was issued to a different client."));
+        }
+        if (expiresAt.isNull() || now >= expiresAt) {
+            return reject(QStringLiteral("The authorization code has expired; sign in again."));
+        }
+        // RFC 6749 §4.1.3: identical to the authorize request's value.
+        if (codeRedirect != redirectUri) {
+            return reject(QStringLiteral("The redirect_uri does not match the one the code was issued for."));
+        }
+        if (!constantTimeEquals(pkceChallenge(codeVerifier).toLatin1(), challenge.toLatin1())) {
+            return reject(QStringLiteral("The code_verifier does not match the code_challenge."));
+        }
+        const QString familyId = newGuid();
+        bool spent = false;
+        QSqlQuery spend = m_db.run(QStringLiteral("UPDATE authorization_codes SET used_at = ?, family_id = ? "
+                                                  "WHERE code_hash = ? AND used_at IS NULL"),
+                                   {toSqlTimeOrNull(now), familyId, hash}, &spent);
+        if (!spent) {
+            return false;
+        }
+        if (spend.numRowsAffected() != 1) {
+            return reject(QStringLiteral("The authorization code has already been redeemed."));
+        }
+        QSqlQuery user = m_db.run(QStringLiteral("SELECT token_generation, disabled FROM users WHERE id = ?"), {userId});
+        if (!user.next() || user.value(1).toInt() != 0) {
+            return reject(QStringLiteral("The user account does not exist or is disabled."));
+        }
+        const qint64 generation = user.value(0).toLongLong();
+        user.finish();
+        return insertTokenPair(userId, clientId, familyId, scope, authTime, mfaTime, acrs, amr, generation, &result);
+    });
+    if (!ok) {
+        result = TokenResult();
+        result.error = OAuthError::ServerError;
+        result.errorDescription = QStringLiteral("The authorization code could not be redeemed.");
+    } else if (result.ok()) {
+        qCInfo(lcIdentity) << "authorization code redeemed by client" << clientId << "for" << result.userId;
+    }
+    return result;
 }
 
 // ---------------------------------------------------------------------------------- tokens
 
 bool IdentityService::insertTokenPair(const QString& userId, const QString& clientId, const QString& familyId,
                                       const QString& scope, const Timestamp& authTime, const Timestamp& mfaTime,
-                                      const QString& acrs, qint64 generation, TokenResult* out)
+                                      const QString& acrs, const QString& amr, qint64 generation, TokenResult* out)
 {
     const Timestamp now = m_clock.now();
     const QString access = SecureRandom::token();
@@ -621,16 +1047,16 @@ bool IdentityService::insertTokenPair(const QString& userId, const QString& clie
                                               authTime.plusSeconds(m_settings.sessionMaxLifetimeSeconds));
     const QString sql = QStringLiteral(
         "INSERT INTO tokens (token_hash, kind, user_id, client_id, family_id, scope, issued_at, expires_at, "
-        "auth_time, mfa_time, acrs, generation, revoked) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)");
+        "auth_time, mfa_time, acrs, amr, generation, revoked) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)");
     bool okAccess = false;
     bool okRefresh = false;
     m_db.run(sql,
              {sha256Hex(access), KindAccess, userId, clientId, familyId, scope, toSqlTimeOrNull(now),
-              toSqlTimeOrNull(accessExpires), toSqlTimeOrNull(authTime), toSqlTimeOrNull(mfaTime), acrs, generation},
+              toSqlTimeOrNull(accessExpires), toSqlTimeOrNull(authTime), toSqlTimeOrNull(mfaTime), acrs, amr, generation},
              &okAccess);
     m_db.run(sql,
              {sha256Hex(refresh), KindRefresh, userId, clientId, familyId, scope, toSqlTimeOrNull(now),
-              toSqlTimeOrNull(refreshExpires), toSqlTimeOrNull(authTime), toSqlTimeOrNull(mfaTime), acrs, generation},
+              toSqlTimeOrNull(refreshExpires), toSqlTimeOrNull(authTime), toSqlTimeOrNull(mfaTime), acrs, amr, generation},
              &okRefresh);
     if (!okAccess || !okRefresh) {
         return false;
@@ -672,7 +1098,7 @@ TokenResult IdentityService::issueTokens(const QString& userId, const QString& c
         const qint64 generation = q.value(0).toLongLong();
         q.finish();
         return insertTokenPair(userId, clientId, newGuid(), normalizedScope, signedInAt, mfaTime, acrsText(acrs),
-                               generation, &result);
+                               mfaTime.isNull() ? AmrPassword : AmrPasswordOtp, generation, &result);
     });
     if (!ok) {
         return fail(OAuthError::ServerError, QStringLiteral("The tokens could not be stored."));
@@ -684,7 +1110,7 @@ TokenResult IdentityService::issueTokens(const QString& userId, const QString& c
 }
 
 TokenResult IdentityService::refresh(const QString& refreshToken, const QString& clientId,
-                                     const QString& remoteAddress)
+                                     const QString& remoteAddress, const std::optional<QStringList>& stepUpAcrs)
 {
     TokenResult result;
     auto reject = [&result](const QString& description) {
@@ -708,7 +1134,7 @@ TokenResult IdentityService::refresh(const QString& refreshToken, const QString&
     const bool ok = m_db.transaction([&]() -> bool {
         QSqlQuery q = m_db.run(
             QStringLiteral("SELECT t.user_id, t.client_id, t.family_id, t.scope, t.expires_at, t.auth_time, t.mfa_time, "
-                           "t.acrs, t.generation, t.used_at, t.revoked, u.token_generation, u.disabled "
+                           "t.acrs, t.generation, t.used_at, t.revoked, u.token_generation, u.disabled, t.amr "
                            "FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ? AND t.kind = ?"),
             {sha256Hex(refreshToken), KindRefresh});
         if (!q.next()) {
@@ -727,6 +1153,7 @@ TokenResult IdentityService::refresh(const QString& refreshToken, const QString&
         const bool revoked = q.value(10).toInt() != 0;
         const qint64 userGeneration = q.value(11).toLongLong();
         const bool disabled = q.value(12).toInt() != 0;
+        const QString amr = q.value(13).toString();
         q.finish();
 
         if (tokenClient != clientId) {
@@ -757,6 +1184,21 @@ TokenResult IdentityService::refresh(const QString& refreshToken, const QString&
         if (authTime.isNull() || authTime.plusSeconds(m_settings.sessionMaxLifetimeSeconds) <= now) {
             return reject(QStringLiteral("The sign-in is too old; sign in again."));
         }
+        QString grantedAcrs = acrs;
+        if (stepUpAcrs) {
+            // Claims on a refresh are met only by a second factor still inside the window;
+            // otherwise the client must sign in interactively (and the token stays unspent).
+            const bool fresh = !mfaTime.isNull() && mfaTime <= now
+                && now < mfaTime.plusSeconds(m_settings.mfaWindowSeconds);
+            if (!fresh) {
+                result = TokenResult();
+                result.error = OAuthError::InteractionRequired;
+                result.errorDescription = QStringLiteral(
+                    "Due to a policy requirement you must use multi-factor authentication; sign in again with the claims.");
+                return true;
+            }
+            grantedAcrs = acrsText(acrs.split(u' ', Qt::SkipEmptyParts) + *stepUpAcrs);
+        }
         bool spent = false;
         QSqlQuery spend = m_db.run(
             QStringLiteral("UPDATE tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND revoked = 0"),
@@ -767,7 +1209,8 @@ TokenResult IdentityService::refresh(const QString& refreshToken, const QString&
         if (spend.numRowsAffected() != 1) {
             return reject(QStringLiteral("The refresh token has already been used; sign in again."));
         }
-        return insertTokenPair(userId, clientId, familyId, scope, authTime, mfaTime, acrs, generation, &result);
+        return insertTokenPair(userId, clientId, familyId, scope, authTime, mfaTime, grantedAcrs, amr, generation,
+                               &result);
     });
     if (!ok) {
         result = TokenResult();
@@ -811,11 +1254,16 @@ std::optional<Caller> IdentityService::authenticate(const QString& bearerToken) 
     const Timestamp mfaTime = fromSqlTime(q.value(4));
     caller.session.multiFactor = !mfaTime.isNull() && mfaTime <= now
         && now < mfaTime.plusSeconds(m_settings.mfaWindowSeconds);
-    caller.session.authContexts = q.value(5).toString().split(u' ', Qt::SkipEmptyParts);
+    // An authentication context is satisfied by the fresh second factor it was granted with,
+    // so it lapses with the MFA window.
+    if (caller.session.multiFactor) {
+        caller.session.authContexts = q.value(5).toString().split(u' ', Qt::SkipEmptyParts);
+    }
     caller.displayName = q.value(8).toString();
     caller.userPrincipalName = q.value(9).toString();
     caller.isAdmin = q.value(10).toInt() != 0;
     caller.isAuditor = q.value(11).toInt() != 0;
+    q.finish();
     return caller;
 }
 
@@ -838,7 +1286,8 @@ QString IdentityService::normalizeUserCode(const QString& typed)
 }
 
 DeviceAuthorization IdentityService::startDeviceCode(const QString& clientId, const QString& scope,
-                                                     const QString& verificationUri)
+                                                     const QString& verificationUri,
+                                                     const std::optional<QStringList>& stepUpAcrs)
 {
     DeviceAuthorization result;
     auto fail = [&result](OAuthError error, const QString& description) {
@@ -874,10 +1323,11 @@ DeviceAuthorization IdentityService::startDeviceCode(const QString& clientId, co
         }
         bool inserted = false;
         m_db.run(QStringLiteral("INSERT INTO device_codes (device_code_hash, user_code, client_id, scope, created_at, "
-                                "expires_at, interval_seconds, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending')"),
+                                "expires_at, interval_seconds, status, acrs, step_up) "
+                                "VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)"),
                  {sha256Hex(deviceCode), userCode, clientId, normalizedScope, toSqlTimeOrNull(now),
                   toSqlTimeOrNull(now.plusSeconds(m_settings.deviceCodeLifetimeSeconds)),
-                  m_settings.pollIntervalSeconds},
+                  m_settings.pollIntervalSeconds, stepUpAcrs ? acrsText(*stepUpAcrs) : QString(), stepUpAcrs ? 1 : 0},
                  &inserted);
         return inserted;
     });
@@ -916,7 +1366,7 @@ TokenResult IdentityService::pollDeviceCode(const QString& deviceCode, const QSt
     const QString hash = sha256Hex(deviceCode);
     const bool ok = m_db.transaction([&]() -> bool {
         QSqlQuery q = m_db.run(QStringLiteral("SELECT client_id, scope, expires_at, interval_seconds, last_poll_at, "
-                                              "status, user_id, auth_time, mfa_time FROM device_codes "
+                                              "status, user_id, auth_time, mfa_time, amr, acrs FROM device_codes "
                                               "WHERE device_code_hash = ?"),
                                {hash});
         if (!q.next()) {
@@ -931,6 +1381,8 @@ TokenResult IdentityService::pollDeviceCode(const QString& deviceCode, const QSt
         const QString userId = q.value(6).toString();
         const Timestamp authTime = fromSqlTime(q.value(7));
         const Timestamp mfaTime = fromSqlTime(q.value(8));
+        const QString amr = q.value(9).toString();
+        const QString acrs = q.value(10).toString();
         q.finish();
 
         if (codeClient != clientId) {
@@ -981,8 +1433,8 @@ TokenResult IdentityService::pollDeviceCode(const QString& deviceCode, const QSt
         }
         const qint64 generation = user.value(0).toLongLong();
         user.finish();
-        return insertTokenPair(userId, clientId, newGuid(), scope, authTime.isNull() ? now : authTime, mfaTime,
-                               QString(), generation, &result);
+        return insertTokenPair(userId, clientId, newGuid(), scope, authTime.isNull() ? now : authTime, mfaTime, acrs,
+                               amr, generation, &result);
     });
     if (!ok) {
         answer(OAuthError::ServerError, QStringLiteral("The device code could not be redeemed."));
@@ -993,19 +1445,55 @@ TokenResult IdentityService::pollDeviceCode(const QString& deviceCode, const QSt
 }
 
 DeviceDecision IdentityService::approveDeviceCode(const QString& userCode, const QString& userName,
-                                                  const QString& password, const QString& remoteAddress)
+                                                  const QString& password, const QString& remoteAddress,
+                                                  const QString& secondFactorCode)
 {
-    return decideDeviceCode(userCode, userName, password, remoteAddress, true);
+    return decideDeviceCode(userCode, userName, password, remoteAddress, secondFactorCode, true);
 }
 
 DeviceDecision IdentityService::declineDeviceCode(const QString& userCode, const QString& userName,
-                                                  const QString& password, const QString& remoteAddress)
+                                                  const QString& password, const QString& remoteAddress,
+                                                  const QString& secondFactorCode)
 {
-    return decideDeviceCode(userCode, userName, password, remoteAddress, false);
+    return decideDeviceCode(userCode, userName, password, remoteAddress, secondFactorCode, false);
+}
+
+bool IdentityService::approveDeviceCodeForDemo(const QString& deviceCode, const QString& userId)
+{
+    if (!looksLikeToken(deviceCode) || userId.isEmpty()) {
+        return false;
+    }
+    const Timestamp now = m_clock.now();
+    bool approved = false;
+    m_db.transaction([&] {
+        bool ok = false;
+        QSqlQuery q = m_db.run(QStringLiteral("UPDATE device_codes SET status = 'approved', user_id = ?, auth_time = ?, "
+                                              "mfa_time = ?, amr = ? WHERE device_code_hash = ? AND "
+                                              "status = 'pending' AND expires_at > ? AND "
+                                              "EXISTS (SELECT 1 FROM users WHERE id = ? AND disabled = 0)"),
+                               {userId, toSqlTimeOrNull(now), toSqlTimeOrNull(now), AmrDemo, sha256Hex(deviceCode),
+                                toSqlTimeOrNull(now), userId},
+                               &ok);
+        if (!ok) {
+            return false;
+        }
+        approved = q.numRowsAffected() == 1;
+        if (approved) {
+            const QString clientId = m_db.scalar(QStringLiteral("SELECT client_id FROM device_codes "
+                                                                "WHERE device_code_hash = ?"),
+                                                 {sha256Hex(deviceCode)})
+                                         .toString();
+            emitEvent(IdentityEvent::Kind::DeviceCodeApproved, userId, QString(), QString(), clientId,
+                      QStringLiteral("demo sign-in by login_hint"));
+        }
+        return true;
+    });
+    return approved;
 }
 
 DeviceDecision IdentityService::decideDeviceCode(const QString& userCode, const QString& userName,
-                                                 const QString& password, const QString& remoteAddress, bool approve)
+                                                 const QString& password, const QString& remoteAddress,
+                                                 const QString& secondFactorCode, bool approve)
 {
     DeviceDecision decision;
     Timestamp now = m_clock.now();
@@ -1017,10 +1505,12 @@ DeviceDecision IdentityService::decideDeviceCode(const QString& userCode, const 
     }
 
     const QString code = normalizeUserCode(userCode);
-    const bool live = !code.isEmpty()
-        && m_db.scalar(QStringLiteral("SELECT 1 FROM device_codes WHERE user_code = ? AND status = 'pending' AND expires_at > ?"),
-                       {code, toSqlTimeOrNull(now)})
-               .isValid();
+    const QVariant stepUp = code.isEmpty()
+        ? QVariant()
+        : m_db.scalar(QStringLiteral("SELECT step_up FROM device_codes WHERE user_code = ? AND status = 'pending' "
+                                     "AND expires_at > ?"),
+                      {code, toSqlTimeOrNull(now)});
+    const bool live = stepUp.isValid();
     if (!live) {
         // A wrong code counts against the client address, so codes cannot be guessed from one
         // place (the credentials are not checked, so the account is not charged).
@@ -1051,6 +1541,31 @@ DeviceDecision IdentityService::decideDeviceCode(const QString& userCode, const 
         decision.outcome = DeviceDecision::Outcome::SignInFailed;
         return decision;
     }
+    // A TOTP-protected account cannot be signed in on the password alone, not even to decline;
+    // nor can a request with claims be approved without a code.
+    Timestamp mfaTime;
+    QString amr = AmrPassword;
+    const bool secondFactor = hasSecondFactor(decision.login.userId);
+    if (approve && stepUp.toInt() != 0 && !secondFactor) {
+        decision.outcome = DeviceDecision::Outcome::SignInFailed;
+        decision.login.outcome = LoginResult::Outcome::InvalidCredentials;
+        decision.login.reason = LoginResult::Reason::NoSecondFactor;
+        m_db.transaction([&] {
+            emitEvent(IdentityEvent::Kind::SignInFailed, decision.login.userId, userName, remoteAddress, QString(),
+                      decision.login.reasonText());
+            return true;
+        });
+        return decision;
+    }
+    if (secondFactor) {
+        decision.login = verifySecondFactor(decision.login.userId, userName, secondFactorCode, remoteAddress);
+        if (!decision.login.ok()) {
+            decision.outcome = DeviceDecision::Outcome::SignInFailed;
+            return decision;
+        }
+        mfaTime = m_clock.now();
+        amr = AmrPasswordOtp;
+    }
 
     now = m_clock.now();
     decision.outcome = DeviceDecision::Outcome::BadUserCode;
@@ -1058,10 +1573,12 @@ DeviceDecision IdentityService::decideDeviceCode(const QString& userCode, const 
         const QString clientId =
             m_db.scalar(QStringLiteral("SELECT client_id FROM device_codes WHERE user_code = ?"), {code}).toString();
         bool ok = false;
-        QSqlQuery q = m_db.run(QStringLiteral("UPDATE device_codes SET status = ?, user_id = ?, auth_time = ? "
+        QSqlQuery q = m_db.run(QStringLiteral("UPDATE device_codes SET status = ?, user_id = ?, auth_time = ?, "
+                                              "mfa_time = ?, amr = ? "
                                               "WHERE user_code = ? AND status = 'pending' AND expires_at > ?"),
                                {approve ? QStringLiteral("approved") : QStringLiteral("declined"),
-                                decision.login.userId, toSqlTimeOrNull(now), code, toSqlTimeOrNull(now)},
+                                decision.login.userId, toSqlTimeOrNull(now), toSqlTimeOrNull(mfaTime), amr, code,
+                                toSqlTimeOrNull(now)},
                                &ok);
         if (ok && q.numRowsAffected() == 1) {
             decision.outcome = approve ? DeviceDecision::Outcome::Approved : DeviceDecision::Outcome::Declined;
@@ -1097,6 +1614,7 @@ int IdentityService::purgeExpired()
         return purge(QStringLiteral("DELETE FROM tokens WHERE expires_at <= ?"), {toSqlTimeOrNull(now)})
             && purge(QStringLiteral("DELETE FROM device_codes WHERE expires_at <= ?"),
                      {toSqlTimeOrNull(now.plusSeconds(-ExpiredDeviceCodeKeepSeconds))})
+            && purge(QStringLiteral("DELETE FROM authorization_codes WHERE expires_at <= ?"), {toSqlTimeOrNull(now)})
             && purge(QStringLiteral("DELETE FROM login_throttle WHERE last_failure_at <= ? "
                                     "AND (locked_until IS NULL OR locked_until <= ?)"),
                      {toSqlTimeOrNull(now.plusSeconds(-forget)), toSqlTimeOrNull(now)});

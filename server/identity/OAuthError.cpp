@@ -29,6 +29,14 @@ QString oauthErrorCode(OAuthError error)
         return QStringLiteral("expired_token");
     case OAuthError::BadVerificationCode:
         return QStringLiteral("bad_verification_code");
+    case OAuthError::InteractionRequired:
+        return QStringLiteral("interaction_required");
+    case OAuthError::AccessDenied:
+        return QStringLiteral("access_denied");
+    case OAuthError::LoginRequired:
+        return QStringLiteral("login_required");
+    case OAuthError::UnsupportedResponseType:
+        return QStringLiteral("unsupported_response_type");
     case OAuthError::ServerError:
         return QStringLiteral("server_error");
     }
@@ -64,6 +72,14 @@ int oauthErrorNumber(OAuthError error)
         return 70019;
     case OAuthError::BadVerificationCode:
         return 70018;
+    case OAuthError::InteractionRequired:
+        return 50076;
+    case OAuthError::AccessDenied:
+        return 50105;
+    case OAuthError::LoginRequired:
+        return 50058;
+    case OAuthError::UnsupportedResponseType:
+        return 900144;
     case OAuthError::ServerError:
         return 90033;
     }

@@ -20,6 +20,10 @@ enum class OAuthError {
     AuthorizationDeclined,
     ExpiredToken,
     BadVerificationCode,
+    InteractionRequired,    // the grant cannot satisfy the claims: sign in interactively
+    AccessDenied,           // authorize redirect: the user or the server refused
+    LoginRequired,          // authorize redirect: prompt=none, and there is no session
+    UnsupportedResponseType,
     ServerError,
 };
 

@@ -402,10 +402,19 @@ QSqlQuery Database::run(const QString& sql, std::initializer_list<QVariant> valu
 QVariant Database::scalar(const QString& sql, std::initializer_list<QVariant> values)
 {
     QSqlQuery q = run(sql, values);
+    QVariant value;
     if (q.next()) {
-        return q.value(0);
+        value = q.value(0);
     }
-    return {};
+    q.finish(); // one row is all it reads: do not hold the read snapshot open
+    return value;
+}
+
+void Database::releaseReads()
+{
+    for (auto it = m_statements.begin(); it != m_statements.end(); ++it) {
+        it.value().finish();
+    }
 }
 
 } // namespace Elevate::Server

@@ -75,6 +75,12 @@ public:
     QSqlQuery run(const QString& sql, std::initializer_list<QVariant> values = {}, bool* ok = nullptr);
     // First column of the first row, or an invalid QVariant.
     QVariant scalar(const QString& sql, std::initializer_list<QVariant> values = {});
+    // Resets every cached statement a caller stopped reading before its end. SQLite keeps the
+    // connection's read transaction (with WAL, its snapshot) open while any statement is part
+    // way through its rows, so commits by another process (`elevated user disable` while the
+    // server runs) stay invisible, and a later BEGIN IMMEDIATE fails, until this runs. Call it
+    // only where no result is being iterated (e.g. between requests).
+    void releaseReads();
 
     // synchronous=FULL (the default: an acknowledged change survives power loss) or OFF, for
     // bulk loads into a throwaway database such as the demo tenant.

@@ -230,6 +230,39 @@ QList<Migration> sqliteMigrations()
                  created_at TEXT NOT NULL,
                  PRIMARY KEY (user_id, key)))"),
          }},
+        {2,
+         "authorization codes (PKCE), sign-in methods on tokens and device codes",
+         {
+             // One row per interactive sign-in on the authorize page: first while it waits for
+             // the second factor (stage 'second_factor', keyed by the page's handle), then as
+             // the authorization code (stage 'code'). Only SHA-256 hashes of handles and codes.
+             QStringLiteral(R"(CREATE TABLE authorization_codes (
+                 code_hash TEXT PRIMARY KEY,
+                 stage TEXT NOT NULL,
+                 client_id TEXT NOT NULL,
+                 redirect_uri TEXT NOT NULL,
+                 code_challenge TEXT NOT NULL,
+                 scope TEXT NOT NULL DEFAULT '',
+                 state TEXT NOT NULL DEFAULT '',
+                 acrs TEXT NOT NULL DEFAULT '',
+                 needs_second_factor INTEGER NOT NULL DEFAULT 0,
+                 user_id TEXT NOT NULL REFERENCES users(id),
+                 auth_time TEXT NOT NULL,
+                 mfa_time TEXT,
+                 amr TEXT NOT NULL DEFAULT 'pwd',
+                 attempts INTEGER NOT NULL DEFAULT 0,
+                 created_at TEXT NOT NULL,
+                 expires_at TEXT NOT NULL,
+                 used_at TEXT,
+                 family_id TEXT))"),
+             QStringLiteral("CREATE INDEX authorization_codes_expiry ON authorization_codes (expires_at)"),
+             // How the user authenticated ("pwd", "pwd otp", "demo"), as OpenID Connect's amr.
+             QStringLiteral("ALTER TABLE tokens ADD COLUMN amr TEXT NOT NULL DEFAULT 'pwd'"),
+             QStringLiteral("ALTER TABLE device_codes ADD COLUMN amr TEXT NOT NULL DEFAULT 'pwd'"),
+             QStringLiteral("ALTER TABLE device_codes ADD COLUMN acrs TEXT NOT NULL DEFAULT ''"),
+             // The request carried claims: approving it takes a TOTP code.
+             QStringLiteral("ALTER TABLE device_codes ADD COLUMN step_up INTEGER NOT NULL DEFAULT 0"),
+         }},
         {3,
          "idempotency keys remember which request they answered",
          {

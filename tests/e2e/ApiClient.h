@@ -53,6 +53,8 @@ public:
             url.setQuery(pathAndQuery.mid(q + 1));
         }
         QNetworkRequest request(url);
+        // Redirects are answers to check (the sign-in page's 302 to a loopback client), not to follow.
+        request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
         if (!token.isEmpty()) {
             request.setRawHeader("Authorization", "Bearer " + token.toUtf8());
         }

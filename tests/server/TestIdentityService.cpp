@@ -210,7 +210,19 @@ void TestIdentityService::issuesAndAuthenticatesTokens()
     QCOMPARE(caller->clientId, Client);
     QCOMPARE(caller->authTime, startTime());
     QVERIFY(!caller->session.multiFactor);
-    QCOMPARE(caller->session.authContexts, QStringList{QStringLiteral("c1")});
+    // An authentication context is proven by the fresh second factor it came with; without
+    // one the token claims none.
+    QVERIFY(caller->session.authContexts.isEmpty());
+    const TokenResult stepped = m_f->identity->issueTokens(id, Client, Scope, startTime(), startTime(),
+                                                           {QStringLiteral("c1")});
+    const std::optional<Caller> steppedCaller = m_f->identity->authenticate(stepped.accessToken);
+    QVERIFY(steppedCaller);
+    QVERIFY(steppedCaller->session.multiFactor);
+    QCOMPARE(steppedCaller->session.authContexts, QStringList{QStringLiteral("c1")});
+    m_f->clock.advanceSeconds(10 * 60);
+    QVERIFY(!m_f->identity->authenticate(stepped.accessToken)->session.multiFactor);
+    QVERIFY(m_f->identity->authenticate(stepped.accessToken)->session.authContexts.isEmpty());
+    m_f->clock.set(startTime());
 
     // A refresh token is not an access token.
     QVERIFY(!m_f->identity->authenticate(tokens.refreshToken));
