@@ -95,7 +95,8 @@ bool ProfileStore::save(Profile p, QString* error)
     m_settings->setValue(QStringLiteral("scopes"), p.scopes.join(u' '));
     m_settings->setValue(QStringLiteral("cloud"), p.cloud);
     m_settings->endGroup();
-    if (currentName().isEmpty()) {
+    const QString current = m_settings->value(QStringLiteral("current")).toString();
+    if (current.isEmpty() || !profile(current)) {
         m_settings->setValue(QStringLiteral("current"), p.name);
     }
     m_settings->sync();

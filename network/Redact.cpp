@@ -32,7 +32,7 @@ QString redact(QStringView input)
 {
     static const QRegularExpression headerLine(
         QStringLiteral("(?im)^(\\s*(?:proxy-)?authorization|\\s*set-cookie|\\s*cookie|\\s*x-ms-refresh-token)(\\s*[:=]\\s*)\\S.*$"));
-    static const QRegularExpression scheme(QStringLiteral("(?i)\\b(bearer|basic|negotiate)(\\s+)[A-Za-z0-9._~+/=-]+"));
+    static const QRegularExpression scheme(QStringLiteral("(?i)\\b(bearer|basic|negotiate)(\\s+)[A-Za-z0-9._~+/-]++=*+(?![\"A-Za-z0-9])"));
     static const QRegularExpression jsonPair(
         QStringLiteral("(\"(?:%1)\"\\s*:\\s*)\"(?:[^\"\\\\]|\\\\.)*\"").arg(JsonSecretNames));
     static const QRegularExpression formPair(QStringLiteral("(?<![A-Za-z0-9_])((?:%1)=)[^&\\s#\"']*").arg(SecretNames));

@@ -2,6 +2,7 @@
 
 #include <QLocale>
 #include <QRandomGenerator>
+#include <QRegularExpression>
 
 #include <algorithm>
 #include <cmath>
@@ -89,11 +90,17 @@ std::optional<RetryPolicy::Milliseconds> RetryPolicy::parseRetryAfter(QByteArray
         return Milliseconds(text.toLongLong() * 1000);
     }
     // HTTP-date (RFC 9110 §5.6.7): IMF-fixdate, then the two obsolete forms.
-    const QString s = QString::fromLatin1(text);
+    QString s = QString::fromLatin1(text);
+    // RFC 850 has a two-digit year; RFC 9110 §5.6.7 reads it as the nearest century, which for
+    // any Retry-After a server sends today is 20yy.
+    static const QRegularExpression rfc850(QStringLiteral("^(\\w+, \\d{2}-\\w{3}-)(\\d{2})( .*)$"));
+    if (const QRegularExpressionMatch m = rfc850.match(s); m.hasMatch()) {
+        s = m.captured(1) + QStringLiteral("20") + m.captured(2) + m.captured(3);
+    }
     const QLocale c = QLocale::c();
     QDateTime when;
     for (const QString& format : {QStringLiteral("ddd, dd MMM yyyy HH:mm:ss 'GMT'"),
-                                  QStringLiteral("dddd, dd-MMM-yy HH:mm:ss 'GMT'"),
+                                  QStringLiteral("dddd, dd-MMM-yyyy HH:mm:ss 'GMT'"),
                                   QStringLiteral("ddd MMM d HH:mm:ss yyyy"), QStringLiteral("ddd MMM  d HH:mm:ss yyyy")}) {
         when = c.toDateTime(s, format);
         if (when.isValid()) {
@@ -104,9 +111,6 @@ std::optional<RetryPolicy::Milliseconds> RetryPolicy::parseRetryAfter(QByteArray
         return std::nullopt;
     }
     when.setTimeSpec(Qt::UTC);
-    if (when.date().year() < 1970) {
-        when = when.addYears(100); // two-digit years of RFC 850
-    }
     const qint64 ms = now.msecsTo(when);
     return Milliseconds(std::max<qint64>(0, ms));
 }
