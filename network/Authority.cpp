@@ -289,6 +289,9 @@ void Authority::startDeviceCode(const QString& claims)
             return;
         }
         emit deviceCodeReceived(prompt);
+        if (!m_busy) {
+            return; // canceled from a slot connected to deviceCodeReceived
+        }
         m_timer->disconnect();
         connect(m_timer, &QTimer::timeout, this, &Authority::pollDeviceCode);
         m_timer->start(m_interval * 1000);
