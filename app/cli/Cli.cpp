@@ -652,6 +652,8 @@ void Cli::cmdActivate(const QStringList& roles)
         if (m_json) {
             printJson(list);
         }
+        m_out.flush(); // --wait may take long: say what happened so far now
+        m_err.flush();
         const int code = exitCodeOf(r.outcome);
         if (!wait || pending.isEmpty()) {
             finish(code);
@@ -670,6 +672,7 @@ void Cli::cmdActivate(const QStringList& roles)
             auto self = weak.lock();
             m_session->waitForRequest(kind, id, 24 * 3600 * 1000, [this, worst, self](const SessionReply<ScheduleRequest>& w) {
                 (w.ok() ? m_out : m_err) << w.message << "\n";
+                m_out.flush();
                 if (!w.ok()) {
                     *worst = std::max(*worst, exitCodeOf(w.outcome));
                 }
