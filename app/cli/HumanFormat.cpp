@@ -56,7 +56,7 @@ std::optional<IsoDuration> parseDuration(const QString& input)
         }
         return *iso;
     }
-    static const QRegularExpression part(QStringLiteral("^\\s*(\\d{1,6})\\s*(d|days?|h|hours?|m|min|mins|minutes?)\\s*"),
+    static const QRegularExpression part(QStringLiteral("^\\s*(\\d{1,6})\\s*(days?|d|hours?|h|minutes?|mins|min|m)\\s*"),
                                          QRegularExpression::CaseInsensitiveOption);
     QString rest = text;
     std::int64_t seconds = 0;
