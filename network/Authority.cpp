@@ -134,7 +134,8 @@ QString Authority::codeChallengeS256(const QString& verifier)
     return base64Url(QCryptographicHash::hash(verifier.toLatin1(), QCryptographicHash::Sha256));
 }
 
-void Authority::postToken(const QList<std::pair<QString, QString>>& fields, std::function<void(const ApiResult&)> done)
+void Authority::postToken(const QList<std::pair<QString, QString>>& fields, bool partOfFlow,
+                          std::function<void(const ApiResult&)> done)
 {
     QUrlQuery form;
     for (const auto& [k, v] : fields) {
@@ -148,7 +149,9 @@ void Authority::postToken(const QList<std::pair<QString, QString>>& fields, std:
     request.transferTimeout = std::chrono::milliseconds(30'000);
     // Token POSTs are never re-sent blindly: a refresh token rotates on use.
     auto* job = new ApiJob(m_nam, request, RetryPolicy(), this);
-    m_job = job;
+    if (partOfFlow) {
+        m_job = job;
+    }
     connect(job, &ApiJob::finished, this, [this, job, done = std::move(done)](const ApiResult& r) {
         job->deleteLater();
         if (m_job == job) {
@@ -312,7 +315,7 @@ void Authority::pollDeviceCode()
     postToken({{QStringLiteral("grant_type"), QStringLiteral("urn:ietf:params:oauth:grant-type:device_code")},
                {QStringLiteral("client_id"), m_profile.clientId},
                {QStringLiteral("device_code"), m_deviceCode}},
-              [this](const ApiResult& http) {
+              true, [this](const ApiResult& http) {
                   AuthResult r = fromTokenResponse(http);
                   if (r.error == u"authorization_pending" || r.error == u"slow_down") {
                       if (r.error == u"slow_down") {
@@ -467,17 +470,13 @@ void Authority::exchangeCode(const QString& code)
     if (!m_claims.isEmpty()) {
         fields.append({QStringLiteral("claims"), m_claims});
     }
-    postToken(fields, [this](const ApiResult& http) { finish(fromTokenResponse(http)); });
+    postToken(fields, true, [this](const ApiResult& http) { finish(fromTokenResponse(http)); });
 }
 
 // ---- refresh -----------------------------------------------------------------------------------
 
-void Authority::refresh(const QString& refreshToken, const QString& claims)
+void Authority::refresh(const QString& refreshToken, const QString& claims, std::function<void(const AuthResult&)> done)
 {
-    if (m_busy) {
-        return;
-    }
-    m_busy = true;
     QList<std::pair<QString, QString>> fields{{QStringLiteral("grant_type"), QStringLiteral("refresh_token")},
                                               {QStringLiteral("client_id"), m_profile.clientId},
                                               {QStringLiteral("refresh_token"), refreshToken},
@@ -485,7 +484,11 @@ void Authority::refresh(const QString& refreshToken, const QString& claims)
     if (!claims.isEmpty()) {
         fields.append({QStringLiteral("claims"), claims});
     }
-    postToken(fields, [this](const ApiResult& http) { finish(fromTokenResponse(http)); });
+    postToken(fields, false, [this, done = std::move(done)](const ApiResult& http) {
+        const AuthResult r = fromTokenResponse(http);
+        qCInfo(lcNetwork).noquote() << "token refresh:" << (r.ok() ? QStringLiteral("ok") : r.error);
+        done(r);
+    });
 }
 
 } // namespace Elevate

@@ -70,8 +70,10 @@ struct AuthResult
 // neither PKCE nor the device flow): device code (RFC 8628, with authorization_pending,
 // slow_down, authorization_declined, expired_token), authorization code + PKCE S256 with a
 // loopback listener on 127.0.0.1 and the system browser, refresh, and the `claims` parameter
-// for claims challenges (graph-contract.md §1). One flow at a time; exactly one finished() per
-// start*()/refresh(), including cancel(). Never logs a code or token.
+// for claims challenges (graph-contract.md §1). One interactive flow at a time, with exactly one
+// finished() per start*(), including cancel(). refresh() is independent of the flows (a refresh
+// may run while the user is in the browser) and answers through its callback, once, unless the
+// Authority is destroyed first. Never logs a code or token.
 class Authority final : public QObject
 {
     Q_OBJECT
@@ -94,7 +96,7 @@ public:
     void startDeviceCode(const QString& claims = {});
     // prompt: "", "login", "select_account", "consent", "none".
     void startInteractive(const QString& claims = {}, const QString& prompt = {}, const QString& loginHint = {});
-    void refresh(const QString& refreshToken, const QString& claims = {});
+    void refresh(const QString& refreshToken, const QString& claims, std::function<void(const AuthResult&)> done);
     void cancel();
 
     // PKCE helpers (RFC 7636), public for tests.
@@ -108,7 +110,8 @@ signals:
     void finished(const Elevate::AuthResult& result);
 
 private:
-    void postToken(const QList<std::pair<QString, QString>>& fields, std::function<void(const ApiResult&)> done);
+    // POSTs to the token endpoint. A flow's request is cancel()able (m_job); a refresh's is not.
+    void postToken(const QList<std::pair<QString, QString>>& fields, bool partOfFlow, std::function<void(const ApiResult&)> done);
     void pollDeviceCode();
     void onLoopbackConnection();
     void handleLoopbackRequest(QTcpSocket* socket);

@@ -55,9 +55,7 @@ void Credentials::refresh(Done done)
 
 void Credentials::runRefresh(const QString& refreshToken)
 {
-    auto connection = std::make_shared<QMetaObject::Connection>();
-    *connection = connect(&m_authority, &Authority::finished, this, [this, connection](const AuthResult& r) {
-        disconnect(*connection);
+    m_authority.refresh(refreshToken, QString(), [this](const AuthResult& r) {
         if (!r.ok()) {
             if (r.kind == AuthErrorKind::InvalidGrant) {
                 m_store.erase(profile(), [](bool) {});
@@ -68,7 +66,6 @@ void Credentials::runRefresh(const QString& refreshToken)
         }
         adopt(r.tokens, [this, r](bool) { settle(r); });
     });
-    m_authority.refresh(refreshToken);
 }
 
 void Credentials::settle(const AuthResult& result)

@@ -388,7 +388,7 @@ void Session::activate(const ActivationRequest& request, Callback<QList<Activati
                     SessionReply<QList<ActivationOutcome>> r;
                     r.value = outs;
                     for (const ActivationOutcome& o : outs) {
-                        // The worst outcome wins: usage < refused < unreachable < signed out.
+                        // The worst outcome wins, in enum order: refused < usage < unreachable < signed out.
                         if (o.outcome != SessionOutcome::Done && (r.outcome == SessionOutcome::Done || int(o.outcome) > int(r.outcome))) {
                             r.outcome = o.outcome;
                             r.message = o.message;

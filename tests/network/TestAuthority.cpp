@@ -25,6 +25,14 @@ AuthResult run(Authority& authority, const std::function<void()>& start, QList<D
     return result.value_or(AuthResult{AuthErrorKind::Protocol, QStringLiteral("test timeout"), {}, {}, {}});
 }
 
+AuthResult refreshWith(Authority& authority, const QString& token, const QString& claims = {})
+{
+    std::optional<AuthResult> result;
+    authority.refresh(token, claims, [&result](const AuthResult& r) { result = r; });
+    (void)QTest::qWaitFor([&result] { return result.has_value(); }, 30000);
+    return result.value_or(AuthResult{AuthErrorKind::Protocol, QStringLiteral("test timeout"), {}, {}, {}});
+}
+
 } // namespace
 
 class TestAuthority final : public QObject
@@ -44,6 +52,7 @@ private slots:
     void claimsTravelWithTheFlows();
     void pkceHelpers();
     void cancelEndsTheFlowOnce();
+    void refreshRunsWhileAFlowWaits();
 };
 
 void TestAuthority::deviceCodePendingThenSignedIn()
@@ -170,13 +179,13 @@ void TestAuthority::refreshRotatesAndOldTokenIsRefused()
     EntraRig rig;
     QVERIFY(rig.signIn());
     const QString first = rig.fake.refreshToken;
-    AuthResult r = run(*rig.authority, [&] { rig.authority->refresh(first); });
+    AuthResult r = refreshWith(*rig.authority, first);
     QVERIFY(r.ok());
     QVERIFY(r.tokens.refreshToken != first);
     QCOMPARE(r.tokens.refreshToken, rig.fake.refreshToken);
     const FakeRequest sent = rig.fake.log.last();
     QCOMPARE(sent.form(QStringLiteral("grant_type")), QStringLiteral("refresh_token"));
-    r = run(*rig.authority, [&] { rig.authority->refresh(first); });
+    r = refreshWith(*rig.authority, first);
     QCOMPARE(r.kind, AuthErrorKind::InvalidGrant);
 }
 
@@ -185,7 +194,7 @@ void TestAuthority::claimsTravelWithTheFlows()
     EntraRig rig;
     QVERIFY(rig.signIn());
     const QString claims = QStringLiteral(R"({"access_token":{"acrs":{"essential":true,"value":"c1"}}})");
-    AuthResult r = run(*rig.authority, [&] { rig.authority->refresh(rig.fake.refreshToken, claims); });
+    AuthResult r = refreshWith(*rig.authority, rig.fake.refreshToken, claims);
     QVERIFY(r.ok());
     QCOMPARE(rig.fake.lastClaims, claims);
     r = run(*rig.authority, [&] { rig.authority->startInteractive(claims, QStringLiteral("login")); });
@@ -223,6 +232,25 @@ void TestAuthority::cancelEndsTheFlowOnce()
     QTest::qWait(1500); // past one poll interval: nothing more happens
     QCOMPARE(finished, 1);
     QCOMPARE(rig.fake.devicePolls, 0);
+}
+
+void TestAuthority::refreshRunsWhileAFlowWaits()
+{
+    EntraRig rig;
+    QVERIFY(rig.signIn());
+    // The user is in the middle of a device code sign-in (a step-up) ...
+    rig.fake.deviceState = QStringLiteral("pending");
+    int flowFinished = 0;
+    QObject::connect(rig.authority.get(), &Authority::finished, [&flowFinished] { ++flowFinished; });
+    rig.authority->startDeviceCode();
+    QTRY_VERIFY(rig.authority->isBusy() && rig.fake.count(QStringLiteral("/devicecode")) == 1);
+    // ... while another call needs a refresh: it runs, and does not end the flow.
+    const AuthResult r = refreshWith(*rig.authority, rig.fake.refreshToken);
+    QVERIFY(r.ok());
+    QVERIFY(rig.authority->isBusy());
+    QCOMPARE(flowFinished, 0);
+    rig.fake.deviceState = QStringLiteral("approved");
+    QTRY_COMPARE_WITH_TIMEOUT(flowFinished, 1, 10000);
 }
 
 QTEST_GUILESS_MAIN(TestAuthority)
