@@ -39,8 +39,10 @@ else()
 endif()
 
 # One helper registers a test executable: offscreen Qt, UTC, a UTF-8 locale and a label.
+# KEYRING runs it in its own D-Bus session with an unlocked gnome-keyring (a real Secret
+# Service for QtKeychain), its keyrings in a fresh folder under the build tree.
 function(elevate_add_test name)
-    cmake_parse_arguments(ARG "" "LABEL;TIMEOUT" "SOURCES;LIBRARIES" ${ARGN})
+    cmake_parse_arguments(ARG "KEYRING" "LABEL;TIMEOUT" "SOURCES;LIBRARIES" ${ARGN})
     if(NOT ARG_LABEL)
         set(ARG_LABEL unit)
     endif()
@@ -49,7 +51,14 @@ function(elevate_add_test name)
     endif()
     add_executable(${name} ${ARG_SOURCES})
     target_link_libraries(${name} PRIVATE elevate_options Qt6::Test ${ARG_LIBRARIES})
-    add_test(NAME ${name} COMMAND ${name})
+    if(ARG_KEYRING)
+        set(_keyring_dir "${CMAKE_CURRENT_BINARY_DIR}/keyring-${name}")
+        add_test(NAME ${name} COMMAND dbus-run-session -- sh -c
+            "rm -rf \"$1\" && mkdir -p \"$1\" && export XDG_DATA_HOME=\"$1\" && echo -n pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null && exec \"$0\""
+            $<TARGET_FILE:${name}> ${_keyring_dir})
+    else()
+        add_test(NAME ${name} COMMAND ${name})
+    endif()
     set_tests_properties(${name} PROPERTIES
         LABELS "${ARG_LABEL}"
         TIMEOUT ${ARG_TIMEOUT}
