@@ -517,6 +517,17 @@ void TestSignInFlows::pkceRefusesWrongVerifierRedirectAndReuse()
     QVERIFY(r.json.value(QStringLiteral("error_description")).toString().contains(QStringLiteral("redirect_uri")));
     r = redeem(code, QStringLiteral("short"));
     QCOMPARE(r.json.value(QStringLiteral("error")).toString(), QStringLiteral("invalid_request"));
+    // Another client cannot redeem it, and a made-up code is unknown.
+    r = m_api->form(Oauth + QStringLiteral("token"),
+                    query({{QStringLiteral("grant_type"), QStringLiteral("authorization_code")},
+                           {QStringLiteral("client_id"), QStringLiteral("someone-else")},
+                           {QStringLiteral("code"), code},
+                           {QStringLiteral("redirect_uri"), Redirect},
+                           {QStringLiteral("code_verifier"), pkce.verifier}}));
+    QCOMPARE(r.json.value(QStringLiteral("error")).toString(), QStringLiteral("invalid_grant"));
+    QVERIFY(r.json.value(QStringLiteral("error_description")).toString().contains(QStringLiteral("different client")));
+    QCOMPARE(redeem(QString(43, u'A'), pkce.verifier).json.value(QStringLiteral("error")).toString(),
+             QStringLiteral("invalid_grant"));
 
     // The right verifier and redirect still work once, and only once.
     const ApiResponse first = redeem(code, pkce.verifier);
