@@ -5,7 +5,6 @@
 #include "CodecTestSupport.h"
 #include "GraphCodec.h"
 
-#include <QElapsedTimer>
 #include <QTest>
 
 #include <array>
@@ -753,11 +752,8 @@ void TestCodecMalformed::hugeStrings()
     QFETCH(QByteArray, document);
     QFETCH(QString, path);
 
-    QElapsedTimer timer;
-    timer.start();
+    // A hang would show as the ctest time-out; speed is for bench/, never asserted here.
     const Outcome out = decodeAs(kind, document);
-    // A hang guard, not a benchmark: a linear pass over 10 MB takes milliseconds.
-    QVERIFY2(timer.elapsed() < 10'000, qPrintable(QStringLiteral("took %1 ms").arg(timer.elapsed())));
     EXPECT_FAILURE(out, path, TooLong);
 }
 
@@ -802,14 +798,11 @@ void TestCodecMalformed::oversizedDocument()
 
     const QByteArray over = document(valid, GraphCodec::MaxDocumentBytes + 1);
     QCOMPARE(over.size(), GraphCodec::MaxDocumentBytes + 1);
-    QElapsedTimer timer;
-    timer.start();
     EXPECT_FAILURE(decodeAs(QStringLiteral("RoleDefinition"), over), QString(), QStringLiteral("larger than"));
     EXPECT_FAILURE(decodeAs(QStringLiteral("AuditEventPage"), over), QString(), QStringLiteral("larger than"));
     const GraphError error = GraphCodec::decodeError(over, 413);
     QCOMPARE(error.code, QStringLiteral("HttpStatus413"));
     QCOMPARE(error.httpStatus, 413);
-    QVERIFY2(timer.elapsed() < 10'000, qPrintable(QStringLiteral("took %1 ms").arg(timer.elapsed())));
 
     // Exactly at the limit the size check lets it through to the parser, which stops at the
     // first byte here (a valid 32 MB document would take seconds to parse under the sanitizers).
@@ -855,10 +848,7 @@ void TestCodecMalformed::deepNesting()
     QFETCH(QString, kind);
     QFETCH(QByteArray, document);
 
-    QElapsedTimer timer;
-    timer.start();
     const Outcome out = decodeAs(kind, document);
-    QVERIFY2(timer.elapsed() < 10'000, qPrintable(QStringLiteral("took %1 ms").arg(timer.elapsed())));
     QVERIFY2(!out.threw, "an exception escaped the codec");
     QVERIFY(!out.ok);
     QCOMPARE(out.error.path, QString());
