@@ -56,6 +56,7 @@ private slots:
     void approvalBySecondPersonasWithWait();
     void denyAndCancel();
     void accessReview();
+    void extend();
     void audit();
     void unreachableAndSignedOut();
     void withoutAKeychainTheSignInLastsOneCommand();
@@ -415,6 +416,28 @@ void TestElevatectl::accessReview()
     r = ctl({QStringLiteral("--profile"), QStringLiteral("carol"), QStringLiteral("reviews")});
     QVERIFY(r.out.contains(QStringLiteral("Readers Q1")));
     QVERIFY(r.out.contains(QStringLiteral("left")));
+}
+
+void TestElevatectl::extend()
+{
+    ScheduleRequest assign;
+    assign.action = RequestAction::AdminAssign;
+    assign.principalId = m_ids.value(QStringLiteral("carol"));
+    assign.roleDefinitionId = Reader;
+    assign.directoryScopeId = QStringLiteral("/");
+    assign.justification = QStringLiteral("Cover");
+    ScheduleInfo schedule;
+    schedule.expiration.type = ExpirationType::AfterDuration;
+    schedule.expiration.duration = IsoDuration::fromHours(1);
+    assign.scheduleInfo = schedule;
+    QVERIFY(m_server->engine().submit(m_admin, assign).ok());
+    Run r = ctl({QStringLiteral("--profile"), QStringLiteral("carol"), QStringLiteral("extend"), QStringLiteral("Directory Readers"),
+                 QStringLiteral("--duration"), QStringLiteral("2h"), QStringLiteral("--justification"), QStringLiteral("Still covering"),
+                 QStringLiteral("--json")});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QCOMPARE(r.json().object().value(QStringLiteral("status")).toString(), QStringLiteral("PendingAdminDecision"));
+    QCOMPARE(r.json().object().value(QStringLiteral("action")).toString(), QStringLiteral("selfExtend"));
+    QCOMPARE(ctl({QStringLiteral("--profile"), QStringLiteral("carol"), QStringLiteral("extend"), QStringLiteral("Nothing")}).code, 2);
 }
 
 void TestElevatectl::audit()
