@@ -61,6 +61,7 @@ private slots:
     void unreachableAndSignedOut();
     void withoutAKeychainTheSignInLastsOneCommand();
     void entraProfileDoesTheSameJobs();
+    void browserSignInWithPkce();
     void noTokenInAnythingWritten();
 
 private:
@@ -523,6 +524,32 @@ void TestElevatectl::entraProfileDoesTheSameJobs()
     QCOMPARE(r.json().array().size(), 5);
     // A refresh happened in every command (access tokens never outlive the process).
     QVERIFY(m_fake.refreshRequests >= 5);
+}
+
+void TestElevatectl::browserSignInWithPkce()
+{
+    // `login` without --device-code: PKCE with a listener on 127.0.0.1 and the system browser,
+    // here a script that follows the redirects like a browser whose user signed in.
+    QTemporaryDir bin;
+    const QString script = bin.filePath(QStringLiteral("browser"));
+    QFile f(script);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("#!/bin/sh\nexec curl -s -L -o /dev/null \"$1\"\n");
+    f.close();
+    QVERIFY(f.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
+    QProcessEnvironment env;
+    env.insert(QStringLiteral("BROWSER"), script);
+    const int issuedBefore = m_fake.issued;
+    const Run r = ctl({QStringLiteral("--profile"), QStringLiteral("contoso"), QStringLiteral("login")}, env);
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QVERIFY(r.err.contains(QStringLiteral("Opening the browser")));
+    QVERIFY(r.out.contains(QStringLiteral("Signed in as Alex Wilber")));
+    QCOMPARE(m_fake.issued, issuedBefore + 1); // one code exchange; /me then used the new access token
+    const FakeRequest exchange = *std::find_if(m_fake.log.crbegin(), m_fake.log.crend(), [](const FakeRequest& q) {
+        return q.form(QStringLiteral("grant_type")) == u"authorization_code";
+    });
+    QVERIFY(QUrl(exchange.form(QStringLiteral("redirect_uri"))).host() == u"127.0.0.1");
+    QCOMPARE(exchange.form(QStringLiteral("code_verifier")).size(), 43);
 }
 
 void TestElevatectl::noTokenInAnythingWritten()
