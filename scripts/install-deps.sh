@@ -10,6 +10,7 @@ packages=(
     qtkeychain-qt6-dev nlohmann-json3-dev libargon2-dev
     clang libclang-rt-14-dev
     xvfb xauth dbus dbus-x11 gnome-keyring
+    curl  # the "browser" of elevatectl's PKCE end-to-end test
 )
 
 missing=()
