@@ -11,6 +11,7 @@ packages=(
     clang libclang-rt-14-dev
     xvfb xauth dbus dbus-x11 gnome-keyring
     openssl  # the TLS tests generate a throw-away certificate with it
+    curl  # the "browser" of elevatectl's PKCE end-to-end test
 )
 
 missing=()

@@ -23,9 +23,11 @@ int main(int argc, char* argv[])
     QTextStream out(stdout);
     QTextStream err(stderr);
     Elevate::Cli::Environment env;
-    // A command-line tool has no QGuiApplication for QDesktopServices: ask the desktop's opener.
+    // A command-line tool has no QGuiApplication for QDesktopServices: $BROWSER when set (the
+    // usual convention), else the desktop's opener.
     env.openBrowser = [](const QUrl& url) {
-        return QProcess::startDetached(QStringLiteral("xdg-open"), {url.toString(QUrl::FullyEncoded)});
+        const QString browser = qEnvironmentVariable("BROWSER");
+        return QProcess::startDetached(browser.isEmpty() ? QStringLiteral("xdg-open") : browser, {url.toString(QUrl::FullyEncoded)});
     };
     Elevate::Cli cli(arguments, out, err, env);
     QObject::connect(&cli, &Elevate::Cli::finished, &app, [](int code) { QCoreApplication::exit(code); });

@@ -56,10 +56,12 @@ private slots:
     void approvalBySecondPersonasWithWait();
     void denyAndCancel();
     void accessReview();
+    void extend();
     void audit();
     void unreachableAndSignedOut();
     void withoutAKeychainTheSignInLastsOneCommand();
     void entraProfileDoesTheSameJobs();
+    void browserSignInWithPkce();
     void noTokenInAnythingWritten();
 
 private:
@@ -417,6 +419,28 @@ void TestElevatectl::accessReview()
     QVERIFY(r.out.contains(QStringLiteral("left")));
 }
 
+void TestElevatectl::extend()
+{
+    ScheduleRequest assign;
+    assign.action = RequestAction::AdminAssign;
+    assign.principalId = m_ids.value(QStringLiteral("carol"));
+    assign.roleDefinitionId = Reader;
+    assign.directoryScopeId = QStringLiteral("/");
+    assign.justification = QStringLiteral("Cover");
+    ScheduleInfo schedule;
+    schedule.expiration.type = ExpirationType::AfterDuration;
+    schedule.expiration.duration = IsoDuration::fromHours(1);
+    assign.scheduleInfo = schedule;
+    QVERIFY(m_server->engine().submit(m_admin, assign).ok());
+    Run r = ctl({QStringLiteral("--profile"), QStringLiteral("carol"), QStringLiteral("extend"), QStringLiteral("Directory Readers"),
+                 QStringLiteral("--duration"), QStringLiteral("2h"), QStringLiteral("--justification"), QStringLiteral("Still covering"),
+                 QStringLiteral("--json")});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QCOMPARE(r.json().object().value(QStringLiteral("status")).toString(), QStringLiteral("PendingAdminDecision"));
+    QCOMPARE(r.json().object().value(QStringLiteral("action")).toString(), QStringLiteral("selfExtend"));
+    QCOMPARE(ctl({QStringLiteral("--profile"), QStringLiteral("carol"), QStringLiteral("extend"), QStringLiteral("Nothing")}).code, 2);
+}
+
 void TestElevatectl::audit()
 {
     Run r = ctl({QStringLiteral("--profile"), QStringLiteral("auditor"), QStringLiteral("audit"), QStringLiteral("--activity"),
@@ -500,6 +524,32 @@ void TestElevatectl::entraProfileDoesTheSameJobs()
     QCOMPARE(r.json().array().size(), 5);
     // A refresh happened in every command (access tokens never outlive the process).
     QVERIFY(m_fake.refreshRequests >= 5);
+}
+
+void TestElevatectl::browserSignInWithPkce()
+{
+    // `login` without --device-code: PKCE with a listener on 127.0.0.1 and the system browser,
+    // here a script that follows the redirects like a browser whose user signed in.
+    QTemporaryDir bin;
+    const QString script = bin.filePath(QStringLiteral("browser"));
+    QFile f(script);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("#!/bin/sh\nexec curl -s -L -o /dev/null \"$1\"\n");
+    f.close();
+    QVERIFY(f.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
+    QProcessEnvironment env;
+    env.insert(QStringLiteral("BROWSER"), script);
+    const int issuedBefore = m_fake.issued;
+    const Run r = ctl({QStringLiteral("--profile"), QStringLiteral("contoso"), QStringLiteral("login")}, env);
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QVERIFY(r.err.contains(QStringLiteral("Opening the browser")));
+    QVERIFY(r.out.contains(QStringLiteral("Signed in as Alex Wilber")));
+    QCOMPARE(m_fake.issued, issuedBefore + 1); // one code exchange; /me then used the new access token
+    const FakeRequest exchange = *std::find_if(m_fake.log.crbegin(), m_fake.log.crend(), [](const FakeRequest& q) {
+        return q.form(QStringLiteral("grant_type")) == u"authorization_code";
+    });
+    QVERIFY(QUrl(exchange.form(QStringLiteral("redirect_uri"))).host() == u"127.0.0.1");
+    QCOMPARE(exchange.form(QStringLiteral("code_verifier")).size(), 43);
 }
 
 void TestElevatectl::noTokenInAnythingWritten()

@@ -72,6 +72,7 @@ private slots:
     void mfaStepUpRetriesOnce();
     void mfaStepUpWithTotpActivates();
     void accessReviewCompleted();
+    void extendAnAssignedRole();
     void expiredAccessTokenIsRefreshed();
     void auditQuery();
 
@@ -468,6 +469,48 @@ void TestSessionElevated::accessReviewCompleted()
     QVERIFY(m_server->engine().stopReview(m_admin, def->id, reviews.value.first().instance->id).ok());
     auto late = await<NoContent>([&](auto done) { carol.decide(aliceDecision, ReviewDecisionValue::Deny, QStringLiteral("x"), done); });
     QVERIFY(!late.ok()); // the review is completed: decisions are frozen
+}
+
+void TestSessionElevated::extendAnAssignedRole()
+{
+    // An admin assigns dave Directory Readers for an hour; near its end he asks to extend.
+    ScheduleRequest assign;
+    assign.action = RequestAction::AdminAssign;
+    assign.principalId = m_ids.value(QStringLiteral("dave"));
+    assign.roleDefinitionId = Reader;
+    assign.directoryScopeId = QStringLiteral("/");
+    assign.justification = QStringLiteral("On call this week");
+    ScheduleInfo schedule;
+    schedule.expiration.type = ExpirationType::AfterDuration;
+    schedule.expiration.duration = IsoDuration::fromHours(1);
+    assign.scheduleInfo = schedule;
+    QVERIFY(m_server->engine().submit(m_admin, assign).ok());
+    Session& dave = *p(QStringLiteral("dave")).session;
+    auto roles = await<QList<RoleRow>>([&](auto done) { dave.myRoles(done); });
+    QCOMPARE(roles.value.size(), 1);
+    QCOMPARE(roles.value.first().active->assignmentType, AssignmentType::Assigned);
+    QVERIFY(!roles.value.first().eligible);
+    auto extended = await<ScheduleRequest>([&](auto done) {
+        dave.extend(QStringLiteral("Directory Readers"), IsoDuration::fromHours(2), QStringLiteral("The incident goes on"), done);
+    });
+    QVERIFY2(extended.ok(), qPrintable(extended.message + extended.details));
+    QCOMPARE(extended.value.status, RequestStatus::PendingAdminDecision);
+    QCOMPARE(extended.value.action, RequestAction::SelfExtend);
+    // An activation cannot be extended (deactivate and activate again).
+    ActivationRequest request;
+    request.roles = {Reader};
+    request.duration = IsoDuration::fromHours(1);
+    request.justification = QStringLiteral("Short task");
+    // (alice kept Directory Readers in the review; bob's unused eligibility was removed by it.)
+    const auto activated = await<QList<ActivationOutcome>>([&](auto done) { p(QStringLiteral("alice")).session->activate(request, done); });
+    QVERIFY2(activated.ok(), qPrintable(activated.message));
+    auto refused = await<ScheduleRequest>([&](auto done) {
+        p(QStringLiteral("alice")).session->extend(Reader, IsoDuration::fromHours(1), QStringLiteral("more"), done);
+    });
+    QCOMPARE(refused.outcome, SessionOutcome::Refused);
+    QVERIFY2(refused.message.contains(QStringLiteral("nothing to act on")), qPrintable(refused.message));
+    auto unknown = await<ScheduleRequest>([&](auto done) { dave.extend(QStringLiteral("Global Administrator"), IsoDuration::fromHours(1), {}, done); });
+    QCOMPARE(unknown.outcome, SessionOutcome::Invalid);
 }
 
 void TestSessionElevated::expiredAccessTokenIsRefreshed()

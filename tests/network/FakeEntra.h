@@ -211,6 +211,16 @@ private:
 
     FakeResponse route(const FakeRequest& r)
     {
+        static const QRegularExpression authorizePath(QStringLiteral("^/([^/]+)/oauth2/v2.0/authorize$"));
+        if (authorizePath.match(r.path).hasMatch()) {
+            // The sign-in page, already "completed": redirect back to the loopback listener.
+            QUrl url = base();
+            url.setPath(r.path);
+            url.setQuery(r.query);
+            FakeResponse redirect = FakeResponse::raw(302, {});
+            redirect.headers << std::pair{QByteArray("Location"), authorize(url).toEncoded()};
+            return redirect;
+        }
         static const QRegularExpression oauth(QStringLiteral("^/([^/]+)/oauth2/v2.0/(devicecode|token)$"));
         if (const auto m = oauth.match(r.path); m.hasMatch()) {
             return identity(r, m.captured(2));
