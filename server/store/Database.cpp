@@ -188,32 +188,11 @@ bool Database::transaction(const std::function<bool()>& f, QString* error)
     if (m_groupCommit) {
         return runBatchUnit(f, error);
     }
-    QSqlQuery begin(handle());
-    if (!begin.exec(QStringLiteral("BEGIN IMMEDIATE"))) {
-        m_lastError = describe(begin.lastError());
-        if (error) {
-            *error = m_lastError;
-        }
+    if (!control(QStringLiteral("BEGIN IMMEDIATE"), error)) {
         return false;
     }
-    m_depth = 1;
-    m_failed = false;
-    bool ok = f() && !m_failed;
-    m_depth = 0;
-    QSqlQuery end(handle());
-    if (ok) {
-        if (!end.exec(QStringLiteral("COMMIT"))) {
-            m_lastError = describe(end.lastError());
-            QSqlQuery(handle()).exec(QStringLiteral("ROLLBACK"));
-            ok = false;
-        }
-    } else {
-        end.exec(QStringLiteral("ROLLBACK"));
-    }
-    if (!ok && error) {
-        *error = m_lastError;
-    }
-    return ok;
+    const bool ok = runOutermost(f);
+    return endTransaction(ok, error);
 }
 
 void Database::setGroupCommit(bool enabled)
@@ -229,14 +208,31 @@ void Database::setBatchListener(BatchListener listener)
     m_batchListener = std::move(listener);
 }
 
+bool Database::control(const QString& sql, QString* error)
+{
+    // Cached like every statement, so SAVEPOINT and BEGIN are parsed once.
+    QSqlQuery q = prepare(sql);
+    if (exec(q)) {
+        return true;
+    }
+    if (error) {
+        *error = m_lastError;
+    }
+    return false;
+}
+
+bool Database::runOutermost(const std::function<bool()>& f)
+{
+    m_depth = 1;
+    m_failed = false;
+    const bool ok = f() && !m_failed;
+    m_depth = 0;
+    return ok;
+}
+
 bool Database::openBatch(QString* error)
 {
-    QSqlQuery begin(handle());
-    if (!begin.exec(QStringLiteral("BEGIN IMMEDIATE"))) {
-        m_lastError = describe(begin.lastError());
-        if (error) {
-            *error = m_lastError;
-        }
+    if (!control(QStringLiteral("BEGIN IMMEDIATE"), error)) {
         return false;
     }
     m_batchOpen = true;
@@ -256,18 +252,10 @@ bool Database::runBatchUnit(const std::function<bool()>& f, QString* error)
     if (!m_batchOpen && !openBatch(error)) {
         return false;
     }
-    // Statements run through the cache, so the three savepoint statements are parsed once.
-    QSqlQuery savepoint = prepare(QStringLiteral("SAVEPOINT unit"));
-    if (!exec(savepoint)) {
-        if (error) {
-            *error = m_lastError;
-        }
+    if (!control(QStringLiteral("SAVEPOINT unit"), error)) {
         return false;
     }
-    m_depth = 1;
-    m_failed = false;
-    bool ok = f() && !m_failed;
-    m_depth = 0;
+    bool ok = runOutermost(f);
     if (!ok) {
         QSqlQuery undo = prepare(QStringLiteral("ROLLBACK TO unit"));
         if (!exec(undo)) {
@@ -295,14 +283,14 @@ bool Database::runBatchUnit(const std::function<bool()>& f, QString* error)
     return ok;
 }
 
-bool Database::endBatch(bool commit, QString* error)
+bool Database::endTransaction(bool commit, QString* error)
 {
     QSqlQuery end(handle());
-    bool ok = commit && end.exec(QStringLiteral("COMMIT"));
+    const bool ok = commit && end.exec(QStringLiteral("COMMIT"));
     if (!ok) {
         if (commit) {
             m_lastError = describe(end.lastError());
-            qCWarning(lcStore) << "group commit failed, rolling the batch back:" << m_lastError;
+            qCWarning(lcStore) << "commit failed, rolling back:" << m_lastError;
         }
         QSqlQuery(handle()).exec(QStringLiteral("ROLLBACK"));
     }
@@ -322,7 +310,7 @@ bool Database::commitBatch(QString* error)
         m_lastError = QStringLiteral("a failed unit could not be undone; the batch was rolled back");
         qCWarning(lcStore) << m_lastError;
     }
-    const bool ok = endBatch(!broken, error);
+    const bool ok = endTransaction(!broken, error);
     m_batchOpen = false;
     m_batchBroken = false;
     m_batchUnits = 0;

@@ -92,9 +92,14 @@ public:
 private:
     bool configure(QString* error);
     bool migrate(QString* error);
+    // Runs a transaction-control statement (BEGIN, SAVEPOINT); false with *error set on failure.
+    bool control(const QString& sql, QString* error);
+    // Runs the outermost level of a unit of work: nested transaction() calls join it.
+    bool runOutermost(const std::function<bool()>& f);
     bool runBatchUnit(const std::function<bool()>& f, QString* error);
     bool openBatch(QString* error);
-    bool endBatch(bool commit, QString* error);
+    // COMMIT when `commit`, else (and when COMMIT fails) ROLLBACK; true when committed.
+    bool endTransaction(bool commit, QString* error);
 
     QHash<QString, QSqlQuery> m_statements;
     QString m_connectionName;
