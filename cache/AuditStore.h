@@ -1,0 +1,116 @@
+#pragma once
+
+#include "AuditEvent.h"
+#include "AuditQuery.h"
+
+#include <QHash>
+#include <QList>
+#include <QSet>
+#include <QString>
+#include <QVariant>
+
+#include <optional>
+
+class QIODevice;
+
+namespace Elevate::Cache {
+
+class CacheDatabase;
+
+// The audit archive: every directoryAudit event ever pulled, kept beyond the server's
+// retention, filtered and paged fast at a million events.
+//
+// Layout (CacheSchema): each event is one row whose row id (seq) follows activityDateTime
+// order, so a time range is a row-id range, keyset paging is `seq < cursor`, and FTS5 (whose
+// matches come in row-id order) returns them newest first without a sort. Composite covering
+// indexes (column, seq, other columns) serve each column filter and their combinations; a
+// per-day count table answers the total of a one-column filter without scanning the index.
+//
+// Sync: pull from pullFrom() (the newest stored time minus an overlap, because events can
+// arrive late), merge() each page: events already stored (same id) are skipped. For the first
+// big pull, beginBulkLoad() drops the secondary indexes, merge() appends, finishBulkLoad()
+// builds them.
+//
+// Threading: uses the CacheDatabase's connection, so the thread that opened it. A reader on
+// another thread opens its own CacheDatabase on the same file.
+class AuditStore final
+{
+public:
+    static constexpr qint64 DefaultOverlapSeconds = 300;
+    static constexpr int MaxLimit = 10000;
+
+    explicit AuditStore(CacheDatabase& db);
+
+    // The order key of the first slot of a time: ms * 2^20 + (100 ns tick in the ms) * 104.
+    // Each 100 ns tick has 104 slots for events with the same time; more spill into the next.
+    static qint64 orderKey(const Timestamp& time);
+    // The FTS5 expression for user text: each word quoted, words ANDed. Never a syntax error,
+    // whatever the text holds; empty when the text has no word.
+    static QString ftsExpression(const QString& userText);
+
+    // Where the next incremental pull starts (activityDateTime ge this): the newest stored
+    // event minus overlapSeconds. Null when the archive is empty (pull everything).
+    Timestamp pullFrom(qint64 overlapSeconds = DefaultOverlapSeconds);
+    Timestamp newest();
+    Timestamp oldest();
+    qint64 size();
+
+    // Stores one pulled page in one transaction. Events whose id is already stored (or that
+    // appear twice in the page) are skipped. Returns how many were new, or nullopt on failure
+    // (nothing of the page is stored then).
+    std::optional<int> merge(const QList<AuditEvent>& events);
+
+    // The first sync of an empty archive: indexes are dropped and rebuilt once at the end.
+    // False when the archive is not empty (use merge() alone) or on a database error.
+    bool beginBulkLoad();
+    bool finishBulkLoad();
+    bool inBulkLoad() const { return m_bulk; }
+
+    // The first window of a filter (or the next, with query.cursor) and the total count.
+    AuditPage query(const AuditQuery& query);
+    qint64 count(const AuditQuery& query);
+
+    // Every event matching the filter (limit and cursor ignored), newest first, streamed to
+    // device window by window. CSV follows RFC 4180 (header line, CRLF, quotes doubled);
+    // JSON is a Graph-style {"value":[...]} array of directoryAudit objects.
+    bool exportCsv(const AuditQuery& query, QIODevice* device);
+    bool exportJson(const AuditQuery& query, QIODevice* device);
+
+    QString lastError() const { return m_lastError; }
+
+private:
+    struct Filter;
+    struct DayKey
+    {
+        int dim;
+        qint64 value;
+        qint64 day;
+        friend bool operator==(const DayKey&, const DayKey&) = default;
+        friend size_t qHash(const DayKey& k, size_t seed = 0) { return qHashMulti(seed, k.dim, k.value, k.day); }
+    };
+
+    std::optional<qint64> ref(int kind, const QString& key, const QString& label, const QString& cacheKey);
+    std::optional<qint64> lookupRef(int kind, const QString& key);
+    bool insertEvents(const QList<AuditEvent>& events, int* inserted, QHash<DayKey, qint64>* deltas);
+    bool flushDayCounts(const QHash<DayKey, qint64>& deltas);
+    bool resolve(const AuditQuery& query, Filter* filter);
+    qint64 countFilter(const Filter& f);
+    qint64 dayCountSum(int dim, qint64 value, qint64 firstDay, qint64 lastDay);
+    qint64 scanCount(const Filter& f, qint64 lo, qint64 hi);
+    QList<qint64> pageKeys(const Filter& f, qint64 below, int limit);
+    std::optional<AuditEvent> load(qint64 seq);
+    const AuditEvent& decodedRef(qint64 ref);
+    QString ftsText(const AuditEvent& e) const;
+    template <typename Sink>
+    bool exportRows(const AuditQuery& query, Sink&& sink);
+
+    CacheDatabase& m_db;
+    QString m_lastError;
+    bool m_bulk = false;
+    QHash<QString, qint64> m_refs;           // kind + fields -> audit_keys.ref
+    QHash<qint64, AuditEvent> m_decoded;     // audit_keys.ref -> the part of an event it holds
+    QHash<qint64, QString> m_keyText;        // audit_keys.ref -> key (activity, shape)
+    QHash<DayKey, qint64> m_dayDeltas;       // per-day counts not yet written
+};
+
+} // namespace Elevate::Cache
