@@ -536,7 +536,7 @@ bool AuditStore::finishBulkLoad()
     SqliteConnection& c = m_db.connection();
     const bool ok = c.transaction([&] {
         // Duplicates that slipped past the per-page check (same id, different times) would
-        // break the unique index: keep the first copy, remove the rest from the FTS index too.
+        // break the unique index: keep the earliest copy, remove the rest from the FTS index too.
         QList<qint64> duplicates;
         {
             QSqlQuery q(c.handle());
@@ -601,8 +601,18 @@ bool AuditStore::resolve(const AuditQuery& query, Filter* f)
         f->firstDay = floorDiv(query.from.ticks() + TicksPerDay - 1, TicksPerDay);
     }
     if (!query.to.isNull()) {
-        f->hi = orderKey(query.to) + SlotsPerTick - 1;
+        const qint64 base = orderKey(query.to);
+        f->hi = base + SlotsPerTick - 1;
         f->lastDay = floorDiv(query.to.ticks() + 1, TicksPerDay) - 1;
+        // More than 104 events at that exact instant spilled past its slots: include them.
+        SqliteConnection& c = m_db.connection();
+        QSqlQuery spill = c.prepare(
+            QStringLiteral("SELECT max(seq) FROM audit_events WHERE seq BETWEEN ? AND ? AND at <= ?"));
+        if (c.exec(spill, {base + SlotsPerTick, base + SlotsPerMs - 1, qint64(query.to.ticks())}) && spill.next()
+            && !spill.value(0).isNull()) {
+            f->hi = std::max(f->hi, spill.value(0).toLongLong());
+        }
+        spill.finish();
     }
     if (f->lo > f->hi) {
         f->nothing = true;

@@ -15,6 +15,16 @@ QString describe(const QSqlError& e)
     return e.text().isEmpty() ? QStringLiteral("unknown database error") : e.text();
 }
 
+// Qt binds a null QString as SQL NULL; an empty Graph field is '' here (NULL only when the
+// caller binds an invalid QVariant on purpose).
+QVariant bindable(const QVariant& v)
+{
+    if (v.typeId() == QMetaType::QString && v.toString().isNull()) {
+        return QStringLiteral("");
+    }
+    return v;
+}
+
 } // namespace
 
 SqliteConnection::SqliteConnection()
@@ -118,7 +128,7 @@ bool SqliteConnection::exec(QSqlQuery& query, std::initializer_list<QVariant> va
 {
     int i = 0;
     for (const QVariant& v : values) {
-        query.bindValue(i++, v);
+        query.bindValue(i++, bindable(v));
     }
     if (!query.exec()) {
         m_lastError = describe(query.lastError());
@@ -133,7 +143,7 @@ bool SqliteConnection::exec(QSqlQuery& query, std::initializer_list<QVariant> va
 bool SqliteConnection::execList(QSqlQuery& query, const QVariantList& values)
 {
     for (int i = 0; i < values.size(); ++i) {
-        query.bindValue(i, values.at(i));
+        query.bindValue(i, bindable(values.at(i)));
     }
     if (!query.exec()) {
         m_lastError = describe(query.lastError());
