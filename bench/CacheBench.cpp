@@ -104,6 +104,7 @@ qint64 fileSize(const QString& path)
 int main(int argc, char** argv)
 {
     QCoreApplication app(argc, argv);
+    std::setvbuf(stdout, nullptr, _IOLBF, 0);
     const QStringList args = app.arguments();
     const int events = args.size() > 1 ? args.at(1).toInt() : 1'000'000;
     const int runs = std::max(20, args.size() > 2 ? args.at(2).toInt() : 25);

@@ -6,6 +6,7 @@
 #include "GraphCodec.h"
 
 #include <QIODevice>
+#include <QMap>
 #include <QSqlQuery>
 #include <QUuid>
 
@@ -21,7 +22,7 @@ constexpr qint64 TicksPerDay = 864'000'000'000;
 constexpr qint64 SlotsPerMs = qint64(1) << 20;
 constexpr qint64 SlotsPerTick = 104;
 constexpr qint64 MaxMs = (qint64(1) << 43) - 1;
-constexpr qint64 MinKey = std::numeric_limits<qint64>::min();
+constexpr qint64 MinKey = -std::numeric_limits<qint64>::max(); // so that -MinKey exists
 constexpr qint64 MaxKey = std::numeric_limits<qint64>::max();
 // Above this many candidate rows for the narrowest column filter, a free-text filter drives the
 // query instead (each column-driven row costs one FTS5 probe).
@@ -36,6 +37,14 @@ const char* const DimColumns[] = {"", "actor", "target", "activity", "result"};
 const char* const DimIndexes[] = {"", "audit_by_actor", "audit_by_target", "audit_by_activity", "audit_by_result"};
 
 constexpr QChar Separator = u'\x1f';
+
+// The row id stored for an order key. Keys grow with time, row ids shrink: Graph pages come
+// newest first, so a first sync appends each page at the right edge of the table and FTS5
+// b-trees (full pages, no splits in the middle); newest first is ascending row id order.
+constexpr qint64 stored(qint64 key)
+{
+    return -key;
+}
 
 qint64 floorDiv(qint64 a, qint64 b)
 {
@@ -154,11 +163,13 @@ struct AuditStore::Filter
     qint64 lastDay = std::numeric_limits<qint64>::max();
     QList<std::pair<int, qint64>> dims; // (Dim, value)
     QString fts;
+    QStringList terms;                  // the tokens behind fts
 };
 
 AuditStore::AuditStore(CacheDatabase& db)
     : m_db(db)
 {
+    loadTrackedTerms();
     // A bulk load interrupted by a crash left the archive without its indexes: finish it now.
     const std::optional<SyncState> marker = m_db.syncState(QStringLiteral("audit.bulk"));
     if (marker && marker->watermark == u"open") {
@@ -200,35 +211,80 @@ qint64 AuditStore::orderKey(const Timestamp& time)
     return ms * SlotsPerMs + tickInMs * SlotsPerTick;
 }
 
-QString AuditStore::ftsExpression(const QString& userText)
+QStringList AuditStore::tokens(const QString& text)
 {
-    // unicode61 (FTS5's default tokenizer) makes tokens of letters, digits and private-use
-    // characters; everything else separates them. Split the same way and quote each word, so
-    // quotes, operators (AND, NEAR, *, ^, :) and brackets in user text are plain text.
-    QStringList terms;
+    QStringList out;
     QString current;
+    bool plain = true; // current holds only ASCII letters and digits, already lower case
     const auto flush = [&] {
-        if (!current.isEmpty()) {
-            terms << u'"' + current + u'"';
-            current.clear();
+        if (current.isEmpty()) {
+            return;
         }
+        if (!plain) {
+            // Fold: compatibility decomposition, keep letters and digits (drops the marks that
+            // carried the diacritics), then full case folding.
+            const QString decomposed = current.normalized(QString::NormalizationForm_KD);
+            QString kept;
+            const QList<uint> points = decomposed.toUcs4();
+            for (const uint cp : points) {
+                if (QChar::isLetterOrNumber(char32_t(cp))) {
+                    kept += QString::fromUcs4(reinterpret_cast<const char32_t*>(&cp), 1);
+                }
+            }
+            current = kept.toCaseFolded();
+        }
+        if (!current.isEmpty()) {
+            out << current;
+        }
+        current.clear();
+        plain = true;
     };
-    for (const QChar ch : userText) {
-        const QChar::Category cat = ch.category();
-        const bool tokenChar = ch.isLetterOrNumber() || cat == QChar::Other_PrivateUse || cat == QChar::Mark_NonSpacing
-                               || ch.isSurrogate();
-        if (tokenChar) {
-            current += ch;
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const char16_t c = text.at(i).unicode();
+        if (c < 0x80) {
+            if ((c >= u'a' && c <= u'z') || (c >= u'0' && c <= u'9')) {
+                current += QChar(c);
+            } else if (c >= u'A' && c <= u'Z') {
+                current += QChar(char16_t(c + 32));
+            } else {
+                flush();
+            }
+            continue;
+        }
+        char32_t cp = c;
+        qsizetype units = 1;
+        if (QChar::isHighSurrogate(c) && i + 1 < text.size() && text.at(i + 1).isLowSurrogate()) {
+            cp = QChar::surrogateToUcs4(c, text.at(i + 1).unicode());
+            units = 2;
+        }
+        const QChar::Category cat = QChar::category(cp);
+        const bool mark = cat == QChar::Mark_NonSpacing || cat == QChar::Mark_SpacingCombining
+                          || cat == QChar::Mark_Enclosing;
+        if (QChar::isLetterOrNumber(cp) || (mark && !current.isEmpty())) {
+            current += text.mid(i, units);
+            plain = false;
         } else {
             flush();
         }
+        i += units - 1;
     }
     flush();
+    return out;
+}
+
+QString AuditStore::ftsExpression(const QString& userText)
+{
+    // Tokens hold only letters and digits, so quoting them makes every character of user text
+    // (quotes, AND, NEAR, *, ^, :, brackets) plain text to FTS5.
+    QStringList terms = tokens(userText);
     terms.removeDuplicates();
+    for (QString& t : terms) {
+        t = u'"' + t + u'"';
+    }
     return terms.join(QStringLiteral(" AND "));
 }
 
-QString AuditStore::ftsText(const AuditEvent& e) const
+QStringList AuditStore::eventTokens(const AuditEvent& e) const
 {
     QStringList parts;
     parts << e.activityDisplayName;
@@ -248,19 +304,20 @@ QString AuditStore::ftsText(const AuditEvent& e) const
             parts << kv.value;
         }
     }
-    parts.removeAll(QString());
-    return parts.join(u' ');
+    QStringList words = tokens(parts.join(u' '));
+    words.removeDuplicates();
+    return words;
 }
 
 Timestamp AuditStore::newest()
 {
-    const QVariant v = m_db.connection().scalar(QStringLiteral("SELECT at FROM audit_events ORDER BY seq DESC LIMIT 1"));
+    const QVariant v = m_db.connection().scalar(QStringLiteral("SELECT at FROM audit_events ORDER BY seq LIMIT 1"));
     return v.isValid() && !v.isNull() ? Timestamp::fromTicks(v.toLongLong()) : Timestamp();
 }
 
 Timestamp AuditStore::oldest()
 {
-    const QVariant v = m_db.connection().scalar(QStringLiteral("SELECT at FROM audit_events ORDER BY seq LIMIT 1"));
+    const QVariant v = m_db.connection().scalar(QStringLiteral("SELECT at FROM audit_events ORDER BY seq DESC LIMIT 1"));
     return v.isValid() && !v.isNull() ? Timestamp::fromTicks(v.toLongLong()) : Timestamp();
 }
 
@@ -316,7 +373,8 @@ std::optional<qint64> AuditStore::ref(int kind, const QString& key, const QStrin
     return found;
 }
 
-bool AuditStore::insertEvents(const QList<AuditEvent>& events, int* inserted, QHash<DayKey, qint64>* deltasOut)
+bool AuditStore::insertEvents(const QList<AuditEvent>& events, int* inserted, QHash<DayKey, qint64>* deltasOut,
+                              QHash<TermDay, qint64>* termDeltas)
 {
     SqliteConnection& c = m_db.connection();
     QList<qint64> bases;
@@ -339,11 +397,11 @@ bool AuditStore::insertEvents(const QList<AuditEvent>& events, int* inserted, QH
     QSet<QByteArray> known;
     {
         QSqlQuery q = c.prepare(QStringLiteral("SELECT seq, id FROM audit_events WHERE seq BETWEEN ? AND ?"));
-        if (!c.exec(q, {lo, hi})) {
+        if (!c.exec(q, {stored(hi), stored(lo)})) {
             return false;
         }
         while (q.next()) {
-            used.insert(q.value(0).toLongLong());
+            used.insert(stored(q.value(0).toLongLong()));
             known.insert(idIdentity(q.value(1)));
         }
     }
@@ -433,7 +491,7 @@ bool AuditStore::insertEvents(const QList<AuditEvent>& events, int* inserted, QH
             details = partJson(part, "additionalDetails");
         }
         const QVariant correlation = e.correlationId.isEmpty() ? QVariant() : compactId(e.correlationId);
-        if (!c.exec(insert, {seq, ids.at(i), qint64(e.activityDateTime.ticks()), *actor, *target, *activity,
+        if (!c.exec(insert, {stored(seq), ids.at(i), qint64(e.activityDateTime.ticks()), *actor, *target, *activity,
                              static_cast<int>(e.result), *initiator, *shape,
                              targetRefs.isEmpty() ? QVariant() : QVariant(targetRefs.join(u' ')), correlation,
                              e.resultReason.isEmpty() ? QVariant() : QVariant(e.resultReason), details})) {
@@ -443,10 +501,18 @@ bool AuditStore::insertEvents(const QList<AuditEvent>& events, int* inserted, QH
             continue; // the same id stored at another time
         }
         used.insert(seq);
-        if (!c.exec(fts, {seq, ftsText(e)})) {
+        const QStringList words = eventTokens(e);
+        if (!c.exec(fts, {stored(seq), words.join(u' ')})) {
             return false;
         }
         const qint64 day = dayOf(e.activityDateTime);
+        if (!m_trackedTerms.isEmpty()) {
+            for (const QString& w : words) {
+                if (m_trackedTerms.contains(w)) {
+                    (*termDeltas)[TermDay{w, day}] += 1;
+                }
+            }
+        }
         deltas[DayKey{AllDim, 0, day}] += 1;
         deltas[DayKey{ActorDim, *actor, day}] += 1;
         deltas[DayKey{TargetDim, *target, day}] += 1;
@@ -473,17 +539,110 @@ bool AuditStore::flushDayCounts(const QHash<DayKey, qint64>& deltas)
     return true;
 }
 
+bool AuditStore::flushTermCounts(const QHash<TermDay, qint64>& deltas)
+{
+    SqliteConnection& c = m_db.connection();
+    QSqlQuery q = c.prepare(QStringLiteral("INSERT INTO audit_term_days (term, day, n) VALUES (?, ?, ?) "
+                                           "ON CONFLICT (term, day) DO UPDATE SET n = n + excluded.n"));
+    for (auto it = deltas.cbegin(); it != deltas.cend(); ++it) {
+        if (!c.exec(q, {it.key().first, it.key().second, it.value()})) {
+            return false;
+        }
+    }
+    return true;
+}
+
+void AuditStore::loadTrackedTerms()
+{
+    m_trackedTerms.clear();
+    SqliteConnection& c = m_db.connection();
+    QSqlQuery q = c.prepare(QStringLiteral("SELECT term FROM audit_tracked_terms"));
+    if (c.exec(q)) {
+        while (q.next()) {
+            m_trackedTerms.insert(q.value(0).toString());
+        }
+    }
+}
+
+bool AuditStore::updateTermStatistics(qint64 minEvents)
+{
+    SqliteConnection& c = m_db.connection();
+    const bool ok = c.transaction([&] {
+        if (!c.execDirect(QStringLiteral(
+                "CREATE VIRTUAL TABLE IF NOT EXISTS temp.audit_vocab USING fts5vocab(main, 'audit_fts', 'row')"))) {
+            return false;
+        }
+        QStringList terms;
+        {
+            QSqlQuery q = c.prepare(QStringLiteral("SELECT term FROM temp.audit_vocab WHERE doc >= ?"));
+            if (!c.exec(q, {minEvents})) {
+                return false;
+            }
+            while (q.next()) {
+                terms << q.value(0).toString();
+            }
+        }
+        if (!c.execDirect(QStringLiteral("DELETE FROM audit_tracked_terms"))
+            || !c.execDirect(QStringLiteral("DELETE FROM audit_term_days"))) {
+            return false;
+        }
+        QSqlQuery track = c.prepare(QStringLiteral("INSERT INTO audit_tracked_terms (term) VALUES (?)"));
+        QSqlQuery day = c.prepare(QStringLiteral("INSERT INTO audit_term_days (term, day, n) VALUES (?, ?, ?)"));
+        for (const QString& term : terms) {
+            if (!c.exec(track, {term})) {
+                return false;
+            }
+            // The row ids say the day: seq / 2^20 is the millisecond.
+            QMap<qint64, qint64> perDay;
+            QSqlQuery matches = c.prepare(QStringLiteral("SELECT rowid FROM audit_fts WHERE audit_fts MATCH ?"));
+            if (!c.exec(matches, {QString(u'"' + term + u'"')})) {
+                return false;
+            }
+            while (matches.next()) {
+                const qint64 ms = floorDiv(stored(matches.value(0).toLongLong()), SlotsPerMs);
+                perDay[floorDiv(ms, TicksPerDay / TicksPerMs)] += 1;
+            }
+            for (auto it = perDay.cbegin(); it != perDay.cend(); ++it) {
+                if (!c.exec(day, {term, it.key(), it.value()})) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    });
+    c.execDirect(QStringLiteral("DROP TABLE IF EXISTS temp.audit_vocab"));
+    if (!ok) {
+        m_lastError = c.lastError();
+    }
+    loadTrackedTerms();
+    return ok;
+}
+
+qint64 AuditStore::termDaySum(const QString& term, qint64 firstDay, qint64 lastDay)
+{
+    SqliteConnection& c = m_db.connection();
+    QSqlQuery q = c.prepare(
+        QStringLiteral("SELECT COALESCE(sum(n), 0) FROM audit_term_days WHERE term = ? AND day BETWEEN ? AND ?"));
+    if (!c.exec(q, {term, firstDay, lastDay}) || !q.next()) {
+        return -1;
+    }
+    const qint64 n = q.value(0).toLongLong();
+    q.finish();
+    return n;
+}
+
 std::optional<int> AuditStore::merge(const QList<AuditEvent>& events)
 {
     SqliteConnection& c = m_db.connection();
     int inserted = 0;
     QHash<DayKey, qint64> deltas;
+    QHash<TermDay, qint64> termDeltas;
     const bool ok = c.transaction([&] {
-        if (!insertEvents(events, &inserted, &deltas)) {
+        if (!insertEvents(events, &inserted, &deltas, &termDeltas)) {
             return false;
         }
         // In a bulk load the day counts wait in memory for finishBulkLoad().
-        return m_bulk || flushDayCounts(deltas);
+        return m_bulk || (flushDayCounts(deltas) && flushTermCounts(termDeltas));
     });
     if (!ok) {
         m_lastError = c.lastError();
@@ -541,7 +700,7 @@ bool AuditStore::finishBulkLoad()
         {
             QSqlQuery q(c.handle());
             if (!q.exec(QStringLiteral("SELECT seq FROM audit_events WHERE seq NOT IN "
-                                       "(SELECT min(seq) FROM audit_events GROUP BY id)"))) {
+                                       "(SELECT max(seq) FROM audit_events GROUP BY id)"))) {
                 c.setLastError(QStringLiteral("duplicate scan failed"));
                 return false;
             }
@@ -556,7 +715,7 @@ bool AuditStore::finishBulkLoad()
             }
             QSqlQuery del = c.prepare(QStringLiteral("INSERT INTO audit_fts (audit_fts, rowid, text) VALUES ('delete', ?, ?)"));
             QSqlQuery row = c.prepare(QStringLiteral("SELECT actor, target, activity, result FROM audit_events WHERE seq = ?"));
-            if (!c.exec(del, {seq, ftsText(*e)}) || !c.exec(row, {seq}) || !row.next()) {
+            if (!c.exec(del, {seq, eventTokens(*e).join(u' ')}) || !c.exec(row, {seq}) || !row.next()) {
                 return false;
             }
             const qint64 day = dayOf(e->activityDateTime);
@@ -591,7 +750,7 @@ bool AuditStore::finishBulkLoad()
     m_dayDeltas.clear();
     m_bulk = false;
     c.execDirect(QStringLiteral("PRAGMA optimize"));
-    return true;
+    return updateTermStatistics();
 }
 
 bool AuditStore::resolve(const AuditQuery& query, Filter* f)
@@ -607,10 +766,10 @@ bool AuditStore::resolve(const AuditQuery& query, Filter* f)
         // More than 104 events at that exact instant spilled past its slots: include them.
         SqliteConnection& c = m_db.connection();
         QSqlQuery spill = c.prepare(
-            QStringLiteral("SELECT max(seq) FROM audit_events WHERE seq BETWEEN ? AND ? AND at <= ?"));
-        if (c.exec(spill, {base + SlotsPerTick, base + SlotsPerMs - 1, qint64(query.to.ticks())}) && spill.next()
-            && !spill.value(0).isNull()) {
-            f->hi = std::max(f->hi, spill.value(0).toLongLong());
+            QStringLiteral("SELECT min(seq) FROM audit_events WHERE seq BETWEEN ? AND ? AND at <= ?"));
+        if (c.exec(spill, {stored(base + SlotsPerMs - 1), stored(base + SlotsPerTick), qint64(query.to.ticks())})
+            && spill.next() && !spill.value(0).isNull()) {
+            f->hi = std::max(f->hi, stored(spill.value(0).toLongLong()));
         }
         spill.finish();
     }
@@ -640,6 +799,8 @@ bool AuditStore::resolve(const AuditQuery& query, Filter* f)
         f->dims << std::pair{int(ResultDim), qint64(static_cast<int>(*query.result))};
     }
     f->fts = ftsExpression(query.text);
+    f->terms = tokens(query.text);
+    f->terms.removeDuplicates();
     if (!query.text.trimmed().isEmpty() && f->fts.isEmpty()) {
         // Text with no word in it (only punctuation) matches nothing rather than everything.
         f->nothing = true;
@@ -686,24 +847,34 @@ namespace {
 struct Plan
 {
     QString countSql;
-    QString keysSql;
-    QVariantList binds; // for both, before the trailing LIMIT of keysSql
+    QString keysSql;    // seq of each row, newest first
+    QString rowsSql;    // RowColumns of each row, newest first
+    QVariantList binds; // for all three, before the trailing LIMIT
 };
+
+// The columns AuditStore::decodeRow reads, in order.
+const QString RowColumns = QStringLiteral(
+    "e.seq, e.id, e.at, e.activity, e.result, e.initiator, e.shape, e.targets, e.correlation, e.reason, e.details");
 
 Plan planFor(const QList<std::pair<int, qint64>>& dims, const QString& fts, bool textDrives, qint64 lo, qint64 hi)
 {
     Plan p;
     if (dims.isEmpty() && fts.isEmpty()) {
         p.countSql = QStringLiteral("SELECT count(*) FROM audit_events WHERE seq BETWEEN ? AND ?");
-        p.keysSql = QStringLiteral("SELECT seq FROM audit_events WHERE seq BETWEEN ? AND ? ORDER BY seq DESC LIMIT ?");
-        p.binds = {lo, hi};
+        p.keysSql = QStringLiteral("SELECT seq FROM audit_events WHERE seq BETWEEN ? AND ? ORDER BY seq LIMIT ?");
+        p.rowsSql = QStringLiteral("SELECT ") + RowColumns
+                    + QStringLiteral(" FROM audit_events e WHERE e.seq BETWEEN ? AND ? ORDER BY e.seq LIMIT ?");
+        p.binds = {stored(hi), stored(lo)};
         return p;
     }
     if (dims.isEmpty()) {
         p.countSql = QStringLiteral("SELECT count(*) FROM audit_fts WHERE audit_fts MATCH ? AND rowid BETWEEN ? AND ?");
         p.keysSql = QStringLiteral("SELECT rowid FROM audit_fts WHERE audit_fts MATCH ? AND rowid BETWEEN ? AND ? "
-                                   "ORDER BY rowid DESC LIMIT ?");
-        p.binds = {fts, lo, hi};
+                                   "ORDER BY rowid LIMIT ?");
+        p.rowsSql = QStringLiteral("SELECT ") + RowColumns
+                    + QStringLiteral(" FROM audit_fts f CROSS JOIN audit_events e ON e.seq = f.rowid "
+                                     "WHERE f.audit_fts MATCH ? AND f.rowid BETWEEN ? AND ? ORDER BY f.rowid LIMIT ?");
+        p.binds = {fts, stored(hi), stored(lo)};
         return p;
     }
     QString residual;
@@ -716,21 +887,24 @@ Plan planFor(const QList<std::pair<int, qint64>>& dims, const QString& fts, bool
         const QString from = QStringLiteral(" FROM audit_fts f CROSS JOIN audit_events e ON e.seq = f.rowid "
                                             "WHERE f.audit_fts MATCH ? AND f.rowid BETWEEN ? AND ?");
         p.countSql = QStringLiteral("SELECT count(*)") + from + residual;
-        p.keysSql = QStringLiteral("SELECT f.rowid") + from + residual + QStringLiteral(" ORDER BY f.rowid DESC LIMIT ?");
-        p.binds = QVariantList{fts, lo, hi} + residualBinds;
+        p.keysSql = QStringLiteral("SELECT f.rowid") + from + residual + QStringLiteral(" ORDER BY f.rowid LIMIT ?");
+        p.rowsSql = QStringLiteral("SELECT ") + RowColumns + from + residual
+                    + QStringLiteral(" ORDER BY f.rowid LIMIT ?");
+        p.binds = QVariantList{fts, stored(hi), stored(lo)} + residualBinds;
         return p;
     }
     const int driver = dims.first().first;
     QString from = QStringLiteral(" FROM audit_events e INDEXED BY %1 WHERE e.%2 = ? AND e.seq BETWEEN ? AND ?")
                        .arg(QString::fromLatin1(DimIndexes[driver]), QString::fromLatin1(DimColumns[driver]))
                    + residual;
-    p.binds = QVariantList{dims.first().second, lo, hi} + residualBinds;
+    p.binds = QVariantList{dims.first().second, stored(hi), stored(lo)} + residualBinds;
     if (!fts.isEmpty()) {
         from += QStringLiteral(" AND EXISTS (SELECT 1 FROM audit_fts WHERE audit_fts MATCH ? AND rowid = e.seq)");
         p.binds << fts;
     }
     p.countSql = QStringLiteral("SELECT count(*)") + from;
-    p.keysSql = QStringLiteral("SELECT e.seq") + from + QStringLiteral(" ORDER BY e.seq DESC LIMIT ?");
+    p.keysSql = QStringLiteral("SELECT e.seq") + from + QStringLiteral(" ORDER BY e.seq LIMIT ?");
+    p.rowsSql = QStringLiteral("SELECT ") + RowColumns + from + QStringLiteral(" ORDER BY e.seq LIMIT ?");
     return p;
 }
 
@@ -741,11 +915,7 @@ qint64 AuditStore::scanCount(const Filter& f, qint64 lo, qint64 hi)
     if (lo > hi) {
         return 0;
     }
-    const bool textDrives = !f.fts.isEmpty() && !f.dims.isEmpty()
-                            && dayCountSum(f.dims.first().first, f.dims.first().second,
-                                           std::numeric_limits<qint64>::min(), std::numeric_limits<qint64>::max())
-                                   > ProbeLimit;
-    const Plan p = planFor(f.dims, f.fts, textDrives, lo, hi);
+    const Plan p = planFor(f.dims, f.fts, textDrives(f), lo, hi);
     SqliteConnection& c = m_db.connection();
     QSqlQuery q = c.prepare(p.countSql);
     if (!c.execList(q, p.binds) || !q.next()) {
@@ -764,12 +934,16 @@ qint64 AuditStore::countFilter(const Filter& f)
     }
     // With no text and at most one column, whole days come from audit_daycount and only the
     // partial days at either end are counted from the index.
-    if (f.fts.isEmpty() && f.dims.size() <= 1 && f.firstDay <= f.lastDay) {
+    // Likewise one very common word alone, from audit_term_days.
+    const bool columnRollup = f.fts.isEmpty() && f.dims.size() <= 1;
+    const bool termRollup = f.dims.isEmpty() && f.terms.size() == 1 && m_trackedTerms.contains(f.terms.first());
+    if ((columnRollup || termRollup) && f.firstDay <= f.lastDay) {
         const int dim = f.dims.isEmpty() ? int(AllDim) : f.dims.first().first;
         const qint64 value = f.dims.isEmpty() ? 0 : f.dims.first().second;
         const bool bounded = f.firstDay != std::numeric_limits<qint64>::min()
                              || f.lastDay != std::numeric_limits<qint64>::max();
-        const qint64 whole = dayCountSum(dim, value, f.firstDay, f.lastDay);
+        const qint64 whole = termRollup ? termDaySum(f.terms.first(), f.firstDay, f.lastDay)
+                                        : dayCountSum(dim, value, f.firstDay, f.lastDay);
         if (whole < 0) {
             return -1;
         }
@@ -802,28 +976,34 @@ qint64 AuditStore::countFilter(const Filter& f)
     return scanCount(f, f.lo, f.hi);
 }
 
-QList<qint64> AuditStore::pageKeys(const Filter& f, qint64 below, int limit)
+QList<AuditEvent> AuditStore::pageRows(const Filter& f, qint64 below, int limit, QList<qint64>* keys)
 {
-    QList<qint64> keys;
+    QList<AuditEvent> rows;
     const qint64 hi = std::min(f.hi, below == MaxKey ? MaxKey : below - 1);
     if (f.nothing || f.lo > hi) {
-        return keys;
+        return rows;
     }
-    const bool textDrives = !f.fts.isEmpty() && !f.dims.isEmpty()
-                            && dayCountSum(f.dims.first().first, f.dims.first().second,
-                                           std::numeric_limits<qint64>::min(), std::numeric_limits<qint64>::max())
-                                   > ProbeLimit;
-    const Plan p = planFor(f.dims, f.fts, textDrives, f.lo, hi);
+    const Plan p = planFor(f.dims, f.fts, textDrives(f), f.lo, hi);
     SqliteConnection& c = m_db.connection();
-    QSqlQuery q = c.prepare(p.keysSql);
+    QSqlQuery q = c.prepare(p.rowsSql);
     if (!c.execList(q, p.binds + QVariantList{limit})) {
         m_lastError = c.lastError();
-        return keys;
+        return rows;
     }
+    rows.reserve(limit);
     while (q.next()) {
-        keys << q.value(0).toLongLong();
+        keys->append(stored(q.value(0).toLongLong()));
+        rows << decodeRow(q);
     }
-    return keys;
+    return rows;
+}
+
+bool AuditStore::textDrives(const Filter& f)
+{
+    return !f.fts.isEmpty() && !f.dims.isEmpty()
+           && dayCountSum(f.dims.first().first, f.dims.first().second, std::numeric_limits<qint64>::min(),
+                          std::numeric_limits<qint64>::max())
+                  > ProbeLimit;
 }
 
 AuditPage AuditStore::query(const AuditQuery& query)
@@ -834,17 +1014,11 @@ AuditPage AuditStore::query(const AuditQuery& query)
         return page;
     }
     const int limit = std::clamp(query.limit, 1, MaxLimit);
-    QList<qint64> keys = pageKeys(f, query.cursor == 0 ? MaxKey : query.cursor, limit + 1);
-    if (keys.size() > limit) {
-        keys.resize(limit);
-        page.nextCursor = keys.last();
-    }
-    page.rows.reserve(keys.size());
-    for (const qint64 seq : keys) {
-        std::optional<AuditEvent> e = load(seq);
-        if (e) {
-            page.rows << std::move(*e);
-        }
+    QList<qint64> keys;
+    page.rows = pageRows(f, query.cursor == 0 ? MaxKey : query.cursor, limit + 1, &keys);
+    if (page.rows.size() > limit) {
+        page.rows.resize(limit);
+        page.nextCursor = keys.at(limit - 1);
     }
     if (query.withTotal) {
         page.total = countFilter(f);
@@ -894,24 +1068,30 @@ const AuditEvent& AuditStore::decodedRef(qint64 r)
 std::optional<AuditEvent> AuditStore::load(qint64 seq)
 {
     SqliteConnection& c = m_db.connection();
-    QSqlQuery q = c.prepare(QStringLiteral("SELECT id, at, activity, result, initiator, shape, targets, correlation, "
-                                           "reason, details FROM audit_events WHERE seq = ?"));
+    QSqlQuery q = c.prepare(QStringLiteral("SELECT ") + RowColumns + QStringLiteral(" FROM audit_events e WHERE e.seq = ?"));
     if (!c.exec(q, {seq}) || !q.next()) {
         m_lastError = QStringLiteral("audit event %1 not found").arg(seq);
         return std::nullopt;
     }
-    AuditEvent e;
-    e.id = expandId(q.value(0));
-    e.activityDateTime = Timestamp::fromTicks(q.value(1).toLongLong());
-    const qint64 activityRef = q.value(2).toLongLong();
-    e.result = static_cast<AuditResult>(q.value(3).toInt());
-    const qint64 initiatorRef = q.value(4).toLongLong();
-    const qint64 shapeRef = q.value(5).toLongLong();
-    const QString targets = q.value(6).toString();
-    e.correlationId = expandId(q.value(7));
-    e.resultReason = q.value(8).toString();
-    const QByteArray details = q.value(9).toString().toUtf8();
+    AuditEvent e = decodeRow(q);
     q.finish();
+    return e;
+}
+
+AuditEvent AuditStore::decodeRow(const QSqlQuery& q)
+{
+    SqliteConnection& c = m_db.connection();
+    AuditEvent e;
+    e.id = expandId(q.value(1));
+    e.activityDateTime = Timestamp::fromTicks(q.value(2).toLongLong());
+    const qint64 activityRef = q.value(3).toLongLong();
+    e.result = static_cast<AuditResult>(q.value(4).toInt());
+    const qint64 initiatorRef = q.value(5).toLongLong();
+    const qint64 shapeRef = q.value(6).toLongLong();
+    const QString targets = q.value(7).toString();
+    e.correlationId = expandId(q.value(8));
+    e.resultReason = q.value(9).toString();
+    const QByteArray details = q.value(10).toString().toUtf8();
 
     const auto keyText = [&](qint64 r) -> QString {
         const auto hit = m_keyText.constFind(r);
@@ -958,21 +1138,22 @@ template <typename Sink>
 bool AuditStore::exportRows(const AuditQuery& query, Sink&& sink)
 {
     Filter f;
+    m_lastError.clear();
     if (!resolve(query, &f)) {
         return false;
     }
     // Window by window, so a million rows never sit in memory at once.
     qint64 below = MaxKey;
     for (;;) {
-        const QList<qint64> keys = pageKeys(f, below, 1000);
-        for (const qint64 seq : keys) {
-            const std::optional<AuditEvent> e = load(seq);
-            if (!e || !sink(*e)) {
+        QList<qint64> keys;
+        const QList<AuditEvent> rows = pageRows(f, below, 1000, &keys);
+        for (const AuditEvent& e : rows) {
+            if (!sink(e)) {
                 return false;
             }
         }
-        if (keys.size() < 1000) {
-            return true;
+        if (rows.size() < 1000) {
+            return m_lastError.isEmpty();
         }
         below = keys.last();
     }

@@ -12,6 +12,7 @@
 #include <optional>
 
 class QIODevice;
+class QSqlQuery;
 
 namespace Elevate::Cache {
 
@@ -20,9 +21,11 @@ class CacheDatabase;
 // The audit archive: every directoryAudit event ever pulled, kept beyond the server's
 // retention, filtered and paged fast at a million events.
 //
-// Layout (CacheSchema): each event is one row whose row id (seq) follows activityDateTime
-// order, so a time range is a row-id range, keyset paging is `seq < cursor`, and FTS5 (whose
-// matches come in row-id order) returns them newest first without a sort. Composite covering
+// Layout (CacheSchema): each event is one row whose row id (seq) is its negated order key
+// (orderKey: activityDateTime order), so a time range is a row-id range, keyset paging is a
+// row-id seek, and FTS5 (whose matches come in row-id order) returns them newest first without
+// a sort. Negated because Graph pages come newest first: a first sync then appends at the end
+// of every b-tree instead of splitting pages at its start (half-empty pages, twice the file). Composite covering
 // indexes (column, seq, other columns) serve each column filter and their combinations; a
 // per-day count table answers the total of a one-column filter without scanning the index.
 //
@@ -44,7 +47,13 @@ public:
     // The order key of the first slot of a time: ms * 2^20 + (100 ns tick in the ms) * 104.
     // Each 100 ns tick has 104 slots for events with the same time; more spill into the next.
     static qint64 orderKey(const Timestamp& time);
-    // The FTS5 expression for user text: each word quoted, words ANDed. Never a syntax error,
+    // Terms with at least this many events get per-day counts (updateTermStatistics).
+    static constexpr qint64 DefaultTrackedTermEvents = 50'000;
+
+    // The searchable words of a text: runs of letters and digits, case-folded, diacritics
+    // removed (compatibility decomposition without marks). The FTS index holds exactly these.
+    static QStringList tokens(const QString& text);
+    // The FTS5 expression for user text: each token quoted, tokens ANDed. Never a syntax error,
     // whatever the text holds; empty when the text has no word.
     static QString ftsExpression(const QString& userText);
 
@@ -65,6 +74,11 @@ public:
     bool beginBulkLoad();
     bool finishBulkLoad();
     bool inBulkLoad() const { return m_bulk; }
+
+    // Chooses the terms found in at least minEvents events and counts them per day, so a
+    // free-text total on a very common word is a sum rather than a scan. finishBulkLoad() runs
+    // it; an archive that only grows by merges can run it now and then (seconds at 1 M events).
+    bool updateTermStatistics(qint64 minEvents = DefaultTrackedTermEvents);
 
     // The first window of a filter (or the next, with query.cursor) and the total count.
     AuditPage query(const AuditQuery& query);
@@ -91,16 +105,23 @@ private:
 
     std::optional<qint64> ref(int kind, const QString& key, const QString& label, const QString& cacheKey);
     std::optional<qint64> lookupRef(int kind, const QString& key);
-    bool insertEvents(const QList<AuditEvent>& events, int* inserted, QHash<DayKey, qint64>* deltas);
+    using TermDay = std::pair<QString, qint64>;
+    bool insertEvents(const QList<AuditEvent>& events, int* inserted, QHash<DayKey, qint64>* deltas,
+                      QHash<TermDay, qint64>* termDeltas);
+    bool flushTermCounts(const QHash<TermDay, qint64>& deltas);
     bool flushDayCounts(const QHash<DayKey, qint64>& deltas);
     bool resolve(const AuditQuery& query, Filter* filter);
     qint64 countFilter(const Filter& f);
     qint64 dayCountSum(int dim, qint64 value, qint64 firstDay, qint64 lastDay);
     qint64 scanCount(const Filter& f, qint64 lo, qint64 hi);
-    QList<qint64> pageKeys(const Filter& f, qint64 below, int limit);
+    bool textDrives(const Filter& f);
+    QList<AuditEvent> pageRows(const Filter& f, qint64 below, int limit, QList<qint64>* keys);
     std::optional<AuditEvent> load(qint64 seq);
+    AuditEvent decodeRow(const QSqlQuery& q);
     const AuditEvent& decodedRef(qint64 ref);
-    QString ftsText(const AuditEvent& e) const;
+    QStringList eventTokens(const AuditEvent& e) const;
+    qint64 termDaySum(const QString& term, qint64 firstDay, qint64 lastDay);
+    void loadTrackedTerms();
     template <typename Sink>
     bool exportRows(const AuditQuery& query, Sink&& sink);
 
@@ -111,6 +132,7 @@ private:
     QHash<qint64, AuditEvent> m_decoded;     // audit_keys.ref -> the part of an event it holds
     QHash<qint64, QString> m_keyText;        // audit_keys.ref -> key (activity, shape)
     QHash<DayKey, qint64> m_dayDeltas;       // per-day counts not yet written
+    QSet<QString> m_trackedTerms;            // audit_tracked_terms
 };
 
 } // namespace Elevate::Cache

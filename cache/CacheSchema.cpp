@@ -48,9 +48,9 @@ QList<Migration> cacheMigrations()
                     QStringLiteral("decision INTEGER, recommendation INTEGER, principal_id TEXT, principal_name TEXT, ")),
         QStringLiteral("CREATE INDEX review_decisions_decision ON review_decisions (scope, decision)"),
 
-        // The audit archive (AuditStore). seq is the row id and follows activityDateTime order
-        // (AuditStore::orderKey), so time ranges are row-id ranges and FTS5, which returns
-        // matches in row-id order, returns them in time order without sorting.
+        // The audit archive (AuditStore). seq is the row id: the negated AuditStore::orderKey of
+        // activityDateTime, so time ranges are row-id ranges, newest first is ascending row id,
+        // and FTS5, which returns matches in row-id order, returns them newest first unsorted.
         // Repeated values (who, what, which role, the initiator and target objects) are stored
         // once in audit_keys and referenced by number: a million events fit in a few hundred MB.
         QStringLiteral("CREATE TABLE audit_events (seq INTEGER PRIMARY KEY, id BLOB NOT NULL, at INTEGER NOT NULL, "
@@ -64,9 +64,16 @@ QList<Migration> cacheMigrations()
         // rows instead of a scan of up to a million index entries.
         QStringLiteral("CREATE TABLE audit_daycount (dim INTEGER NOT NULL, value INTEGER NOT NULL, "
                        "day INTEGER NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (dim, value, day)) WITHOUT ROWID"),
-        // Contentless and detail=none: the smallest FTS5 index. User text is turned into
-        // single-token quoted terms (AuditStore), which need neither positions nor content.
-        QStringLiteral("CREATE VIRTUAL TABLE audit_fts USING fts5(text, content='', detail=none)"),
+        // Contentless and detail=none: the smallest FTS5 index. AuditStore::tokens() folds case
+        // and diacritics itself and the 'ascii' tokenizer only splits on spaces, so the terms in
+        // the index are exactly the ones AuditStore computed (which audit_term_days counts).
+        // User text becomes single-token quoted terms: no positions or content needed.
+        QStringLiteral("CREATE VIRTUAL TABLE audit_fts USING fts5(text, content='', detail=none, tokenize='ascii')"),
+        // Events per UTC day for the few terms that match a large part of the archive (picked by
+        // AuditStore::updateTermStatistics): their totals are sums, not scans of huge doclists.
+        QStringLiteral("CREATE TABLE audit_tracked_terms (term TEXT PRIMARY KEY) WITHOUT ROWID"),
+        QStringLiteral("CREATE TABLE audit_term_days (term TEXT NOT NULL, day INTEGER NOT NULL, n INTEGER NOT NULL, "
+                       "PRIMARY KEY (term, day)) WITHOUT ROWID"),
     };
     v1.statements << auditIndexStatements();
     return {v1};

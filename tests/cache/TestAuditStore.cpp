@@ -460,11 +460,12 @@ private slots:
         QTest::addColumn<QString>("expression");
         QTest::newRow("quote") << QStringLiteral("say \"hello") << QStringLiteral("\"say\" AND \"hello\"");
         QTest::newRow("operators") << QStringLiteral("a AND OR NOT NEAR(b c) * ^d: -e")
-                                   << QStringLiteral("\"a\" AND \"AND\" AND \"OR\" AND \"NOT\" AND \"NEAR\" AND \"b\" AND "
+                                   << QStringLiteral("\"a\" AND \"and\" AND \"or\" AND \"not\" AND \"near\" AND \"b\" AND "
                                                      "\"c\" AND \"d\" AND \"e\"");
         QTest::newRow("only punctuation") << QStringLiteral("\"*'():^-") << QString();
         QTest::newRow("apostrophe") << QStringLiteral("don't") << QStringLiteral("\"don\" AND \"t\"");
-        QTest::newRow("unicode") << QStringLiteral("Ünïcödé") << QStringLiteral("\"Ünïcödé\"");
+        QTest::newRow("unicode") << QStringLiteral("Ünïcödé") << QStringLiteral("\"unicode\"");
+        QTest::newRow("decomposed") << QStringLiteral("U\u0308nicode") << QStringLiteral("\"unicode\"");
     }
 
     void userTextNeverBreaksTheQuery()
@@ -499,10 +500,16 @@ private slots:
         QVERIFY(f);
         AuditGenerator gen(9);
         AuditEvent e = gen.next(*Timestamp::fromIso(u"2026-02-01T00:00:00Z"));
-        e.resultReason = QStringLiteral("Café MIGRATION");
+        e.resultReason = QStringLiteral("Café MIGRATION straße ＦＵＬＬ");
         QVERIFY(f->store->merge({e}));
+        QCOMPARE(AuditStore::tokens(QStringLiteral("Café MIGRATION")),
+                 (QStringList{QStringLiteral("cafe"), QStringLiteral("migration")}));
         AuditQuery q;
         q.text = QStringLiteral("cafe migration");
+        QCOMPARE(f->store->count(q), 1);
+        q.text = QStringLiteral("CAFÉ");
+        QCOMPARE(f->store->count(q), 1);
+        q.text = QStringLiteral("full");
         QCOMPARE(f->store->count(q), 1);
     }
 
