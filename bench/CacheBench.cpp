@@ -239,7 +239,7 @@ int main(int argc, char** argv)
     add("no filter (all)", q, "1");
     q = {};
     q.from = monthFrom;
-    add("time: last 30 days", q, "seq >= " + QByteArray::number(monthLo));
+    add("time: last 30 days", q, "seq <= " + QByteArray::number(-monthLo));
     q = {};
     q.actor = topActor;
     add("actor: most active (13%)", q, "actor = " + QByteArray::number(topActorRef));
@@ -267,13 +267,13 @@ int main(int argc, char** argv)
     q.from = monthFrom;
     add("3-way: actor+role+30 days", q,
         "actor = " + QByteArray::number(midActorRef) + " AND target = " + QByteArray::number(topRoleRef)
-            + " AND seq >= " + QByteArray::number(monthLo));
+            + " AND seq <= " + QByteArray::number(-monthLo));
     q = {};
     q.activity = activity;
     q.result = AuditResult::Success;
     q.from = monthFrom;
     add("3-way: activity+result+30 days", q,
-        "activity = " + QByteArray::number(activityRef) + " AND result = 1 AND seq >= " + QByteArray::number(monthLo));
+        "activity = " + QByteArray::number(activityRef) + " AND result = 1 AND seq <= " + QByteArray::number(-monthLo));
     // Not measured here: free text on a common word combined with a low-selectivity column
     // (e.g. 'role' + success + most used role). It is correct (tests) but scans every text
     // match; see the closing note.
@@ -287,12 +287,12 @@ int main(int argc, char** argv)
         QByteArray rowsSql;
         QByteArray countSql;
         if (c.rawMatch.isEmpty()) {
-            rowsSql = "SELECT * FROM audit_events WHERE " + c.rawWhere + " ORDER BY seq DESC LIMIT 200";
+            rowsSql = "SELECT * FROM audit_events WHERE " + c.rawWhere + " ORDER BY seq LIMIT 200";
             countSql = "SELECT count(*) FROM audit_events WHERE " + c.rawWhere;
         } else {
             const QByteArray where = c.rawWhere.isEmpty() ? QByteArray() : " AND " + c.rawWhere;
             rowsSql = "SELECT e.* FROM audit_fts f JOIN audit_events e ON e.seq = f.rowid WHERE audit_fts MATCH '"
-                      + c.rawMatch + "'" + where + " ORDER BY f.rowid DESC LIMIT 200";
+                      + c.rawMatch + "'" + where + " ORDER BY f.rowid LIMIT 200";
             countSql = "SELECT count(*) FROM audit_fts f JOIN audit_events e ON e.seq = f.rowid WHERE audit_fts MATCH '"
                        + c.rawMatch + "'" + where;
         }
@@ -310,19 +310,20 @@ int main(int argc, char** argv)
     // ---- keyset vs OFFSET ----
     {
         const qint64 deep = std::min<qint64>(900'000, qint64(events) - 300);
-        const qint64 cursor = raw.scalar("SELECT seq FROM audit_events ORDER BY seq DESC LIMIT 1 OFFSET "
-                                         + QByteArray::number(deep - 1));
+        // AuditStore cursors are order keys; the table stores them negated.
+        const qint64 cursor = -raw.scalar("SELECT seq FROM audit_events ORDER BY seq LIMIT 1 OFFSET "
+                                          + QByteArray::number(deep - 1));
         AuditQuery k;
         k.cursor = cursor;
         k.withTotal = false;
         int got = 0;
         const Stats s = measure(runs, [&] { got = int(store.query(k).rows.size()); });
         const Stats o = measure(runs, [&] {
-            raw.rows("SELECT * FROM audit_events ORDER BY seq DESC LIMIT 200 OFFSET " + QByteArray::number(deep));
+            raw.rows("SELECT * FROM audit_events ORDER BY seq LIMIT 200 OFFSET " + QByteArray::number(deep));
         });
         const Stats rk = measure(runs, [&] {
-            raw.rows("SELECT * FROM audit_events WHERE seq < " + QByteArray::number(cursor)
-                     + " ORDER BY seq DESC LIMIT 200");
+            raw.rows("SELECT * FROM audit_events WHERE seq > " + QByteArray::number(-cursor)
+                     + " ORDER BY seq LIMIT 200");
         });
         std::printf("\n== next window at row %lld (200 rows) ==\n", static_cast<long long>(deep));
         std::printf("keyset via AuditStore: %.2f ms median, %.2f p95 (%d rows) | raw keyset %.2f ms | raw OFFSET %.2f ms "

@@ -4,6 +4,7 @@
 #include "CacheLog.h"
 #include "CacheSchema.h"
 #include "GraphCodec.h"
+#include "SqliteStatement.h"
 
 #include <QIODevice>
 #include <QMap>
@@ -214,62 +215,79 @@ qint64 AuditStore::orderKey(const Timestamp& time)
 QStringList AuditStore::tokens(const QString& text)
 {
     QStringList out;
-    QString current;
-    bool plain = true; // current holds only ASCII letters and digits, already lower case
-    const auto flush = [&] {
-        if (current.isEmpty()) {
-            return;
+    appendTokens(text, &out);
+    return out;
+}
+
+void AuditStore::appendTokens(const QString& text, QStringList* out)
+{
+    const char16_t* p = reinterpret_cast<const char16_t*>(text.utf16());
+    const qsizetype n = text.size();
+    const auto codePoint = [&](qsizetype i, qsizetype* units) -> char32_t {
+        if (QChar::isHighSurrogate(p[i]) && i + 1 < n && QChar::isLowSurrogate(p[i + 1])) {
+            *units = 2;
+            return QChar::surrogateToUcs4(p[i], p[i + 1]);
         }
+        *units = 1;
+        return p[i];
+    };
+    const auto isMark = [](char32_t cp) {
+        const QChar::Category cat = QChar::category(cp);
+        return cat == QChar::Mark_NonSpacing || cat == QChar::Mark_SpacingCombining || cat == QChar::Mark_Enclosing;
+    };
+    qsizetype i = 0;
+    while (i < n) {
+        const qsizetype start = i;
+        bool plain = true; // only ASCII letters and digits
+        bool upper = false;
+        while (i < n) {
+            const char16_t c = p[i];
+            if (c < 0x80) {
+                if ((c >= u'a' && c <= u'z') || (c >= u'0' && c <= u'9')) {
+                    ++i;
+                } else if (c >= u'A' && c <= u'Z') {
+                    upper = true;
+                    ++i;
+                } else {
+                    break;
+                }
+                continue;
+            }
+            qsizetype units = 1;
+            const char32_t cp = codePoint(i, &units);
+            // A combining mark continues a word; it never starts one.
+            if (QChar::isLetterOrNumber(cp) || (i > start && isMark(cp))) {
+                plain = false;
+                i += units;
+            } else {
+                break;
+            }
+        }
+        if (i == start) {
+            qsizetype units = 1;
+            codePoint(i, &units);
+            i += units; // a separator
+            continue;
+        }
+        QString token(reinterpret_cast<const QChar*>(p + start), i - start);
         if (!plain) {
             // Fold: compatibility decomposition, keep letters and digits (drops the marks that
             // carried the diacritics), then full case folding.
-            const QString decomposed = current.normalized(QString::NormalizationForm_KD);
+            const QList<uint> points = token.normalized(QString::NormalizationForm_KD).toUcs4();
             QString kept;
-            const QList<uint> points = decomposed.toUcs4();
             for (const uint cp : points) {
                 if (QChar::isLetterOrNumber(char32_t(cp))) {
                     kept += QString::fromUcs4(reinterpret_cast<const char32_t*>(&cp), 1);
                 }
             }
-            current = kept.toCaseFolded();
+            token = kept.toCaseFolded();
+        } else if (upper) {
+            token = std::move(token).toLower();
         }
-        if (!current.isEmpty()) {
-            out << current;
+        if (!token.isEmpty()) {
+            out->append(std::move(token));
         }
-        current.clear();
-        plain = true;
-    };
-    for (qsizetype i = 0; i < text.size(); ++i) {
-        const char16_t c = text.at(i).unicode();
-        if (c < 0x80) {
-            if ((c >= u'a' && c <= u'z') || (c >= u'0' && c <= u'9')) {
-                current += QChar(c);
-            } else if (c >= u'A' && c <= u'Z') {
-                current += QChar(char16_t(c + 32));
-            } else {
-                flush();
-            }
-            continue;
-        }
-        char32_t cp = c;
-        qsizetype units = 1;
-        if (QChar::isHighSurrogate(c) && i + 1 < text.size() && text.at(i + 1).isLowSurrogate()) {
-            cp = QChar::surrogateToUcs4(c, text.at(i + 1).unicode());
-            units = 2;
-        }
-        const QChar::Category cat = QChar::category(cp);
-        const bool mark = cat == QChar::Mark_NonSpacing || cat == QChar::Mark_SpacingCombining
-                          || cat == QChar::Mark_Enclosing;
-        if (QChar::isLetterOrNumber(cp) || (mark && !current.isEmpty())) {
-            current += text.mid(i, units);
-            plain = false;
-        } else {
-            flush();
-        }
-        i += units - 1;
     }
-    flush();
-    return out;
 }
 
 QString AuditStore::ftsExpression(const QString& userText)
@@ -304,7 +322,11 @@ QStringList AuditStore::eventTokens(const AuditEvent& e) const
             parts << kv.value;
         }
     }
-    QStringList words = tokens(parts.join(u' '));
+    QStringList words;
+    words.reserve(32);
+    for (const QString& part : std::as_const(parts)) {
+        appendTokens(part, &words);
+    }
     words.removeDuplicates();
     return words;
 }
@@ -353,8 +375,9 @@ std::optional<qint64> AuditStore::lookupRef(int kind, const QString& key)
 
 std::optional<qint64> AuditStore::ref(int kind, const QString& key, const QString& label, const QString& cacheKey)
 {
-    const auto cached = m_refs.constFind(cacheKey);
-    if (cached != m_refs.constEnd()) {
+    QHash<QString, qint64>& cache = m_refs[std::size_t(kind)];
+    const auto cached = cache.constFind(cacheKey);
+    if (cached != cache.constEnd()) {
         return *cached;
     }
     std::optional<qint64> found = lookupRef(kind, key);
@@ -369,7 +392,7 @@ std::optional<qint64> AuditStore::ref(int kind, const QString& key, const QStrin
         }
         found = q.lastInsertId().toLongLong();
     }
-    m_refs.insert(cacheKey, *found);
+    cache.insert(cacheKey, *found);
     return found;
 }
 
@@ -406,10 +429,14 @@ bool AuditStore::insertEvents(const QList<AuditEvent>& events, int* inserted, QH
         }
     }
 
-    QSqlQuery insert = c.prepare(QStringLiteral(
-        "INSERT OR IGNORE INTO audit_events (seq, id, at, actor, target, activity, result, initiator, shape, targets, "
-        "correlation, reason, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-    QSqlQuery fts = c.prepare(QStringLiteral("INSERT INTO audit_fts (rowid, text) VALUES (?, ?)"));
+    // Straight on the SQLite handle: these two run once per event (a million times in a first sync).
+    SqliteStatement insert(c, "INSERT OR IGNORE INTO audit_events (seq, id, at, actor, target, activity, result, "
+                              "initiator, shape, targets, correlation, reason, details) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    SqliteStatement fts(c, "INSERT INTO audit_fts (rowid, text) VALUES (?, ?)");
+    if (!insert.isValid() || !fts.isValid()) {
+        return false;
+    }
     QHash<DayKey, qint64>& deltas = *deltasOut;
     for (qsizetype i = 0; i < events.size(); ++i) {
         const AuditEvent& e = events.at(i);
@@ -424,19 +451,17 @@ bool AuditStore::insertEvents(const QList<AuditEvent>& events, int* inserted, QH
         }
 
         const QString actorKey = actorKeyOf(e);
-        const std::optional<qint64> actor =
-            ref(ActorKey, actorKey, e.initiatorName(), QStringLiteral("1") + Separator + actorKey);
+        const std::optional<qint64> actor = ref(ActorKey, actorKey, e.initiatorName(), actorKey);
         const AuditEvent::TargetResource* role = roleTargetOf(e);
         const QString targetKey = role ? role->id : QString();
-        const std::optional<qint64> target = ref(TargetKey, targetKey, role ? role->displayName : QString(),
-                                                 QStringLiteral("2") + Separator + targetKey);
+        const std::optional<qint64> target =
+            ref(TargetKey, targetKey, role ? role->displayName : QString(), targetKey);
         const std::optional<qint64> activity =
-            ref(ActivityKey, e.activityDisplayName, e.activityDisplayName,
-                QStringLiteral("3") + Separator + e.activityDisplayName);
+            ref(ActivityKey, e.activityDisplayName, e.activityDisplayName, e.activityDisplayName);
         const QString shapeKey = e.category + Separator + e.loggedByService + Separator + e.operationType;
-        const std::optional<qint64> shape = ref(ShapeKey, shapeKey, QString(), QStringLiteral("4") + Separator + shapeKey);
+        const std::optional<qint64> shape = ref(ShapeKey, shapeKey, QString(), shapeKey);
 
-        QString initiatorCache = QStringLiteral("5");
+        QString initiatorCache;
         if (e.initiatedByUser) {
             const auto& u = *e.initiatedByUser;
             initiatorCache += Separator + u.id + Separator + u.displayName + Separator + u.userPrincipalName + Separator
@@ -450,7 +475,7 @@ bool AuditStore::insertEvents(const QList<AuditEvent>& events, int* inserted, QH
                               + Separator + a.servicePrincipalName;
         }
         std::optional<qint64> initiator;
-        if (const auto hit = m_refs.constFind(initiatorCache); hit != m_refs.constEnd()) {
+        if (const auto hit = m_refs[InitiatorJson].constFind(initiatorCache); hit != m_refs[InitiatorJson].constEnd()) {
             initiator = *hit;
         } else {
             AuditEvent part;
@@ -462,13 +487,13 @@ bool AuditStore::insertEvents(const QList<AuditEvent>& events, int* inserted, QH
         QStringList targetRefs;
         bool refsOk = actor && target && activity && shape && initiator;
         for (const auto& t : e.targetResources) {
-            QString cacheKey = QStringLiteral("6") + Separator + t.id + Separator + t.displayName + Separator + t.type
+            QString cacheKey = t.id + Separator + t.displayName + Separator + t.type
                                + Separator + t.userPrincipalName + Separator + t.groupType;
             for (const auto& m : t.modifiedProperties) {
                 cacheKey += u'\x1e' + m.displayName + Separator + m.oldValue + Separator + m.newValue;
             }
             std::optional<qint64> r;
-            if (const auto hit = m_refs.constFind(cacheKey); hit != m_refs.constEnd()) {
+            if (const auto hit = m_refs[TargetJson].constFind(cacheKey); hit != m_refs[TargetJson].constEnd()) {
                 r = *hit;
             } else {
                 AuditEvent part;
@@ -491,18 +516,18 @@ bool AuditStore::insertEvents(const QList<AuditEvent>& events, int* inserted, QH
             details = partJson(part, "additionalDetails");
         }
         const QVariant correlation = e.correlationId.isEmpty() ? QVariant() : compactId(e.correlationId);
-        if (!c.exec(insert, {stored(seq), ids.at(i), qint64(e.activityDateTime.ticks()), *actor, *target, *activity,
+        if (!insert.run({stored(seq), ids.at(i), qint64(e.activityDateTime.ticks()), *actor, *target, *activity,
                              static_cast<int>(e.result), *initiator, *shape,
                              targetRefs.isEmpty() ? QVariant() : QVariant(targetRefs.join(u' ')), correlation,
                              e.resultReason.isEmpty() ? QVariant() : QVariant(e.resultReason), details})) {
             return false;
         }
-        if (insert.numRowsAffected() == 0) {
+        if (insert.changes() == 0) {
             continue; // the same id stored at another time
         }
         used.insert(seq);
         const QStringList words = eventTokens(e);
-        if (!c.exec(fts, {stored(seq), words.join(u' ')})) {
+        if (!fts.run({stored(seq), words.join(u' ')})) {
             return false;
         }
         const qint64 day = dayOf(e.activityDateTime);
@@ -647,7 +672,9 @@ std::optional<int> AuditStore::merge(const QList<AuditEvent>& events)
     if (!ok) {
         m_lastError = c.lastError();
         // Keys created in the rolled-back transaction are gone: forget the cached numbers.
-        m_refs.clear();
+        for (auto& cache : m_refs) {
+            cache.clear();
+        }
         m_decoded.clear();
         m_keyText.clear();
         return std::nullopt;

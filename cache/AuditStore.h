@@ -9,6 +9,7 @@
 #include <QString>
 #include <QVariant>
 
+#include <array>
 #include <optional>
 
 class QIODevice;
@@ -120,6 +121,7 @@ private:
     AuditEvent decodeRow(const QSqlQuery& q);
     const AuditEvent& decodedRef(qint64 ref);
     QStringList eventTokens(const AuditEvent& e) const;
+    static void appendTokens(const QString& text, QStringList* out);
     qint64 termDaySum(const QString& term, qint64 firstDay, qint64 lastDay);
     void loadTrackedTerms();
     template <typename Sink>
@@ -128,7 +130,7 @@ private:
     CacheDatabase& m_db;
     QString m_lastError;
     bool m_bulk = false;
-    QHash<QString, qint64> m_refs;           // kind + fields -> audit_keys.ref
+    std::array<QHash<QString, qint64>, 7> m_refs; // per kind: fields -> audit_keys.ref
     QHash<qint64, AuditEvent> m_decoded;     // audit_keys.ref -> the part of an event it holds
     QHash<qint64, QString> m_keyText;        // audit_keys.ref -> key (activity, shape)
     QHash<DayKey, qint64> m_dayDeltas;       // per-day counts not yet written

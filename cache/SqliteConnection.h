@@ -54,7 +54,14 @@ public:
     QString lastError() const { return m_lastError; }
     // SQLite's (extended) result code of the last failure, 0 when unknown.
     int lastNativeCode() const { return m_lastNativeCode; }
-    void setLastError(const QString& error) { m_lastError = error; }
+    void setLastError(const QString& error, int nativeCode = 0)
+    {
+        m_lastError = error;
+        m_lastNativeCode = nativeCode;
+        if (m_depth > 0) {
+            m_failed = true; // a failed raw statement fails the transaction like a Qt one
+        }
+    }
 
 private:
     QHash<QString, QSqlQuery> m_statements;
