@@ -14,10 +14,13 @@
 #include <QFileInfo>
 #include <QSqlQuery>
 #include <QTemporaryDir>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <ctime>
+#include <vector>
 #include <cstdio>
 #include <functional>
 
@@ -127,21 +130,36 @@ int main(int argc, char** argv)
     const int pageSize = 1000;
 
     // ---- first sync: parse + store, then indexes ----
-    qint64 parseNs = 0;
-    qint64 storeNs = 0;
-    QElapsedTimer t;
-    t.start();
-    store.beginBulkLoad();
-    storeNs += t.nsecsElapsed();
+    // The sync layer parses on its own thread while the cache stores the previous page; measured
+    // here both ways: serially (parse + store) and pipelined (one parse thread), wall clock and
+    // process CPU time (this machine is shared: wall time includes waiting for a core).
+    std::vector<QByteArray> pages;
     for (int first = 0; first < events; first += pageSize) {
         Page<AuditEvent> page;
         for (int i = first; i < std::min(events, first + pageSize); ++i) {
-            page.value << gen.next(Timestamp::fromTicks(end - qint64(i) * step - qint64(gen.rng().bounded(step > 1 ? int(std::min<qint64>(step, 1 << 30)) : 1))));
+            page.value << gen.next(Timestamp::fromTicks(end - qint64(i) * step
+                                                        - qint64(gen.rng().bounded(quint32(std::min<qint64>(step, 1 << 30))))));
         }
-        const QByteArray json = GraphCodec::serialize(GraphCodec::toJson(page));
+        pages.push_back(GraphCodec::serialize(GraphCodec::toJson(page)));
+    }
+    qint64 parseNs = 0;
+    qint64 storeNs = 0;
+    QElapsedTimer t;
+    QElapsedTimer wall;
+    const std::clock_t cpu0 = std::clock();
+    wall.start();
+    t.start();
+    store.beginBulkLoad();
+    storeNs += t.nsecsElapsed();
+    QFuture<Result<Page<AuditEvent>>> next =
+        QtConcurrent::run([&pages] { return GraphCodec::decodePage<AuditEvent>(pages.at(0)); });
+    for (std::size_t p = 0; p < pages.size(); ++p) {
         t.restart();
-        Result<Page<AuditEvent>> parsed = GraphCodec::decodePage<AuditEvent>(json);
+        Result<Page<AuditEvent>> parsed = next.result(); // waits only if the parser is behind
         parseNs += t.nsecsElapsed();
+        if (p + 1 < pages.size()) {
+            next = QtConcurrent::run([&pages, p] { return GraphCodec::decodePage<AuditEvent>(pages.at(p + 1)); });
+        }
         if (!parsed) {
             std::printf("parse failed: %s\n", qPrintable(parsed.error().toString()));
             return 1;
@@ -159,19 +177,37 @@ int main(int argc, char** argv)
         return 1;
     }
     const qint64 indexNs = t.nsecsElapsed();
+    const double wallSeconds = double(wall.nsecsElapsed()) / 1e9;
+    const double cpuSeconds = double(std::clock() - cpu0) / CLOCKS_PER_SEC;
+    // Parse alone, serially, for the serial figure.
+    t.restart();
+    const std::clock_t parseCpu0 = std::clock();
+    for (const QByteArray& json : pages) {
+        (void)GraphCodec::decodePage<AuditEvent>(json);
+    }
+    const double parseSeconds = double(t.nsecsElapsed()) / 1e9;
+    const double parseCpu = double(std::clock() - parseCpu0) / CLOCKS_PER_SEC;
+    pages.clear();
+    pages.shrink_to_fit();
     db.connection().execDirect(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"));
-    const double firstSeconds = double(parseNs + storeNs + indexNs) / 1e9;
-    const double firstRate = events / firstSeconds;
-    std::printf("\n== first sync (bulk) ==\n");
-    std::printf("parse %.1f s, store %.1f s, indexes+counts+FTS optimize %.1f s: %.0f events/s  [target >= 40000: %s]\n",
-                double(parseNs) / 1e9, double(storeNs) / 1e9, double(indexNs) / 1e9, firstRate,
-                firstRate >= 40000 ? "met" : "MISSED");
-    std::printf("parse alone: %.0f events/s; store+indexes alone: %.0f events/s\n", events / (double(parseNs) / 1e9),
-                events / (double(storeNs + indexNs) / 1e9));
+    const double storeSeconds = double(storeNs + indexNs) / 1e9;
+    const double pipelinedRate = events / wallSeconds;
+    const double serialRate = events / (parseSeconds + storeSeconds);
+    std::printf("\n== first sync (bulk, pages of %d, GraphCodec parse + store + indexes ready) ==\n", pageSize);
+    std::printf("pipelined (parse thread + store): %.1f s wall = %.0f events/s  [target >= 40000: %s]\n", wallSeconds,
+                pipelinedRate, pipelinedRate >= 40000 ? "met" : "MISSED");
+    std::printf("  of which waiting for the parser %.1f s, storing %.1f s, indexes + day counts + FTS optimize + term "
+                "statistics %.1f s; process CPU %.1f s (%.0f events per CPU-second)\n",
+                double(parseNs) / 1e9, double(storeNs) / 1e9, double(indexNs) / 1e9, cpuSeconds, events / cpuSeconds);
+    std::printf("serial (parse then store, one thread): parse %.1f s (%.0f/s; CPU %.1f s) + store %.1f s = %.0f events/s  "
+                "[target >= 40000: %s]\n",
+                parseSeconds, events / parseSeconds, parseCpu, storeSeconds, serialRate,
+                serialRate >= 40000 ? "met" : "MISSED");
 
     // ---- incremental pages: 20 pages of 1000, each with 100 events already stored ----
     {
         qint64 ns = 0;
+        const std::clock_t incCpu0 = std::clock();
         int stored = 0;
         int pulled = 0;
         AuditQuery newestQ;
@@ -200,9 +236,11 @@ int main(int argc, char** argv)
             pulled += int(page.value.size());
         }
         const double rate = pulled / (double(ns) / 1e9);
-        std::printf("\n== incremental pages (1000 events, 100 already stored, live indexes + FTS) ==\n");
-        std::printf("%d pulled, %d new, %.1f ms per page: %.0f events/s  [target >= 12000: %s]\n", pulled, stored,
-                    double(ns) / 1e6 / 20, rate, rate >= 12000 ? "met" : "MISSED");
+        const double incCpu = double(std::clock() - incCpu0) / CLOCKS_PER_SEC;
+        std::printf("\n== incremental pages (1000 events, 100 already stored, live indexes + FTS, parse + merge) ==\n");
+        std::printf("%d pulled, %d new, %.1f ms per page: %.0f events/s  [target >= 12000: %s] (process CPU incl. page "
+                    "generation %.1f s)\n",
+                    pulled, stored, double(ns) / 1e6 / 20, rate, rate >= 12000 ? "met" : "MISSED", incCpu);
     }
     db.connection().execDirect(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"));
 

@@ -327,8 +327,53 @@ QStringList AuditStore::eventTokens(const AuditEvent& e) const
     for (const QString& part : std::as_const(parts)) {
         appendTokens(part, &words);
     }
-    words.removeDuplicates();
-    return words;
+    return words; // repeats are harmless to FTS5; counters skip them
+}
+
+// additionalDetails as "key US value RS key US value": decoding a JSON array for each row read
+// cost more than the rest of the row. Keys or values holding those separators are rare; they
+// are stored as Graph JSON instead (which starts with '[').
+QString AuditStore::encodeDetails(const QList<AuditEvent::KeyValue>& details)
+{
+    QString out;
+    for (const auto& kv : details) {
+        if (kv.key.contains(u'\x1e') || kv.key.contains(u'\x1f') || kv.value.contains(u'\x1e')
+            || kv.value.contains(u'\x1f') || (out.isEmpty() && kv.key.startsWith(u'['))) {
+            AuditEvent part;
+            part.additionalDetails = details;
+            return partJson(part, "additionalDetails");
+        }
+        if (!out.isEmpty()) {
+            out += u'\x1e';
+        }
+        out += kv.key + u'\x1f' + kv.value;
+    }
+    return out;
+}
+
+QList<AuditEvent::KeyValue> AuditStore::decodeDetails(const QString& text)
+{
+    QList<AuditEvent::KeyValue> details;
+    if (text.isEmpty()) {
+        return details;
+    }
+    if (text.startsWith(u'[')) {
+        Result<nlohmann::json> tree = GraphCodec::parse(text.toUtf8());
+        if (tree) {
+            nlohmann::json w = wrapper();
+            w["additionalDetails"] = *tree;
+            Result<AuditEvent> decoded = GraphCodec::fromJson<AuditEvent>(w);
+            if (decoded) {
+                details = decoded->additionalDetails;
+            }
+        }
+        return details;
+    }
+    for (const QStringView pair : QStringView(text).split(u'\x1e')) {
+        const qsizetype at = pair.indexOf(u'\x1f');
+        details << AuditEvent::KeyValue{pair.left(at).toString(), at < 0 ? QString() : pair.mid(at + 1).toString()};
+    }
+    return details;
 }
 
 Timestamp AuditStore::newest()
@@ -509,12 +554,7 @@ bool AuditStore::insertEvents(const QList<AuditEvent>& events, int* inserted, QH
         if (!refsOk) {
             return false;
         }
-        QVariant details;
-        if (!e.additionalDetails.isEmpty()) {
-            AuditEvent part;
-            part.additionalDetails = e.additionalDetails;
-            details = partJson(part, "additionalDetails");
-        }
+        const QVariant details = e.additionalDetails.isEmpty() ? QVariant() : QVariant(encodeDetails(e.additionalDetails));
         const QVariant correlation = e.correlationId.isEmpty() ? QVariant() : compactId(e.correlationId);
         if (!insert.run({stored(seq), ids.at(i), qint64(e.activityDateTime.ticks()), *actor, *target, *activity,
                              static_cast<int>(e.result), *initiator, *shape,
@@ -532,8 +572,10 @@ bool AuditStore::insertEvents(const QList<AuditEvent>& events, int* inserted, QH
         }
         const qint64 day = dayOf(e.activityDateTime);
         if (!m_trackedTerms.isEmpty()) {
+            QStringList counted;
             for (const QString& w : words) {
-                if (m_trackedTerms.contains(w)) {
+                if (m_trackedTerms.contains(w) && !counted.contains(w)) {
+                    counted << w;
                     (*termDeltas)[TermDay{w, day}] += 1;
                 }
             }
@@ -1118,7 +1160,7 @@ AuditEvent AuditStore::decodeRow(const QSqlQuery& q)
     const QString targets = q.value(7).toString();
     e.correlationId = expandId(q.value(8));
     e.resultReason = q.value(9).toString();
-    const QByteArray details = q.value(10).toString().toUtf8();
+    const QString details = q.value(10).toString();
 
     const auto keyText = [&](qint64 r) -> QString {
         const auto hit = m_keyText.constFind(r);
@@ -1147,17 +1189,7 @@ AuditEvent AuditStore::decodeRow(const QSqlQuery& q)
             }
         }
     }
-    if (!details.isEmpty()) {
-        Result<nlohmann::json> tree = GraphCodec::parse(details);
-        if (tree) {
-            nlohmann::json w = wrapper();
-            w["additionalDetails"] = *tree;
-            Result<AuditEvent> decoded = GraphCodec::fromJson<AuditEvent>(w);
-            if (decoded) {
-                e.additionalDetails = decoded->additionalDetails;
-            }
-        }
-    }
+    e.additionalDetails = decodeDetails(details);
     return e;
 }
 

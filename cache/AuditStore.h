@@ -122,6 +122,8 @@ private:
     const AuditEvent& decodedRef(qint64 ref);
     QStringList eventTokens(const AuditEvent& e) const;
     static void appendTokens(const QString& text, QStringList* out);
+    static QString encodeDetails(const QList<AuditEvent::KeyValue>& details);
+    static QList<AuditEvent::KeyValue> decodeDetails(const QString& text);
     qint64 termDaySum(const QString& term, qint64 firstDay, qint64 lastDay);
     void loadTrackedTerms();
     template <typename Sink>

@@ -307,6 +307,9 @@ private slots:
         events[5].targetResources.clear();
         events[5].correlationId.clear();
         events[6].resultReason = QStringLiteral("Ünïcödé \"quoted\", with\nnewline");
+        events[7].additionalDetails << AuditEvent::KeyValue{QStringLiteral("odd"), QStringLiteral("a\x1e b\x1f c")};
+        events[8].additionalDetails.prepend(AuditEvent::KeyValue{QStringLiteral("[bracket"), QString()});
+        events[9].additionalDetails = {AuditEvent::KeyValue{QString(), QString()}};
         const std::optional<int> inserted = f->store->merge(events);
         QVERIFY2(inserted, qPrintable(f->store->lastError()));
         QCOMPARE(*inserted, 50);
