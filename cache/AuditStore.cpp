@@ -304,28 +304,43 @@ QString AuditStore::ftsExpression(const QString& userText)
 
 QStringList AuditStore::eventTokens(const AuditEvent& e) const
 {
-    QStringList parts;
-    parts << e.activityDisplayName;
+    QStringList words;
+    words.reserve(40);
+    // Names repeat across events (activities, people, roles): tokenise each once.
+    const auto named = [&](const QString& text) {
+        if (text.isEmpty()) {
+            return;
+        }
+        const auto hit = m_tokenMemo.constFind(text);
+        if (hit != m_tokenMemo.constEnd()) {
+            words << *hit;
+            return;
+        }
+        if (m_tokenMemo.size() > 100'000) {
+            m_tokenMemo.clear();
+        }
+        const QStringList t = tokens(text);
+        m_tokenMemo.insert(text, t);
+        words << t;
+    };
+    named(e.activityDisplayName);
     if (e.initiatedByUser) {
-        parts << e.initiatedByUser->displayName << e.initiatedByUser->userPrincipalName;
+        named(e.initiatedByUser->displayName);
+        named(e.initiatedByUser->userPrincipalName);
     }
     if (e.initiatedByApp) {
-        parts << e.initiatedByApp->displayName;
+        named(e.initiatedByApp->displayName);
     }
     for (const auto& t : e.targetResources) {
-        parts << t.displayName << t.userPrincipalName;
+        named(t.displayName);
+        named(t.userPrincipalName);
     }
-    parts << e.resultReason;
+    appendTokens(e.resultReason, &words);
     // Detail values such as a ticket number are searchable; GUIDs only bloat the index.
     for (const auto& kv : e.additionalDetails) {
         if (!looksLikeUuid(kv.value)) {
-            parts << kv.value;
+            appendTokens(kv.value, &words);
         }
-    }
-    QStringList words;
-    words.reserve(32);
-    for (const QString& part : std::as_const(parts)) {
-        appendTokens(part, &words);
     }
     return words; // repeats are harmless to FTS5; counters skip them
 }

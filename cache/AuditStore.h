@@ -137,6 +137,7 @@ private:
     QHash<qint64, QString> m_keyText;        // audit_keys.ref -> key (activity, shape)
     QHash<DayKey, qint64> m_dayDeltas;       // per-day counts not yet written
     QSet<QString> m_trackedTerms;            // audit_tracked_terms
+    mutable QHash<QString, QStringList> m_tokenMemo; // tokens of names seen before
 };
 
 } // namespace Elevate::Cache
