@@ -1020,7 +1020,13 @@ qint64 AuditStore::countFilter(const Filter& f)
     // partial days at either end are counted from the index.
     // Likewise one very common word alone, from audit_term_days.
     const bool columnRollup = f.fts.isEmpty() && f.dims.size() <= 1;
-    const bool termRollup = f.dims.isEmpty() && f.terms.size() == 1 && m_trackedTerms.contains(f.terms.first());
+    // Asked of the file, not of m_trackedTerms: another connection may have re-chosen the terms.
+    const bool termRollup = f.dims.isEmpty() && f.terms.size() == 1
+                            && m_db.connection()
+                                   .scalar(QStringLiteral("SELECT count(*) FROM audit_tracked_terms WHERE term = ?"),
+                                           {f.terms.first()})
+                                   .toInt()
+                                   == 1;
     if ((columnRollup || termRollup) && f.firstDay <= f.lastDay) {
         const int dim = f.dims.isEmpty() ? int(AllDim) : f.dims.first().first;
         const qint64 value = f.dims.isEmpty() ? 0 : f.dims.first().second;

@@ -432,6 +432,55 @@ private slots:
         QCOMPARE(f->store->merge(all.mid(0, 10)).value_or(-1), 0);
     }
 
+    void commonTermCountsStayExact()
+    {
+        auto f = makeStore();
+        QVERIFY(f);
+        const QList<AuditEvent> all = randomEvents(3000, 31);
+        const QList<AuditEvent> older = all.mid(1000);
+        QVERIFY(f->store->merge(older));
+        // Words in at least 300 events get per-day counts.
+        QVERIFY(f->store->updateTermStatistics(300));
+        const qint64 tracked =
+            f->db.connection().scalar(QStringLiteral("SELECT count(*) FROM audit_tracked_terms")).toLongLong();
+        QVERIFY(tracked > 3);
+        QCOMPARE(f->db.connection()
+                     .scalar(QStringLiteral("SELECT count(*) FROM audit_tracked_terms WHERE term = 'role'"))
+                     .toInt(),
+                 1);
+        const auto checkWord = [&](const QList<AuditEvent>& reference, const QString& word) {
+            AuditQuery q;
+            q.text = word;
+            checkQuery(*f->store, reference, q, word + QStringLiteral(" everywhere"));
+            q.from = *Timestamp::fromIso(u"2026-01-07T10:11:12.5Z");
+            q.to = *Timestamp::fromIso(u"2026-02-11T03:00:00Z");
+            checkQuery(*f->store, reference, q, word + QStringLiteral(" in a range"));
+            q.from = *Timestamp::fromIso(u"2026-01-20T00:00:00Z");
+            q.to = *Timestamp::fromIso(u"2026-01-20T23:59:59.9999999Z");
+            checkQuery(*f->store, reference, q, word + QStringLiteral(" on one whole day"));
+        };
+        checkWord(older, QStringLiteral("role"));
+        checkWord(older, QStringLiteral("User"));
+        // Later merges keep the per-day counts of tracked words up to date.
+        for (qsizetype i = 1000; i > 0; i -= 250) {
+            QVERIFY(f->store->merge(all.mid(i - 250, 250)));
+        }
+        checkWord(all, QStringLiteral("role"));
+        checkWord(all, QStringLiteral("example"));
+        // A second connection reads the same counts.
+        CacheDatabase other;
+        QVERIFY(other.open(f->dir.filePath(QStringLiteral("cache.db"))));
+        AuditStore reader(other);
+        AuditQuery q;
+        q.text = QStringLiteral("role");
+        q.from = *Timestamp::fromIso(u"2026-01-07T10:11:12.5Z");
+        qint64 expected = 0;
+        for (const AuditEvent& e : all) {
+            expected += matches(e, q) ? 1 : 0;
+        }
+        QCOMPARE(reader.count(q), expected);
+    }
+
     void interruptedBulkLoadIsFinishedAtNextOpen()
     {
         QTemporaryDir dir;
