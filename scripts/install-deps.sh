@@ -8,6 +8,7 @@ packages=(
     qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite qt6-httpserver-dev
     qt6-websockets-dev  # Qt6HttpServerConfig.cmake needs it; Debian does not depend on it
     qtkeychain-qt6-dev nlohmann-json3-dev libargon2-dev
+    libsqlite3-dev  # the cache writes its hot audit inserts through the C API
     clang libclang-rt-14-dev
     xvfb xauth dbus dbus-x11 gnome-keyring
     openssl  # the TLS tests generate a throw-away certificate with it
