@@ -1,0 +1,1297 @@
+#include "AuditStore.h"
+
+#include "CacheDatabase.h"
+#include "CacheLog.h"
+#include "CacheSchema.h"
+#include "GraphCodec.h"
+#include "SqliteStatement.h"
+
+#include <QIODevice>
+#include <QMap>
+#include <QSqlQuery>
+#include <QUuid>
+
+#include <algorithm>
+#include <limits>
+
+namespace Elevate::Cache {
+
+namespace {
+
+constexpr qint64 TicksPerMs = 10'000;
+constexpr qint64 TicksPerDay = 864'000'000'000;
+constexpr qint64 SlotsPerMs = qint64(1) << 20;
+constexpr qint64 SlotsPerTick = 104;
+constexpr qint64 MaxMs = (qint64(1) << 43) - 1;
+constexpr qint64 MinKey = -std::numeric_limits<qint64>::max(); // so that -MinKey exists
+constexpr qint64 MaxKey = std::numeric_limits<qint64>::max();
+// Above this many candidate rows for the narrowest column filter, a free-text filter drives the
+// query instead (each column-driven row costs one FTS5 probe).
+constexpr qint64 ProbeLimit = 20'000;
+
+// audit_keys kinds.
+enum KeyKind { ActorKey = 1, TargetKey = 2, ActivityKey = 3, ShapeKey = 4, InitiatorJson = 5, TargetJson = 6 };
+// Filter dimensions (audit_daycount.dim); 0 is "every event".
+enum Dim { AllDim = 0, ActorDim = 1, TargetDim = 2, ActivityDim = 3, ResultDim = 4 };
+
+const char* const DimColumns[] = {"", "actor", "target", "activity", "result"};
+const char* const DimIndexes[] = {"", "audit_by_actor", "audit_by_target", "audit_by_activity", "audit_by_result"};
+
+constexpr QChar Separator = u'\x1f';
+
+// The row id stored for an order key. Keys grow with time, row ids shrink: Graph pages come
+// newest first, so a first sync appends each page at the right edge of the table and FTS5
+// b-trees (full pages, no splits in the middle); newest first is ascending row id order.
+constexpr qint64 stored(qint64 key)
+{
+    return -key;
+}
+
+qint64 floorDiv(qint64 a, qint64 b)
+{
+    qint64 q = a / b;
+    if ((a % b != 0) && ((a < 0) != (b < 0))) {
+        --q;
+    }
+    return q;
+}
+
+qint64 dayOf(const Timestamp& t)
+{
+    return floorDiv(t.ticks(), TicksPerDay);
+}
+
+// A GUID in its canonical lowercase form is stored as 16 bytes; anything else as text, so the
+// id read back is exactly the id that was stored.
+QVariant compactId(const QString& id)
+{
+    if (id.size() == 36) {
+        const QUuid uuid = QUuid::fromString(id);
+        if (!uuid.isNull() && uuid.toString(QUuid::WithoutBraces) == id) {
+            return uuid.toRfc4122();
+        }
+    }
+    return id;
+}
+
+QString expandId(const QVariant& v)
+{
+    if (v.isNull()) {
+        return {};
+    }
+    if (v.typeId() == QMetaType::QByteArray) {
+        const QByteArray bytes = v.toByteArray();
+        if (bytes.size() == 16) {
+            return QUuid::fromRfc4122(bytes).toString(QUuid::WithoutBraces);
+        }
+        return QString::fromUtf8(bytes);
+    }
+    return v.toString();
+}
+
+QByteArray idIdentity(const QVariant& compact)
+{
+    if (compact.typeId() == QMetaType::QByteArray) {
+        return compact.toByteArray();
+    }
+    return QByteArrayLiteral("t:") + compact.toString().toUtf8();
+}
+
+bool looksLikeUuid(const QString& s)
+{
+    return s.size() == 36 && !QUuid::fromString(s).isNull();
+}
+
+QString actorKeyOf(const AuditEvent& e)
+{
+    if (e.initiatedByUser) {
+        return e.initiatedByUser->id.isEmpty() ? e.initiatedByUser->userPrincipalName : e.initiatedByUser->id;
+    }
+    return e.initiatedByApp ? e.initiatedByApp->appId : QString();
+}
+
+// The target the Audit pane's "role" filter means: the first Role target, else the first
+// Group, else the first target of any type.
+const AuditEvent::TargetResource* roleTargetOf(const AuditEvent& e)
+{
+    for (const QString& type : {QStringLiteral("Role"), QStringLiteral("Group")}) {
+        for (const auto& t : e.targetResources) {
+            if (t.type.compare(type, Qt::CaseInsensitive) == 0) {
+                return &t;
+            }
+        }
+    }
+    return e.targetResources.isEmpty() ? nullptr : &e.targetResources.first();
+}
+
+// A minimal event the codec accepts, carrying one part of a real one.
+nlohmann::json wrapper()
+{
+    nlohmann::json o = nlohmann::json::object();
+    o["id"] = "x";
+    o["activityDateTime"] = "2000-01-01T00:00:00Z";
+    return o;
+}
+
+QString partJson(const AuditEvent& part, const char* member, int index = -1)
+{
+    const nlohmann::json full = GraphCodec::toJson(part);
+    const auto it = full.find(member);
+    if (it == full.end()) {
+        return {};
+    }
+    return QString::fromUtf8(GraphCodec::serialize(index < 0 ? *it : it->at(std::size_t(index))));
+}
+
+QString csvField(const QString& value)
+{
+    if (!value.contains(u',') && !value.contains(u'"') && !value.contains(u'\n') && !value.contains(u'\r')) {
+        return value;
+    }
+    QString quoted = value;
+    quoted.replace(u'"', QStringLiteral("\"\""));
+    return u'"' + quoted + u'"';
+}
+
+} // namespace
+
+struct AuditStore::Filter
+{
+    bool nothing = false;               // a named actor, target or activity is not in the archive
+    qint64 lo = MinKey;                 // seq bounds, inclusive
+    qint64 hi = MaxKey;
+    qint64 firstDay = std::numeric_limits<qint64>::min(); // whole days inside [from, to]
+    qint64 lastDay = std::numeric_limits<qint64>::max();
+    QList<std::pair<int, qint64>> dims; // (Dim, value)
+    QString fts;
+    QStringList terms;                  // the tokens behind fts
+};
+
+AuditStore::AuditStore(CacheDatabase& db)
+    : m_db(db)
+{
+    loadTrackedTerms();
+    // A bulk load interrupted by a crash left the archive without its indexes: finish it now.
+    const std::optional<SyncState> marker = m_db.syncState(QStringLiteral("audit.bulk"));
+    if (marker && marker->watermark == u"open") {
+        qCWarning(lcCache) << "finishing an interrupted audit bulk load";
+        m_bulk = true;
+        SqliteConnection& c = m_db.connection();
+        c.transaction([&] {
+            // Recount the days from the rows (the in-memory counts died with the process).
+            if (!c.execDirect(QStringLiteral("DELETE FROM audit_daycount"))) {
+                return false;
+            }
+            const QString day = QStringLiteral("(CASE WHEN at >= 0 THEN at / %1 ELSE (at - %1 + 1) / %1 END)")
+                                    .arg(TicksPerDay);
+            if (!c.execDirect(QStringLiteral("INSERT INTO audit_daycount SELECT 0, 0, %1 AS d, count(*) FROM "
+                                             "audit_events GROUP BY d")
+                                  .arg(day))) {
+                return false;
+            }
+            for (int dim = ActorDim; dim <= ResultDim; ++dim) {
+                const QString column = QString::fromLatin1(DimColumns[dim]);
+                if (!c.execDirect(QStringLiteral("INSERT INTO audit_daycount SELECT %1, %2, %3 AS d, count(*) FROM "
+                                                 "audit_events GROUP BY %2, d")
+                                      .arg(dim)
+                                      .arg(column, day))) {
+                    return false;
+                }
+            }
+            return true;
+        });
+        finishBulkLoad();
+    }
+}
+
+qint64 AuditStore::orderKey(const Timestamp& time)
+{
+    const qint64 ticks = time.ticks();
+    const qint64 ms = std::clamp(floorDiv(ticks, TicksPerMs), -MaxMs, MaxMs);
+    const qint64 tickInMs = ticks - floorDiv(ticks, TicksPerMs) * TicksPerMs;
+    return ms * SlotsPerMs + tickInMs * SlotsPerTick;
+}
+
+QStringList AuditStore::tokens(const QString& text)
+{
+    QStringList out;
+    appendTokens(text, &out);
+    return out;
+}
+
+void AuditStore::appendTokens(const QString& text, QStringList* out)
+{
+    const char16_t* p = reinterpret_cast<const char16_t*>(text.utf16());
+    const qsizetype n = text.size();
+    const auto codePoint = [&](qsizetype i, qsizetype* units) -> char32_t {
+        if (QChar::isHighSurrogate(p[i]) && i + 1 < n && QChar::isLowSurrogate(p[i + 1])) {
+            *units = 2;
+            return QChar::surrogateToUcs4(p[i], p[i + 1]);
+        }
+        *units = 1;
+        return p[i];
+    };
+    const auto isMark = [](char32_t cp) {
+        const QChar::Category cat = QChar::category(cp);
+        return cat == QChar::Mark_NonSpacing || cat == QChar::Mark_SpacingCombining || cat == QChar::Mark_Enclosing;
+    };
+    qsizetype i = 0;
+    while (i < n) {
+        const qsizetype start = i;
+        bool plain = true; // only ASCII letters and digits
+        bool upper = false;
+        while (i < n) {
+            const char16_t c = p[i];
+            if (c < 0x80) {
+                if ((c >= u'a' && c <= u'z') || (c >= u'0' && c <= u'9')) {
+                    ++i;
+                } else if (c >= u'A' && c <= u'Z') {
+                    upper = true;
+                    ++i;
+                } else {
+                    break;
+                }
+                continue;
+            }
+            qsizetype units = 1;
+            const char32_t cp = codePoint(i, &units);
+            // A combining mark continues a word; it never starts one.
+            if (QChar::isLetterOrNumber(cp) || (i > start && isMark(cp))) {
+                plain = false;
+                i += units;
+            } else {
+                break;
+            }
+        }
+        if (i == start) {
+            qsizetype units = 1;
+            codePoint(i, &units);
+            i += units; // a separator
+            continue;
+        }
+        QString token(reinterpret_cast<const QChar*>(p + start), i - start);
+        if (!plain) {
+            // Fold: compatibility decomposition, keep letters and digits (drops the marks that
+            // carried the diacritics), then full case folding.
+            const QList<uint> points = token.normalized(QString::NormalizationForm_KD).toUcs4();
+            QString kept;
+            for (const uint cp : points) {
+                if (QChar::isLetterOrNumber(char32_t(cp))) {
+                    kept += QString::fromUcs4(reinterpret_cast<const char32_t*>(&cp), 1);
+                }
+            }
+            token = kept.toCaseFolded();
+        } else if (upper) {
+            token = std::move(token).toLower();
+        }
+        if (!token.isEmpty()) {
+            out->append(std::move(token));
+        }
+    }
+}
+
+QString AuditStore::ftsExpression(const QString& userText)
+{
+    // Tokens hold only letters and digits, so quoting them makes every character of user text
+    // (quotes, AND, NEAR, *, ^, :, brackets) plain text to FTS5.
+    QStringList terms = tokens(userText);
+    terms.removeDuplicates();
+    for (QString& t : terms) {
+        t = u'"' + t + u'"';
+    }
+    return terms.join(QStringLiteral(" AND "));
+}
+
+QStringList AuditStore::eventTokens(const AuditEvent& e) const
+{
+    QStringList words;
+    words.reserve(40);
+    // Names repeat across events (activities, people, roles): tokenise each once.
+    const auto named = [&](const QString& text) {
+        if (text.isEmpty()) {
+            return;
+        }
+        const auto hit = m_tokenMemo.constFind(text);
+        if (hit != m_tokenMemo.constEnd()) {
+            words << *hit;
+            return;
+        }
+        if (m_tokenMemo.size() > 100'000) {
+            m_tokenMemo.clear();
+        }
+        const QStringList t = tokens(text);
+        m_tokenMemo.insert(text, t);
+        words << t;
+    };
+    named(e.activityDisplayName);
+    if (e.initiatedByUser) {
+        named(e.initiatedByUser->displayName);
+        named(e.initiatedByUser->userPrincipalName);
+    }
+    if (e.initiatedByApp) {
+        named(e.initiatedByApp->displayName);
+    }
+    for (const auto& t : e.targetResources) {
+        named(t.displayName);
+        named(t.userPrincipalName);
+    }
+    appendTokens(e.resultReason, &words);
+    // Detail values such as a ticket number are searchable; GUIDs only bloat the index.
+    for (const auto& kv : e.additionalDetails) {
+        if (!looksLikeUuid(kv.value)) {
+            appendTokens(kv.value, &words);
+        }
+    }
+    return words; // repeats are harmless to FTS5; counters skip them
+}
+
+// additionalDetails as "key US value RS key US value": decoding a JSON array for each row read
+// cost more than the rest of the row. Keys or values holding those separators are rare; they
+// are stored as Graph JSON instead (which starts with '[').
+QString AuditStore::encodeDetails(const QList<AuditEvent::KeyValue>& details)
+{
+    QString out;
+    for (const auto& kv : details) {
+        if (kv.key.contains(u'\x1e') || kv.key.contains(u'\x1f') || kv.value.contains(u'\x1e')
+            || kv.value.contains(u'\x1f') || (out.isEmpty() && kv.key.startsWith(u'['))) {
+            AuditEvent part;
+            part.additionalDetails = details;
+            return partJson(part, "additionalDetails");
+        }
+        if (!out.isEmpty()) {
+            out += u'\x1e';
+        }
+        out += kv.key + u'\x1f' + kv.value;
+    }
+    return out;
+}
+
+QList<AuditEvent::KeyValue> AuditStore::decodeDetails(const QString& text)
+{
+    QList<AuditEvent::KeyValue> details;
+    if (text.isEmpty()) {
+        return details;
+    }
+    if (text.startsWith(u'[')) {
+        Result<nlohmann::json> tree = GraphCodec::parse(text.toUtf8());
+        if (tree) {
+            nlohmann::json w = wrapper();
+            w["additionalDetails"] = *tree;
+            Result<AuditEvent> decoded = GraphCodec::fromJson<AuditEvent>(w);
+            if (decoded) {
+                details = decoded->additionalDetails;
+            }
+        }
+        return details;
+    }
+    for (const QStringView pair : QStringView(text).split(u'\x1e')) {
+        const qsizetype at = pair.indexOf(u'\x1f');
+        details << AuditEvent::KeyValue{pair.left(at).toString(), at < 0 ? QString() : pair.mid(at + 1).toString()};
+    }
+    return details;
+}
+
+Timestamp AuditStore::newest()
+{
+    const QVariant v = m_db.connection().scalar(QStringLiteral("SELECT at FROM audit_events ORDER BY seq LIMIT 1"));
+    return v.isValid() && !v.isNull() ? Timestamp::fromTicks(v.toLongLong()) : Timestamp();
+}
+
+Timestamp AuditStore::oldest()
+{
+    const QVariant v = m_db.connection().scalar(QStringLiteral("SELECT at FROM audit_events ORDER BY seq DESC LIMIT 1"));
+    return v.isValid() && !v.isNull() ? Timestamp::fromTicks(v.toLongLong()) : Timestamp();
+}
+
+Timestamp AuditStore::pullFrom(qint64 overlapSeconds)
+{
+    const Timestamp last = newest();
+    return last.isNull() ? Timestamp() : last.plusSeconds(-overlapSeconds);
+}
+
+qint64 AuditStore::size()
+{
+    SqliteConnection& c = m_db.connection();
+    if (m_bulk) {
+        return c.scalar(QStringLiteral("SELECT count(*) FROM audit_events")).toLongLong();
+    }
+    return c.scalar(QStringLiteral("SELECT COALESCE(sum(n), 0) FROM audit_daycount WHERE dim = 0")).toLongLong();
+}
+
+std::optional<qint64> AuditStore::lookupRef(int kind, const QString& key)
+{
+    SqliteConnection& c = m_db.connection();
+    QSqlQuery q = c.prepare(QStringLiteral("SELECT ref FROM audit_keys WHERE kind = ? AND key = ?"));
+    if (!c.exec(q, {kind, key})) {
+        return std::nullopt;
+    }
+    if (!q.next()) {
+        return qint64(-1);
+    }
+    const qint64 r = q.value(0).toLongLong();
+    q.finish();
+    return r;
+}
+
+std::optional<qint64> AuditStore::ref(int kind, const QString& key, const QString& label, const QString& cacheKey)
+{
+    QHash<QString, qint64>& cache = m_refs[std::size_t(kind)];
+    const auto cached = cache.constFind(cacheKey);
+    if (cached != cache.constEnd()) {
+        return *cached;
+    }
+    std::optional<qint64> found = lookupRef(kind, key);
+    if (!found) {
+        return std::nullopt;
+    }
+    if (*found < 0) {
+        SqliteConnection& c = m_db.connection();
+        QSqlQuery q = c.prepare(QStringLiteral("INSERT INTO audit_keys (kind, key, label) VALUES (?, ?, ?)"));
+        if (!c.exec(q, {kind, key, label})) {
+            return std::nullopt;
+        }
+        found = q.lastInsertId().toLongLong();
+    }
+    cache.insert(cacheKey, *found);
+    return found;
+}
+
+bool AuditStore::insertEvents(const QList<AuditEvent>& events, int* inserted, QHash<DayKey, qint64>* deltasOut,
+                              QHash<TermDay, qint64>* termDeltas)
+{
+    SqliteConnection& c = m_db.connection();
+    QList<qint64> bases;
+    QList<QVariant> ids;
+    bases.reserve(events.size());
+    ids.reserve(events.size());
+    qint64 lo = MaxKey;
+    qint64 hi = MinKey;
+    for (const AuditEvent& e : events) {
+        const qint64 base = orderKey(e.activityDateTime);
+        bases << base;
+        ids << compactId(e.id);
+        lo = std::min(lo, base);
+        hi = std::max(hi, base);
+    }
+    hi = hi > MaxKey - SlotsPerMs ? MaxKey : hi + SlotsPerMs;
+
+    // What the archive already holds around these times: taken slots, and ids to skip.
+    QSet<qint64> used;
+    QSet<QByteArray> known;
+    {
+        QSqlQuery q = c.prepare(QStringLiteral("SELECT seq, id FROM audit_events WHERE seq BETWEEN ? AND ?"));
+        if (!c.exec(q, {stored(hi), stored(lo)})) {
+            return false;
+        }
+        while (q.next()) {
+            used.insert(stored(q.value(0).toLongLong()));
+            known.insert(idIdentity(q.value(1)));
+        }
+    }
+
+    // Straight on the SQLite handle: these two run once per event (a million times in a first sync).
+    SqliteStatement insert(c, "INSERT OR IGNORE INTO audit_events (seq, id, at, actor, target, activity, result, "
+                              "initiator, shape, targets, correlation, reason, details) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    SqliteStatement fts(c, "INSERT INTO audit_fts (rowid, text) VALUES (?, ?)");
+    if (!insert.isValid() || !fts.isValid()) {
+        return false;
+    }
+    QHash<DayKey, qint64>& deltas = *deltasOut;
+    for (qsizetype i = 0; i < events.size(); ++i) {
+        const AuditEvent& e = events.at(i);
+        const QByteArray identity = idIdentity(ids.at(i));
+        if (known.contains(identity)) {
+            continue;
+        }
+        known.insert(identity);
+        qint64 seq = bases.at(i);
+        while (used.contains(seq)) {
+            ++seq;
+        }
+
+        const QString actorKey = actorKeyOf(e);
+        const std::optional<qint64> actor = ref(ActorKey, actorKey, e.initiatorName(), actorKey);
+        const AuditEvent::TargetResource* role = roleTargetOf(e);
+        const QString targetKey = role ? role->id : QString();
+        const std::optional<qint64> target =
+            ref(TargetKey, targetKey, role ? role->displayName : QString(), targetKey);
+        const std::optional<qint64> activity =
+            ref(ActivityKey, e.activityDisplayName, e.activityDisplayName, e.activityDisplayName);
+        const QString shapeKey = e.category + Separator + e.loggedByService + Separator + e.operationType;
+        const std::optional<qint64> shape = ref(ShapeKey, shapeKey, QString(), shapeKey);
+
+        QString initiatorCache;
+        if (e.initiatedByUser) {
+            const auto& u = *e.initiatedByUser;
+            initiatorCache += Separator + u.id + Separator + u.displayName + Separator + u.userPrincipalName + Separator
+                              + u.ipAddress + Separator + u.userType + Separator + u.homeTenantId + Separator
+                              + u.homeTenantName;
+        }
+        initiatorCache += u'\x1e';
+        if (e.initiatedByApp) {
+            const auto& a = *e.initiatedByApp;
+            initiatorCache += Separator + a.appId + Separator + a.displayName + Separator + a.servicePrincipalId
+                              + Separator + a.servicePrincipalName;
+        }
+        std::optional<qint64> initiator;
+        if (const auto hit = m_refs[InitiatorJson].constFind(initiatorCache); hit != m_refs[InitiatorJson].constEnd()) {
+            initiator = *hit;
+        } else {
+            AuditEvent part;
+            part.initiatedByUser = e.initiatedByUser;
+            part.initiatedByApp = e.initiatedByApp;
+            initiator = ref(InitiatorJson, partJson(part, "initiatedBy"), QString(), initiatorCache);
+        }
+
+        QStringList targetRefs;
+        bool refsOk = actor && target && activity && shape && initiator;
+        for (const auto& t : e.targetResources) {
+            QString cacheKey = t.id + Separator + t.displayName + Separator + t.type
+                               + Separator + t.userPrincipalName + Separator + t.groupType;
+            for (const auto& m : t.modifiedProperties) {
+                cacheKey += u'\x1e' + m.displayName + Separator + m.oldValue + Separator + m.newValue;
+            }
+            std::optional<qint64> r;
+            if (const auto hit = m_refs[TargetJson].constFind(cacheKey); hit != m_refs[TargetJson].constEnd()) {
+                r = *hit;
+            } else {
+                AuditEvent part;
+                part.targetResources << t;
+                r = ref(TargetJson, partJson(part, "targetResources", 0), QString(), cacheKey);
+            }
+            if (!r) {
+                refsOk = false;
+                break;
+            }
+            targetRefs << QString::number(*r);
+        }
+        if (!refsOk) {
+            return false;
+        }
+        const QVariant details = e.additionalDetails.isEmpty() ? QVariant() : QVariant(encodeDetails(e.additionalDetails));
+        const QVariant correlation = e.correlationId.isEmpty() ? QVariant() : compactId(e.correlationId);
+        if (!insert.run({stored(seq), ids.at(i), qint64(e.activityDateTime.ticks()), *actor, *target, *activity,
+                             static_cast<int>(e.result), *initiator, *shape,
+                             targetRefs.isEmpty() ? QVariant() : QVariant(targetRefs.join(u' ')), correlation,
+                             e.resultReason.isEmpty() ? QVariant() : QVariant(e.resultReason), details})) {
+            return false;
+        }
+        if (insert.changes() == 0) {
+            continue; // the same id stored at another time
+        }
+        used.insert(seq);
+        const QStringList words = eventTokens(e);
+        if (!fts.run({stored(seq), words.join(u' ')})) {
+            return false;
+        }
+        const qint64 day = dayOf(e.activityDateTime);
+        if (!m_trackedTerms.isEmpty()) {
+            QStringList counted;
+            for (const QString& w : words) {
+                if (m_trackedTerms.contains(w) && !counted.contains(w)) {
+                    counted << w;
+                    (*termDeltas)[TermDay{w, day}] += 1;
+                }
+            }
+        }
+        deltas[DayKey{AllDim, 0, day}] += 1;
+        deltas[DayKey{ActorDim, *actor, day}] += 1;
+        deltas[DayKey{TargetDim, *target, day}] += 1;
+        deltas[DayKey{ActivityDim, *activity, day}] += 1;
+        deltas[DayKey{ResultDim, static_cast<int>(e.result), day}] += 1;
+        ++*inserted;
+    }
+    return true;
+}
+
+bool AuditStore::flushDayCounts(const QHash<DayKey, qint64>& deltas)
+{
+    SqliteConnection& c = m_db.connection();
+    QSqlQuery q = c.prepare(QStringLiteral("INSERT INTO audit_daycount (dim, value, day, n) VALUES (?, ?, ?, ?) "
+                                           "ON CONFLICT (dim, value, day) DO UPDATE SET n = n + excluded.n"));
+    for (auto it = deltas.cbegin(); it != deltas.cend(); ++it) {
+        if (it.value() == 0) {
+            continue;
+        }
+        if (!c.exec(q, {it.key().dim, it.key().value, it.key().day, it.value()})) {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool AuditStore::flushTermCounts(const QHash<TermDay, qint64>& deltas)
+{
+    SqliteConnection& c = m_db.connection();
+    QSqlQuery q = c.prepare(QStringLiteral("INSERT INTO audit_term_days (term, day, n) VALUES (?, ?, ?) "
+                                           "ON CONFLICT (term, day) DO UPDATE SET n = n + excluded.n"));
+    for (auto it = deltas.cbegin(); it != deltas.cend(); ++it) {
+        if (!c.exec(q, {it.key().first, it.key().second, it.value()})) {
+            return false;
+        }
+    }
+    return true;
+}
+
+void AuditStore::loadTrackedTerms()
+{
+    m_trackedTerms.clear();
+    SqliteConnection& c = m_db.connection();
+    QSqlQuery q = c.prepare(QStringLiteral("SELECT term FROM audit_tracked_terms"));
+    if (c.exec(q)) {
+        while (q.next()) {
+            m_trackedTerms.insert(q.value(0).toString());
+        }
+    }
+}
+
+bool AuditStore::updateTermStatistics(qint64 minEvents)
+{
+    SqliteConnection& c = m_db.connection();
+    const bool ok = c.transaction([&] {
+        if (!c.execDirect(QStringLiteral(
+                "CREATE VIRTUAL TABLE IF NOT EXISTS temp.audit_vocab USING fts5vocab(main, 'audit_fts', 'row')"))) {
+            return false;
+        }
+        QStringList terms;
+        {
+            QSqlQuery q = c.prepare(QStringLiteral("SELECT term FROM temp.audit_vocab WHERE doc >= ?"));
+            if (!c.exec(q, {minEvents})) {
+                return false;
+            }
+            while (q.next()) {
+                terms << q.value(0).toString();
+            }
+        }
+        if (!c.execDirect(QStringLiteral("DELETE FROM audit_tracked_terms"))
+            || !c.execDirect(QStringLiteral("DELETE FROM audit_term_days"))) {
+            return false;
+        }
+        QSqlQuery track = c.prepare(QStringLiteral("INSERT INTO audit_tracked_terms (term) VALUES (?)"));
+        QSqlQuery day = c.prepare(QStringLiteral("INSERT INTO audit_term_days (term, day, n) VALUES (?, ?, ?)"));
+        for (const QString& term : terms) {
+            if (!c.exec(track, {term})) {
+                return false;
+            }
+            // The row ids say the day: seq / 2^20 is the millisecond.
+            QMap<qint64, qint64> perDay;
+            QSqlQuery matches = c.prepare(QStringLiteral("SELECT rowid FROM audit_fts WHERE audit_fts MATCH ?"));
+            if (!c.exec(matches, {QString(u'"' + term + u'"')})) {
+                return false;
+            }
+            while (matches.next()) {
+                const qint64 ms = floorDiv(stored(matches.value(0).toLongLong()), SlotsPerMs);
+                perDay[floorDiv(ms, TicksPerDay / TicksPerMs)] += 1;
+            }
+            for (auto it = perDay.cbegin(); it != perDay.cend(); ++it) {
+                if (!c.exec(day, {term, it.key(), it.value()})) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    });
+    c.execDirect(QStringLiteral("DROP TABLE IF EXISTS temp.audit_vocab"));
+    if (!ok) {
+        m_lastError = c.lastError();
+    }
+    loadTrackedTerms();
+    return ok;
+}
+
+qint64 AuditStore::termDaySum(const QString& term, qint64 firstDay, qint64 lastDay)
+{
+    SqliteConnection& c = m_db.connection();
+    QSqlQuery q = c.prepare(
+        QStringLiteral("SELECT COALESCE(sum(n), 0) FROM audit_term_days WHERE term = ? AND day BETWEEN ? AND ?"));
+    if (!c.exec(q, {term, firstDay, lastDay}) || !q.next()) {
+        return -1;
+    }
+    const qint64 n = q.value(0).toLongLong();
+    q.finish();
+    return n;
+}
+
+std::optional<int> AuditStore::merge(const QList<AuditEvent>& events)
+{
+    SqliteConnection& c = m_db.connection();
+    int inserted = 0;
+    QHash<DayKey, qint64> deltas;
+    QHash<TermDay, qint64> termDeltas;
+    const bool ok = c.transaction([&] {
+        if (!insertEvents(events, &inserted, &deltas, &termDeltas)) {
+            return false;
+        }
+        // In a bulk load the day counts wait in memory for finishBulkLoad().
+        return m_bulk || (flushDayCounts(deltas) && flushTermCounts(termDeltas));
+    });
+    if (!ok) {
+        m_lastError = c.lastError();
+        // Keys created in the rolled-back transaction are gone: forget the cached numbers.
+        for (auto& cache : m_refs) {
+            cache.clear();
+        }
+        m_decoded.clear();
+        m_keyText.clear();
+        return std::nullopt;
+    }
+    if (m_bulk) {
+        for (auto it = deltas.cbegin(); it != deltas.cend(); ++it) {
+            m_dayDeltas[it.key()] += it.value();
+        }
+    }
+    return inserted;
+}
+
+bool AuditStore::beginBulkLoad()
+{
+    SqliteConnection& c = m_db.connection();
+    if (m_bulk) {
+        return true;
+    }
+    if (c.scalar(QStringLiteral("SELECT count(*) FROM audit_events")).toLongLong() != 0) {
+        m_lastError = QStringLiteral("a bulk load needs an empty audit archive");
+        return false;
+    }
+    const bool ok = c.transaction([&] {
+        for (const QString& name : auditIndexNames()) {
+            if (!c.execDirect(QStringLiteral("DROP INDEX IF EXISTS ") + name)) {
+                return false;
+            }
+        }
+        return m_db.setWatermark(QStringLiteral("audit.bulk"), QStringLiteral("open"));
+    });
+    if (!ok) {
+        m_lastError = c.lastError();
+        return false;
+    }
+    m_bulk = true;
+    m_dayDeltas.clear();
+    return true;
+}
+
+bool AuditStore::finishBulkLoad()
+{
+    if (!m_bulk) {
+        return true;
+    }
+    SqliteConnection& c = m_db.connection();
+    const bool ok = c.transaction([&] {
+        // Duplicates that slipped past the per-page check (same id, different times) would
+        // break the unique index: keep the earliest copy, remove the rest from the FTS index too.
+        QList<qint64> duplicates;
+        {
+            QSqlQuery q(c.handle());
+            if (!q.exec(QStringLiteral("SELECT seq FROM audit_events WHERE seq NOT IN "
+                                       "(SELECT max(seq) FROM audit_events GROUP BY id)"))) {
+                c.setLastError(QStringLiteral("duplicate scan failed"));
+                return false;
+            }
+            while (q.next()) {
+                duplicates << q.value(0).toLongLong();
+            }
+        }
+        for (const qint64 seq : duplicates) {
+            const std::optional<AuditEvent> e = load(seq);
+            if (!e) {
+                return false;
+            }
+            QSqlQuery del = c.prepare(QStringLiteral("INSERT INTO audit_fts (audit_fts, rowid, text) VALUES ('delete', ?, ?)"));
+            QSqlQuery row = c.prepare(QStringLiteral("SELECT actor, target, activity, result FROM audit_events WHERE seq = ?"));
+            if (!c.exec(del, {seq, eventTokens(*e).join(u' ')}) || !c.exec(row, {seq}) || !row.next()) {
+                return false;
+            }
+            const qint64 day = dayOf(e->activityDateTime);
+            m_dayDeltas[DayKey{AllDim, 0, day}] -= 1;
+            for (int dim = ActorDim; dim <= ResultDim; ++dim) {
+                m_dayDeltas[DayKey{dim, row.value(dim - 1).toLongLong(), day}] -= 1;
+            }
+            row.finish();
+            QSqlQuery drop = c.prepare(QStringLiteral("DELETE FROM audit_events WHERE seq = ?"));
+            if (!c.exec(drop, {seq})) {
+                return false;
+            }
+        }
+        for (const QString& sql : auditIndexStatements()) {
+            if (!c.execDirect(sql)) {
+                return false;
+            }
+        }
+        if (!flushDayCounts(m_dayDeltas)) {
+            return false;
+        }
+        // One FTS5 segment: a common word's matches are read from one b-tree.
+        if (!c.execDirect(QStringLiteral("INSERT INTO audit_fts (audit_fts) VALUES ('optimize')"))) {
+            return false;
+        }
+        return m_db.setWatermark(QStringLiteral("audit.bulk"), QStringLiteral("done"));
+    });
+    if (!ok) {
+        m_lastError = c.lastError();
+        return false;
+    }
+    m_dayDeltas.clear();
+    m_bulk = false;
+    c.execDirect(QStringLiteral("PRAGMA optimize"));
+    return updateTermStatistics();
+}
+
+bool AuditStore::resolve(const AuditQuery& query, Filter* f)
+{
+    if (!query.from.isNull()) {
+        f->lo = orderKey(query.from);
+        f->firstDay = floorDiv(query.from.ticks() + TicksPerDay - 1, TicksPerDay);
+    }
+    if (!query.to.isNull()) {
+        const qint64 base = orderKey(query.to);
+        f->hi = base + SlotsPerTick - 1;
+        f->lastDay = floorDiv(query.to.ticks() + 1, TicksPerDay) - 1;
+        // More than 104 events at that exact instant spilled past its slots: include them.
+        SqliteConnection& c = m_db.connection();
+        QSqlQuery spill = c.prepare(
+            QStringLiteral("SELECT min(seq) FROM audit_events WHERE seq BETWEEN ? AND ? AND at <= ?"));
+        if (c.exec(spill, {stored(base + SlotsPerMs - 1), stored(base + SlotsPerTick), qint64(query.to.ticks())})
+            && spill.next() && !spill.value(0).isNull()) {
+            f->hi = std::max(f->hi, stored(spill.value(0).toLongLong()));
+        }
+        spill.finish();
+    }
+    if (f->lo > f->hi) {
+        f->nothing = true;
+    }
+    const auto dim = [&](int d, int kind, const QString& key) {
+        if (key.isEmpty()) {
+            return true;
+        }
+        const std::optional<qint64> r = lookupRef(kind, key);
+        if (!r) {
+            return false;
+        }
+        if (*r < 0) {
+            f->nothing = true;
+        }
+        f->dims << std::pair{d, *r};
+        return true;
+    };
+    if (!dim(ActorDim, ActorKey, query.actor) || !dim(TargetDim, TargetKey, query.target)
+        || !dim(ActivityDim, ActivityKey, query.activity)) {
+        m_lastError = m_db.connection().lastError();
+        return false;
+    }
+    if (query.result) {
+        f->dims << std::pair{int(ResultDim), qint64(static_cast<int>(*query.result))};
+    }
+    f->fts = ftsExpression(query.text);
+    f->terms = tokens(query.text);
+    f->terms.removeDuplicates();
+    if (!query.text.trimmed().isEmpty() && f->fts.isEmpty()) {
+        // Text with no word in it (only punctuation) matches nothing rather than everything.
+        f->nothing = true;
+    }
+    if (!f->dims.isEmpty()) {
+        // Drive with the narrowest column: estimated from the per-day counts.
+        QList<std::pair<qint64, std::pair<int, qint64>>> ranked;
+        for (const auto& d : f->dims) {
+            ranked << std::pair{dayCountSum(d.first, d.second, f->firstDay == std::numeric_limits<qint64>::min()
+                                                                   ? f->firstDay
+                                                                   : f->firstDay - 1,
+                                            f->lastDay == std::numeric_limits<qint64>::max() ? f->lastDay
+                                                                                             : f->lastDay + 1),
+                                d};
+        }
+        std::stable_sort(ranked.begin(), ranked.end(),
+                         [](const auto& a, const auto& b) { return a.first < b.first; });
+        f->dims.clear();
+        for (const auto& r : ranked) {
+            f->dims << r.second;
+        }
+    }
+    return true;
+}
+
+qint64 AuditStore::dayCountSum(int dim, qint64 value, qint64 firstDay, qint64 lastDay)
+{
+    SqliteConnection& c = m_db.connection();
+    QSqlQuery q = c.prepare(QStringLiteral(
+        "SELECT COALESCE(sum(n), 0) FROM audit_daycount WHERE dim = ? AND value = ? AND day BETWEEN ? AND ?"));
+    if (!c.exec(q, {dim, value, firstDay, lastDay}) || !q.next()) {
+        return -1;
+    }
+    const qint64 n = q.value(0).toLongLong();
+    q.finish();
+    return n;
+}
+
+// SQL for the rows of a filter between two keys, newest first. Column filters only: the first
+// (narrowest) drives through its covering index and the others are checked inside it.
+// With text and a narrow column filter, each candidate probes FTS5; otherwise FTS5 drives.
+namespace {
+
+struct Plan
+{
+    QString countSql;
+    QString keysSql;    // seq of each row, newest first
+    QString rowsSql;    // RowColumns of each row, newest first
+    QVariantList binds; // for all three, before the trailing LIMIT
+};
+
+// The columns AuditStore::decodeRow reads, in order.
+const QString RowColumns = QStringLiteral(
+    "e.seq, e.id, e.at, e.activity, e.result, e.initiator, e.shape, e.targets, e.correlation, e.reason, e.details");
+
+Plan planFor(const QList<std::pair<int, qint64>>& dims, const QString& fts, bool textDrives, qint64 lo, qint64 hi)
+{
+    Plan p;
+    if (dims.isEmpty() && fts.isEmpty()) {
+        p.countSql = QStringLiteral("SELECT count(*) FROM audit_events WHERE seq BETWEEN ? AND ?");
+        p.keysSql = QStringLiteral("SELECT seq FROM audit_events WHERE seq BETWEEN ? AND ? ORDER BY seq LIMIT ?");
+        p.rowsSql = QStringLiteral("SELECT ") + RowColumns
+                    + QStringLiteral(" FROM audit_events e WHERE e.seq BETWEEN ? AND ? ORDER BY e.seq LIMIT ?");
+        p.binds = {stored(hi), stored(lo)};
+        return p;
+    }
+    if (dims.isEmpty()) {
+        p.countSql = QStringLiteral("SELECT count(*) FROM audit_fts WHERE audit_fts MATCH ? AND rowid BETWEEN ? AND ?");
+        p.keysSql = QStringLiteral("SELECT rowid FROM audit_fts WHERE audit_fts MATCH ? AND rowid BETWEEN ? AND ? "
+                                   "ORDER BY rowid LIMIT ?");
+        p.rowsSql = QStringLiteral("SELECT ") + RowColumns
+                    + QStringLiteral(" FROM audit_fts f CROSS JOIN audit_events e ON e.seq = f.rowid "
+                                     "WHERE f.audit_fts MATCH ? AND f.rowid BETWEEN ? AND ? ORDER BY f.rowid LIMIT ?");
+        p.binds = {fts, stored(hi), stored(lo)};
+        return p;
+    }
+    QString residual;
+    QVariantList residualBinds;
+    for (qsizetype i = textDrives ? 0 : 1; i < dims.size(); ++i) {
+        residual += QStringLiteral(" AND e.%1 = ?").arg(QString::fromLatin1(DimColumns[dims.at(i).first]));
+        residualBinds << dims.at(i).second;
+    }
+    if (textDrives) {
+        const QString from = QStringLiteral(" FROM audit_fts f CROSS JOIN audit_events e ON e.seq = f.rowid "
+                                            "WHERE f.audit_fts MATCH ? AND f.rowid BETWEEN ? AND ?");
+        p.countSql = QStringLiteral("SELECT count(*)") + from + residual;
+        p.keysSql = QStringLiteral("SELECT f.rowid") + from + residual + QStringLiteral(" ORDER BY f.rowid LIMIT ?");
+        p.rowsSql = QStringLiteral("SELECT ") + RowColumns + from + residual
+                    + QStringLiteral(" ORDER BY f.rowid LIMIT ?");
+        p.binds = QVariantList{fts, stored(hi), stored(lo)} + residualBinds;
+        return p;
+    }
+    const int driver = dims.first().first;
+    QString from = QStringLiteral(" FROM audit_events e INDEXED BY %1 WHERE e.%2 = ? AND e.seq BETWEEN ? AND ?")
+                       .arg(QString::fromLatin1(DimIndexes[driver]), QString::fromLatin1(DimColumns[driver]))
+                   + residual;
+    p.binds = QVariantList{dims.first().second, stored(hi), stored(lo)} + residualBinds;
+    if (!fts.isEmpty()) {
+        from += QStringLiteral(" AND EXISTS (SELECT 1 FROM audit_fts WHERE audit_fts MATCH ? AND rowid = e.seq)");
+        p.binds << fts;
+    }
+    p.countSql = QStringLiteral("SELECT count(*)") + from;
+    p.keysSql = QStringLiteral("SELECT e.seq") + from + QStringLiteral(" ORDER BY e.seq LIMIT ?");
+    p.rowsSql = QStringLiteral("SELECT ") + RowColumns + from + QStringLiteral(" ORDER BY e.seq LIMIT ?");
+    return p;
+}
+
+} // namespace
+
+qint64 AuditStore::scanCount(const Filter& f, qint64 lo, qint64 hi)
+{
+    if (lo > hi) {
+        return 0;
+    }
+    const Plan p = planFor(f.dims, f.fts, textDrives(f), lo, hi);
+    SqliteConnection& c = m_db.connection();
+    QSqlQuery q = c.prepare(p.countSql);
+    if (!c.execList(q, p.binds) || !q.next()) {
+        m_lastError = c.lastError();
+        return -1;
+    }
+    const qint64 n = q.value(0).toLongLong();
+    q.finish();
+    return n;
+}
+
+qint64 AuditStore::countFilter(const Filter& f)
+{
+    if (f.nothing) {
+        return 0;
+    }
+    // With no text and at most one column, whole days come from audit_daycount and only the
+    // partial days at either end are counted from the index.
+    // Likewise one very common word alone, from audit_term_days.
+    const bool columnRollup = f.fts.isEmpty() && f.dims.size() <= 1;
+    // Asked of the file, not of m_trackedTerms: another connection may have re-chosen the terms.
+    const bool termRollup = f.dims.isEmpty() && f.terms.size() == 1
+                            && m_db.connection()
+                                   .scalar(QStringLiteral("SELECT count(*) FROM audit_tracked_terms WHERE term = ?"),
+                                           {f.terms.first()})
+                                   .toInt()
+                                   == 1;
+    if ((columnRollup || termRollup) && f.firstDay <= f.lastDay) {
+        const int dim = f.dims.isEmpty() ? int(AllDim) : f.dims.first().first;
+        const qint64 value = f.dims.isEmpty() ? 0 : f.dims.first().second;
+        const bool bounded = f.firstDay != std::numeric_limits<qint64>::min()
+                             || f.lastDay != std::numeric_limits<qint64>::max();
+        const qint64 whole = termRollup ? termDaySum(f.terms.first(), f.firstDay, f.lastDay)
+                                        : dayCountSum(dim, value, f.firstDay, f.lastDay);
+        if (whole < 0) {
+            return -1;
+        }
+        if (!bounded) {
+            return whole;
+        }
+        const qint64 firstKey = f.firstDay == std::numeric_limits<qint64>::min()
+                                    ? MinKey
+                                    : orderKey(Timestamp::fromTicks(f.firstDay * TicksPerDay));
+        const qint64 afterKey = f.lastDay == std::numeric_limits<qint64>::max()
+                                    ? MaxKey
+                                    : orderKey(Timestamp::fromTicks((f.lastDay + 1) * TicksPerDay));
+        qint64 total = whole;
+        if (f.lo < firstKey) {
+            const qint64 head = scanCount(f, f.lo, firstKey - 1);
+            if (head < 0) {
+                return -1;
+            }
+            total += head;
+        }
+        if (afterKey != MaxKey && f.hi >= afterKey) {
+            const qint64 tail = scanCount(f, afterKey, f.hi);
+            if (tail < 0) {
+                return -1;
+            }
+            total += tail;
+        }
+        return total;
+    }
+    return scanCount(f, f.lo, f.hi);
+}
+
+QList<AuditEvent> AuditStore::pageRows(const Filter& f, qint64 below, int limit, QList<qint64>* keys)
+{
+    QList<AuditEvent> rows;
+    const qint64 hi = std::min(f.hi, below == MaxKey ? MaxKey : below - 1);
+    if (f.nothing || f.lo > hi) {
+        return rows;
+    }
+    const Plan p = planFor(f.dims, f.fts, textDrives(f), f.lo, hi);
+    SqliteConnection& c = m_db.connection();
+    QSqlQuery q = c.prepare(p.rowsSql);
+    if (!c.execList(q, p.binds + QVariantList{limit})) {
+        m_lastError = c.lastError();
+        return rows;
+    }
+    rows.reserve(limit);
+    while (q.next()) {
+        keys->append(stored(q.value(0).toLongLong()));
+        rows << decodeRow(q);
+    }
+    return rows;
+}
+
+bool AuditStore::textDrives(const Filter& f)
+{
+    return !f.fts.isEmpty() && !f.dims.isEmpty()
+           && dayCountSum(f.dims.first().first, f.dims.first().second, std::numeric_limits<qint64>::min(),
+                          std::numeric_limits<qint64>::max())
+                  > ProbeLimit;
+}
+
+AuditPage AuditStore::query(const AuditQuery& query)
+{
+    AuditPage page;
+    Filter f;
+    if (!resolve(query, &f)) {
+        return page;
+    }
+    const int limit = std::clamp(query.limit, 1, MaxLimit);
+    QList<qint64> keys;
+    page.rows = pageRows(f, query.cursor == 0 ? MaxKey : query.cursor, limit + 1, &keys);
+    if (page.rows.size() > limit) {
+        page.rows.resize(limit);
+        page.nextCursor = keys.at(limit - 1);
+    }
+    if (query.withTotal) {
+        page.total = countFilter(f);
+    }
+    return page;
+}
+
+qint64 AuditStore::count(const AuditQuery& query)
+{
+    Filter f;
+    if (!resolve(query, &f)) {
+        return -1;
+    }
+    return countFilter(f);
+}
+
+const AuditEvent& AuditStore::decodedRef(qint64 r)
+{
+    const auto hit = m_decoded.constFind(r);
+    if (hit != m_decoded.constEnd()) {
+        return *hit;
+    }
+    AuditEvent part;
+    SqliteConnection& c = m_db.connection();
+    QSqlQuery q = c.prepare(QStringLiteral("SELECT kind, key FROM audit_keys WHERE ref = ?"));
+    if (c.exec(q, {r}) && q.next()) {
+        const int kind = q.value(0).toInt();
+        const QByteArray key = q.value(1).toString().toUtf8();
+        q.finish();
+        Result<nlohmann::json> tree = GraphCodec::parse(key);
+        if (tree) {
+            nlohmann::json w = wrapper();
+            if (kind == InitiatorJson) {
+                w["initiatedBy"] = *tree;
+            } else if (kind == TargetJson) {
+                w["targetResources"] = nlohmann::json::array({*tree});
+            }
+            Result<AuditEvent> decoded = GraphCodec::fromJson<AuditEvent>(w);
+            if (decoded) {
+                part = std::move(decoded).value();
+            }
+        }
+    }
+    return *m_decoded.insert(r, part);
+}
+
+std::optional<AuditEvent> AuditStore::load(qint64 seq)
+{
+    SqliteConnection& c = m_db.connection();
+    QSqlQuery q = c.prepare(QStringLiteral("SELECT ") + RowColumns + QStringLiteral(" FROM audit_events e WHERE e.seq = ?"));
+    if (!c.exec(q, {seq}) || !q.next()) {
+        m_lastError = QStringLiteral("audit event %1 not found").arg(seq);
+        return std::nullopt;
+    }
+    AuditEvent e = decodeRow(q);
+    q.finish();
+    return e;
+}
+
+AuditEvent AuditStore::decodeRow(const QSqlQuery& q)
+{
+    SqliteConnection& c = m_db.connection();
+    AuditEvent e;
+    e.id = expandId(q.value(1));
+    e.activityDateTime = Timestamp::fromTicks(q.value(2).toLongLong());
+    const qint64 activityRef = q.value(3).toLongLong();
+    e.result = static_cast<AuditResult>(q.value(4).toInt());
+    const qint64 initiatorRef = q.value(5).toLongLong();
+    const qint64 shapeRef = q.value(6).toLongLong();
+    const QString targets = q.value(7).toString();
+    e.correlationId = expandId(q.value(8));
+    e.resultReason = q.value(9).toString();
+    const QString details = q.value(10).toString();
+
+    const auto keyText = [&](qint64 r) -> QString {
+        const auto hit = m_keyText.constFind(r);
+        if (hit != m_keyText.constEnd()) {
+            return *hit;
+        }
+        const QString text = c.scalar(QStringLiteral("SELECT key FROM audit_keys WHERE ref = ?"), {r}).toString();
+        m_keyText.insert(r, text);
+        return text;
+    };
+    e.activityDisplayName = keyText(activityRef);
+    const QStringList shape = keyText(shapeRef).split(Separator);
+    if (shape.size() == 3) {
+        e.category = shape.at(0);
+        e.loggedByService = shape.at(1);
+        e.operationType = shape.at(2);
+    }
+    const AuditEvent& initiator = decodedRef(initiatorRef);
+    e.initiatedByUser = initiator.initiatedByUser;
+    e.initiatedByApp = initiator.initiatedByApp;
+    if (!targets.isEmpty()) {
+        for (const QString& r : targets.split(u' ')) {
+            const AuditEvent& part = decodedRef(r.toLongLong());
+            if (!part.targetResources.isEmpty()) {
+                e.targetResources << part.targetResources.first();
+            }
+        }
+    }
+    e.additionalDetails = decodeDetails(details);
+    return e;
+}
+
+template <typename Sink>
+bool AuditStore::exportRows(const AuditQuery& query, Sink&& sink)
+{
+    Filter f;
+    m_lastError.clear();
+    if (!resolve(query, &f)) {
+        return false;
+    }
+    // Window by window, so a million rows never sit in memory at once.
+    qint64 below = MaxKey;
+    for (;;) {
+        QList<qint64> keys;
+        const QList<AuditEvent> rows = pageRows(f, below, 1000, &keys);
+        for (const AuditEvent& e : rows) {
+            if (!sink(e)) {
+                return false;
+            }
+        }
+        if (rows.size() < 1000) {
+            return m_lastError.isEmpty();
+        }
+        below = keys.last();
+    }
+}
+
+bool AuditStore::exportCsv(const AuditQuery& query, QIODevice* device)
+{
+    const auto writeLine = [&](const QStringList& fields) {
+        QString line;
+        for (qsizetype i = 0; i < fields.size(); ++i) {
+            if (i > 0) {
+                line += u',';
+            }
+            line += csvField(fields.at(i));
+        }
+        line += QStringLiteral("\r\n");
+        const QByteArray bytes = line.toUtf8();
+        if (device->write(bytes) != bytes.size()) {
+            m_lastError = QStringLiteral("export write failed: %1").arg(device->errorString());
+            return false;
+        }
+        return true;
+    };
+    if (!writeLine({QStringLiteral("activityDateTime"), QStringLiteral("activity"), QStringLiteral("result"),
+                    QStringLiteral("initiatedBy"), QStringLiteral("initiatorPrincipalName"), QStringLiteral("target"),
+                    QStringLiteral("targetId"), QStringLiteral("category"), QStringLiteral("loggedByService"),
+                    QStringLiteral("operationType"), QStringLiteral("resultReason"), QStringLiteral("correlationId"),
+                    QStringLiteral("id")})) {
+        return false;
+    }
+    return exportRows(query, [&](const AuditEvent& e) {
+        const AuditEvent::TargetResource* role = roleTargetOf(e);
+        return writeLine({e.activityDateTime.toIso(), e.activityDisplayName, enumName(e.result), e.initiatorName(),
+                          e.initiatedByUser ? e.initiatedByUser->userPrincipalName : QString(),
+                          role ? role->displayName : QString(), role ? role->id : QString(), e.category,
+                          e.loggedByService, e.operationType, e.resultReason, e.correlationId, e.id});
+    });
+}
+
+bool AuditStore::exportJson(const AuditQuery& query, QIODevice* device)
+{
+    bool first = true;
+    const auto write = [&](const QByteArray& bytes) {
+        if (device->write(bytes) != bytes.size()) {
+            m_lastError = QStringLiteral("export write failed: %1").arg(device->errorString());
+            return false;
+        }
+        return true;
+    };
+    if (!write(QByteArrayLiteral("{\"value\":[\n"))) {
+        return false;
+    }
+    const bool ok = exportRows(query, [&](const AuditEvent& e) {
+        const QByteArray item = (first ? QByteArray() : QByteArrayLiteral(",\n")) + GraphCodec::encode(e);
+        first = false;
+        return write(item);
+    });
+    return ok && write(QByteArrayLiteral("\n]}\n"));
+}
+
+} // namespace Elevate::Cache

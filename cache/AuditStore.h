@@ -1,0 +1,143 @@
+#pragma once
+
+#include "AuditEvent.h"
+#include "AuditQuery.h"
+
+#include <QHash>
+#include <QList>
+#include <QSet>
+#include <QString>
+#include <QVariant>
+
+#include <array>
+#include <optional>
+
+class QIODevice;
+class QSqlQuery;
+
+namespace Elevate::Cache {
+
+class CacheDatabase;
+
+// The audit archive: every directoryAudit event ever pulled, kept beyond the server's
+// retention, filtered and paged fast at a million events.
+//
+// Layout (CacheSchema): each event is one row whose row id (seq) is its negated order key
+// (orderKey: activityDateTime order), so a time range is a row-id range, keyset paging is a
+// row-id seek, and FTS5 (whose matches come in row-id order) returns them newest first without
+// a sort. Negated because Graph pages come newest first: a first sync then appends at the end
+// of every b-tree instead of splitting pages at its start (half-empty pages, twice the file). Composite covering
+// indexes (column, seq, other columns) serve each column filter and their combinations; a
+// per-day count table answers the total of a one-column filter without scanning the index.
+//
+// Sync: pull from pullFrom() (the newest stored time minus an overlap, because events can
+// arrive late), merge() each page: events already stored (same id) are skipped. For the first
+// big pull, beginBulkLoad() drops the secondary indexes, merge() appends, finishBulkLoad()
+// builds them.
+//
+// Threading: uses the CacheDatabase's connection, so the thread that opened it. A reader on
+// another thread opens its own CacheDatabase on the same file.
+class AuditStore final
+{
+public:
+    static constexpr qint64 DefaultOverlapSeconds = 300;
+    static constexpr int MaxLimit = 10000;
+
+    explicit AuditStore(CacheDatabase& db);
+
+    // The order key of the first slot of a time: ms * 2^20 + (100 ns tick in the ms) * 104.
+    // Each 100 ns tick has 104 slots for events with the same time; more spill into the next.
+    static qint64 orderKey(const Timestamp& time);
+    // Terms with at least this many events get per-day counts (updateTermStatistics).
+    static constexpr qint64 DefaultTrackedTermEvents = 50'000;
+
+    // The searchable words of a text: runs of letters and digits, case-folded, diacritics
+    // removed (compatibility decomposition without marks). The FTS index holds exactly these.
+    static QStringList tokens(const QString& text);
+    // The FTS5 expression for user text: each token quoted, tokens ANDed. Never a syntax error,
+    // whatever the text holds; empty when the text has no word.
+    static QString ftsExpression(const QString& userText);
+
+    // Where the next incremental pull starts (activityDateTime ge this): the newest stored
+    // event minus overlapSeconds. Null when the archive is empty (pull everything).
+    Timestamp pullFrom(qint64 overlapSeconds = DefaultOverlapSeconds);
+    Timestamp newest();
+    Timestamp oldest();
+    qint64 size();
+
+    // Stores one pulled page in one transaction. Events whose id is already stored (or that
+    // appear twice in the page) are skipped. Returns how many were new, or nullopt on failure
+    // (nothing of the page is stored then).
+    std::optional<int> merge(const QList<AuditEvent>& events);
+
+    // The first sync of an empty archive: indexes are dropped and rebuilt once at the end.
+    // False when the archive is not empty (use merge() alone) or on a database error.
+    bool beginBulkLoad();
+    bool finishBulkLoad();
+    bool inBulkLoad() const { return m_bulk; }
+
+    // Chooses the terms found in at least minEvents events and counts them per day, so a
+    // free-text total on a very common word is a sum rather than a scan. finishBulkLoad() runs
+    // it; an archive that only grows by merges can run it now and then (seconds at 1 M events).
+    bool updateTermStatistics(qint64 minEvents = DefaultTrackedTermEvents);
+
+    // The first window of a filter (or the next, with query.cursor) and the total count.
+    AuditPage query(const AuditQuery& query);
+    qint64 count(const AuditQuery& query);
+
+    // Every event matching the filter (limit and cursor ignored), newest first, streamed to
+    // device window by window. CSV follows RFC 4180 (header line, CRLF, quotes doubled);
+    // JSON is a Graph-style {"value":[...]} array of directoryAudit objects.
+    bool exportCsv(const AuditQuery& query, QIODevice* device);
+    bool exportJson(const AuditQuery& query, QIODevice* device);
+
+    QString lastError() const { return m_lastError; }
+
+private:
+    struct Filter;
+    struct DayKey
+    {
+        int dim;
+        qint64 value;
+        qint64 day;
+        friend bool operator==(const DayKey&, const DayKey&) = default;
+        friend size_t qHash(const DayKey& k, size_t seed = 0) { return qHashMulti(seed, k.dim, k.value, k.day); }
+    };
+
+    std::optional<qint64> ref(int kind, const QString& key, const QString& label, const QString& cacheKey);
+    std::optional<qint64> lookupRef(int kind, const QString& key);
+    using TermDay = std::pair<QString, qint64>;
+    bool insertEvents(const QList<AuditEvent>& events, int* inserted, QHash<DayKey, qint64>* deltas,
+                      QHash<TermDay, qint64>* termDeltas);
+    bool flushTermCounts(const QHash<TermDay, qint64>& deltas);
+    bool flushDayCounts(const QHash<DayKey, qint64>& deltas);
+    bool resolve(const AuditQuery& query, Filter* filter);
+    qint64 countFilter(const Filter& f);
+    qint64 dayCountSum(int dim, qint64 value, qint64 firstDay, qint64 lastDay);
+    qint64 scanCount(const Filter& f, qint64 lo, qint64 hi);
+    bool textDrives(const Filter& f);
+    QList<AuditEvent> pageRows(const Filter& f, qint64 below, int limit, QList<qint64>* keys);
+    std::optional<AuditEvent> load(qint64 seq);
+    AuditEvent decodeRow(const QSqlQuery& q);
+    const AuditEvent& decodedRef(qint64 ref);
+    QStringList eventTokens(const AuditEvent& e) const;
+    static void appendTokens(const QString& text, QStringList* out);
+    static QString encodeDetails(const QList<AuditEvent::KeyValue>& details);
+    static QList<AuditEvent::KeyValue> decodeDetails(const QString& text);
+    qint64 termDaySum(const QString& term, qint64 firstDay, qint64 lastDay);
+    void loadTrackedTerms();
+    template <typename Sink>
+    bool exportRows(const AuditQuery& query, Sink&& sink);
+
+    CacheDatabase& m_db;
+    QString m_lastError;
+    bool m_bulk = false;
+    std::array<QHash<QString, qint64>, 7> m_refs; // per kind: fields -> audit_keys.ref
+    QHash<qint64, AuditEvent> m_decoded;     // audit_keys.ref -> the part of an event it holds
+    QHash<qint64, QString> m_keyText;        // audit_keys.ref -> key (activity, shape)
+    QHash<DayKey, qint64> m_dayDeltas;       // per-day counts not yet written
+    QSet<QString> m_trackedTerms;            // audit_tracked_terms
+    mutable QHash<QString, QStringList> m_tokenMemo; // tokens of names seen before
+};
+
+} // namespace Elevate::Cache

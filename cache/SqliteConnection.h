@@ -1,0 +1,76 @@
+#pragma once
+
+#include <QHash>
+#include <QSqlQuery>
+#include <QString>
+#include <QStringList>
+#include <QVariant>
+
+#include <functional>
+#include <initializer_list>
+
+namespace Elevate::Cache {
+
+// One Qt Sql connection to one SQLite file, with the house rules: a unique connection name,
+// the pragmas the owner asks for, a cache of prepared statements (SQLite spends more time
+// parsing a short statement than running it) and BEGIN IMMEDIATE transactions.
+//
+// Threading: a Qt Sql connection belongs to the thread that opened it; use the object only from
+// that thread. Other threads open their own SqliteConnection on the same file (WAL lets readers
+// run beside one writer).
+class SqliteConnection final
+{
+public:
+    SqliteConnection();
+    ~SqliteConnection();
+    SqliteConnection(const SqliteConnection&) = delete;
+    SqliteConnection& operator=(const SqliteConnection&) = delete;
+
+    // Opens (creating) the file, restricts it to its owner (0600) and runs each pragma in
+    // order. False with a sentence in lastError() when any step fails.
+    bool open(const QString& path, const QStringList& pragmas);
+    void close();
+    bool isOpen() const;
+    QString path() const { return m_path; }
+    QString connectionName() const { return m_connectionName; }
+    QSqlDatabase handle() const;
+
+    // A cached prepared statement, positional bindings. Do not re-run a statement while an
+    // earlier result of the same text is still being read (copies share one statement).
+    QSqlQuery prepare(const QString& sql);
+    // Binds values by position and executes; logs and returns false on error.
+    bool exec(QSqlQuery& query, std::initializer_list<QVariant> values = {});
+    bool execList(QSqlQuery& query, const QVariantList& values);
+    // One statement, not cached (DDL, pragmas).
+    bool execDirect(const QString& sql);
+    // First column of the first row, or an invalid QVariant.
+    QVariant scalar(const QString& sql, std::initializer_list<QVariant> values = {});
+
+    // Runs f in one write transaction (BEGIN IMMEDIATE). Commits when f returns true, rolls back
+    // when it returns false or a statement failed. Nested calls join the outer transaction.
+    bool transaction(const std::function<bool()>& f);
+    bool inTransaction() const { return m_depth > 0; }
+
+    QString lastError() const { return m_lastError; }
+    // SQLite's (extended) result code of the last failure, 0 when unknown.
+    int lastNativeCode() const { return m_lastNativeCode; }
+    void setLastError(const QString& error, int nativeCode = 0)
+    {
+        m_lastError = error;
+        m_lastNativeCode = nativeCode;
+        if (m_depth > 0) {
+            m_failed = true; // a failed raw statement fails the transaction like a Qt one
+        }
+    }
+
+private:
+    QHash<QString, QSqlQuery> m_statements;
+    QString m_connectionName;
+    QString m_path;
+    QString m_lastError;
+    int m_lastNativeCode = 0;
+    int m_depth = 0;
+    bool m_failed = false;
+};
+
+} // namespace Elevate::Cache

@@ -1,0 +1,656 @@
+#include "AuditFixtures.h"
+#include "AuditStore.h"
+#include "CacheDatabase.h"
+#include "GraphCodec.h"
+
+#include <QBuffer>
+#include <QSet>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <algorithm>
+#include <functional>
+#include <memory>
+
+using namespace Elevate;
+using namespace Elevate::Cache;
+using Elevate::Testing::AuditGenerator;
+
+namespace {
+
+// The reference's idea of which words an event can be found by (independent of AuditStore).
+QSet<QString> wordsOf(const AuditEvent& e)
+{
+    QStringList texts{e.activityDisplayName, e.resultReason};
+    if (e.initiatedByUser) {
+        texts << e.initiatedByUser->displayName << e.initiatedByUser->userPrincipalName;
+    }
+    if (e.initiatedByApp) {
+        texts << e.initiatedByApp->displayName;
+    }
+    for (const auto& t : e.targetResources) {
+        texts << t.displayName << t.userPrincipalName;
+    }
+    for (const auto& kv : e.additionalDetails) {
+        if (QUuid::fromString(kv.value).isNull()) {
+            texts << kv.value;
+        }
+    }
+    QSet<QString> words;
+    for (const QString& text : texts) {
+        QString current;
+        const QString padded = text + u' ';
+        for (const QChar ch : padded) {
+            if (ch.isLetterOrNumber()) {
+                current += ch.toLower();
+            } else if (!current.isEmpty()) {
+                words.insert(current);
+                current.clear();
+            }
+        }
+    }
+    return words;
+}
+
+QString actorOf(const AuditEvent& e)
+{
+    return e.initiatedByUser ? e.initiatedByUser->id : (e.initiatedByApp ? e.initiatedByApp->appId : QString());
+}
+
+QString roleOf(const AuditEvent& e)
+{
+    for (const auto& t : e.targetResources) {
+        if (t.type == u"Role") {
+            return t.id;
+        }
+    }
+    return e.targetResources.isEmpty() ? QString() : e.targetResources.first().id;
+}
+
+bool matches(const AuditEvent& e, const AuditQuery& q)
+{
+    if (!q.from.isNull() && e.activityDateTime < q.from) {
+        return false;
+    }
+    if (!q.to.isNull() && e.activityDateTime > q.to) {
+        return false;
+    }
+    if (!q.actor.isEmpty() && actorOf(e) != q.actor) {
+        return false;
+    }
+    if (!q.target.isEmpty() && roleOf(e) != q.target) {
+        return false;
+    }
+    if (!q.activity.isEmpty() && e.activityDisplayName != q.activity) {
+        return false;
+    }
+    if (q.result && e.result != *q.result) {
+        return false;
+    }
+    if (!q.text.isEmpty()) {
+        const QSet<QString> words = wordsOf(e);
+        for (const QString& w : q.text.toLower().split(u' ', Qt::SkipEmptyParts)) {
+            if (!words.contains(w)) {
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
+} // namespace
+
+class TestAuditStore final : public QObject
+{
+    Q_OBJECT
+
+private:
+    struct Fixture
+    {
+        QTemporaryDir dir;
+        CacheDatabase db;
+        std::unique_ptr<AuditStore> store;
+    };
+    std::unique_ptr<Fixture> makeStore()
+    {
+        auto f = std::make_unique<Fixture>();
+        if (!f->dir.isValid() || !f->db.open(f->dir.filePath(QStringLiteral("cache.db")))) {
+            return nullptr;
+        }
+        f->store = std::make_unique<AuditStore>(f->db);
+        return f;
+    }
+
+    // Events with distinct times over ~60 days, newest first like Graph pages.
+    QList<AuditEvent> randomEvents(int n, quint32 seed)
+    {
+        AuditGenerator gen(seed, 40, 12, 300);
+        const qint64 start = Timestamp::fromIso(u"2026-01-01T00:00:00Z")->ticks();
+        QSet<qint64> used;
+        QList<AuditEvent> events;
+        while (events.size() < n) {
+            const qint64 t = start + qint64(gen.rng().bounded(60 * 86400)) * 10'000'000
+                             + qint64(gen.rng().bounded(10'000'000));
+            if (used.contains(t)) {
+                continue;
+            }
+            used.insert(t);
+            events << gen.next(Timestamp::fromTicks(t));
+        }
+        std::sort(events.begin(), events.end(),
+                  [](const AuditEvent& a, const AuditEvent& b) { return a.activityDateTime > b.activityDateTime; });
+        return events;
+    }
+
+    // Walks every window of q and checks it against the brute-force reference.
+    void checkQuery(AuditStore& store, const QList<AuditEvent>& all, AuditQuery q, const QString& label)
+    {
+        QList<AuditEvent> expected;
+        for (const AuditEvent& e : all) {
+            if (matches(e, q)) {
+                expected << e;
+            }
+        }
+        QList<AuditEvent> got;
+        q.cursor = 0;
+        q.limit = 97;
+        for (int guard = 0; guard < 1000; ++guard) {
+            q.withTotal = got.isEmpty();
+            const AuditPage page = store.query(q);
+            if (q.withTotal) {
+                QVERIFY2(page.total == expected.size(),
+                         qPrintable(label + QStringLiteral(": total %1, expected %2").arg(page.total).arg(expected.size())));
+            }
+            got << page.rows;
+            if (page.nextCursor == 0) {
+                break;
+            }
+            QCOMPARE(page.rows.size(), 97);
+            q.cursor = page.nextCursor;
+        }
+        QVERIFY2(got.size() == expected.size(),
+                 qPrintable(label + QStringLiteral(": %1 rows, expected %2").arg(got.size()).arg(expected.size())));
+        for (qsizetype i = 0; i < got.size(); ++i) {
+            QVERIFY2(got.at(i) == expected.at(i), qPrintable(label + QStringLiteral(": row %1 differs").arg(i)));
+        }
+    }
+
+    void checkAllFilters(AuditStore& store, const QList<AuditEvent>& all)
+    {
+        AuditGenerator names(1, 40, 12, 300);
+        const Timestamp from = *Timestamp::fromIso(u"2026-01-10T13:17:00Z");
+        const Timestamp to = *Timestamp::fromIso(u"2026-02-03T07:00:00.5Z");
+        const AuditEvent& sample = all.at(all.size() / 3);
+
+        AuditQuery q;
+        checkQuery(store, all, q, QStringLiteral("everything"));
+        q = {};
+        q.from = from;
+        q.to = to;
+        checkQuery(store, all, q, QStringLiteral("time range"));
+        q = {};
+        q.from = sample.activityDateTime;
+        q.to = sample.activityDateTime;
+        checkQuery(store, all, q, QStringLiteral("one instant"));
+        q = {};
+        q.from = from;
+        checkQuery(store, all, q, QStringLiteral("from only"));
+        q = {};
+        q.actor = AuditGenerator::actorId(0);
+        checkQuery(store, all, q, QStringLiteral("actor"));
+        q.actor = QStringLiteral("elevated");
+        checkQuery(store, all, q, QStringLiteral("app actor"));
+        q = {};
+        q.target = AuditGenerator::roleId(1);
+        checkQuery(store, all, q, QStringLiteral("role"));
+        q = {};
+        q.activity = AuditGenerator::activities().at(0);
+        checkQuery(store, all, q, QStringLiteral("activity"));
+        q = {};
+        q.result = AuditResult::Failure;
+        checkQuery(store, all, q, QStringLiteral("result failure"));
+        q.result = AuditResult::Success;
+        q.from = from;
+        q.to = to;
+        checkQuery(store, all, q, QStringLiteral("result success in range"));
+        q = {};
+        q.text = QStringLiteral("role");
+        checkQuery(store, all, q, QStringLiteral("common word"));
+        q.text = names.word(0) + u' ' + names.word(3);
+        checkQuery(store, all, q, QStringLiteral("two words"));
+        q.text = QStringLiteral("User 3");
+        checkQuery(store, all, q, QStringLiteral("actor name words"));
+        q = {};
+        q.actor = AuditGenerator::actorId(0);
+        q.target = AuditGenerator::roleId(0);
+        q.from = from;
+        q.to = to;
+        checkQuery(store, all, q, QStringLiteral("actor+role+time"));
+        q = {};
+        q.activity = AuditGenerator::activities().at(4);
+        q.result = AuditResult::Success;
+        q.target = AuditGenerator::roleId(0);
+        checkQuery(store, all, q, QStringLiteral("activity+result+role"));
+        q = {};
+        q.text = QStringLiteral("access");
+        q.actor = AuditGenerator::actorId(1);
+        checkQuery(store, all, q, QStringLiteral("text+actor"));
+        q = {};
+        q.text = QStringLiteral("role");
+        q.result = AuditResult::Success;
+        q.from = from;
+        checkQuery(store, all, q, QStringLiteral("text+result+time"));
+        q = {};
+        q.actor = QStringLiteral("nobody-at-all");
+        checkQuery(store, all, q, QStringLiteral("unknown actor"));
+        q = {};
+        q.text = QStringLiteral("zzzznotaword");
+        checkQuery(store, all, q, QStringLiteral("unknown word"));
+        // Random combinations.
+        QRandomGenerator rng(7);
+        for (int i = 0; i < 40; ++i) {
+            AuditQuery r;
+            if (rng.bounded(2)) {
+                const qint64 a = from.ticks() + qint64(rng.bounded(20 * 86400)) * 10'000'000;
+                r.from = Timestamp::fromTicks(a);
+                r.to = Timestamp::fromTicks(a + qint64(rng.bounded(15 * 86400)) * 10'000'000);
+            }
+            if (rng.bounded(3) == 0) {
+                r.actor = AuditGenerator::actorId(int(rng.bounded(6)));
+            }
+            if (rng.bounded(3) == 0) {
+                r.target = AuditGenerator::roleId(int(rng.bounded(5)));
+            }
+            if (rng.bounded(3) == 0) {
+                r.activity = AuditGenerator::activities().at(int(rng.bounded(6)));
+            }
+            if (rng.bounded(3) == 0) {
+                r.result = rng.bounded(2) ? AuditResult::Success : AuditResult::Failure;
+            }
+            if (rng.bounded(3) == 0) {
+                r.text = names.word(int(rng.bounded(8)));
+            }
+            checkQuery(store, all, r, QStringLiteral("random %1").arg(i));
+        }
+    }
+
+private slots:
+    void orderKeyFollowsTime()
+    {
+        const Timestamp a = *Timestamp::fromIso(u"2026-03-02T10:00:00Z");
+        const Timestamp b = *Timestamp::fromIso(u"2026-03-02T10:00:00.0000001Z");
+        const Timestamp c = *Timestamp::fromIso(u"2026-03-02T10:00:00.001Z");
+        const Timestamp old = *Timestamp::fromIso(u"1960-01-01T00:00:00Z");
+        QVERIFY(AuditStore::orderKey(a) < AuditStore::orderKey(b));
+        QVERIFY(AuditStore::orderKey(b) + 103 < AuditStore::orderKey(c));
+        QVERIFY(AuditStore::orderKey(old) < AuditStore::orderKey(a));
+        QVERIFY(AuditStore::orderKey(*Timestamp::fromIso(u"9999-12-31T23:59:59Z")) > AuditStore::orderKey(c));
+    }
+
+    void roundTripKeepsEveryField()
+    {
+        auto f = makeStore();
+        QVERIFY(f);
+        AuditGenerator gen(3);
+        QList<AuditEvent> events;
+        for (int i = 0; i < 50; ++i) {
+            events << gen.next(Timestamp::fromSecsSinceEpoch(1'780'000'000 - i * 60));
+        }
+        events[1].id = QStringLiteral("Not-A-Guid/with text");
+        events[2].id = events[2].id.toUpper(); // kept as sent, not normalised
+        events[3].targetResources.first().modifiedProperties << AuditEvent::ModifiedProperty{
+            QStringLiteral("MaximumDuration"), QStringLiteral("\"PT8H\""), QStringLiteral("\"PT2H\"")};
+        events[4].initiatedByUser.reset();
+        events[4].initiatedByApp = AuditEvent::AppInitiator{QStringLiteral("app-1"), QStringLiteral("Sync app"),
+                                                            QStringLiteral("sp-1"), QStringLiteral("sync")};
+        events[5].additionalDetails.clear();
+        events[5].targetResources.clear();
+        events[5].correlationId.clear();
+        events[6].resultReason = QStringLiteral("Ünïcödé \"quoted\", with\nnewline");
+        events[7].additionalDetails << AuditEvent::KeyValue{QStringLiteral("odd"), QStringLiteral("a\x1e b\x1f c")};
+        events[8].additionalDetails.prepend(AuditEvent::KeyValue{QStringLiteral("[bracket"), QString()});
+        events[9].additionalDetails = {AuditEvent::KeyValue{QString(), QString()}};
+        const std::optional<int> inserted = f->store->merge(events);
+        QVERIFY2(inserted, qPrintable(f->store->lastError()));
+        QCOMPARE(*inserted, 50);
+        AuditQuery q;
+        q.limit = 100;
+        const AuditPage page = f->store->query(q);
+        QCOMPARE(page.total, 50);
+        QCOMPARE(page.nextCursor, 0);
+        QCOMPARE(page.rows.size(), 50);
+        for (int i = 0; i < 50; ++i) {
+            QVERIFY2(page.rows.at(i) == events.at(i), qPrintable(QStringLiteral("event %1").arg(i)));
+        }
+        // A second store object (a fresh reader) decodes the same.
+        AuditStore again(f->db);
+        QCOMPARE(again.query(q).rows, page.rows);
+    }
+
+    void mergeSkipsDuplicatesAndComputesOverlap()
+    {
+        auto f = makeStore();
+        QVERIFY(f);
+        QVERIFY(f->store->pullFrom().isNull());
+        const QList<AuditEvent> all = randomEvents(600, 11);
+        // Newest first: the first pull gets the older 400, the next one the rest with an overlap.
+        const QList<AuditEvent> older = all.mid(200);
+        QCOMPARE(f->store->merge(older).value_or(-1), 400);
+        QCOMPARE(f->store->newest(), older.first().activityDateTime);
+        QCOMPARE(f->store->pullFrom(300), older.first().activityDateTime.plusSeconds(-300));
+        const QList<AuditEvent> overlap = all.mid(0, 250); // 50 already stored
+        QCOMPARE(f->store->merge(overlap).value_or(-1), 200);
+        QCOMPARE(f->store->merge(overlap).value_or(-1), 0);
+        // A page holding the same event twice stores it once.
+        QList<AuditEvent> twice = {all.at(5), all.at(5)};
+        QCOMPARE(f->store->merge(twice).value_or(-1), 0);
+        // The same id with a different time is still the same event.
+        AuditEvent moved = all.at(7);
+        moved.activityDateTime = moved.activityDateTime.plusSeconds(-86400 * 3);
+        QCOMPARE(f->store->merge({moved}).value_or(-1), 0);
+        QCOMPARE(f->store->size(), 600);
+        QCOMPARE(f->store->count({}), 600);
+        checkQuery(*f->store, all, {}, QStringLiteral("after merges"));
+    }
+
+    void sameTimePagesNeitherRepeatNorSkip()
+    {
+        auto f = makeStore();
+        QVERIFY(f);
+        AuditGenerator gen(5);
+        const Timestamp t = *Timestamp::fromIso(u"2026-05-01T08:00:00Z");
+        QList<AuditEvent> events;
+        for (int i = 0; i < 300; ++i) { // more than the 104 slots of one tick
+            events << gen.next(t);
+        }
+        QCOMPARE(f->store->merge(events.mid(0, 150)).value_or(-1), 150);
+        QCOMPARE(f->store->merge(events.mid(150)).value_or(-1), 150);
+        QSet<QString> seen;
+        AuditQuery q;
+        q.limit = 40;
+        q.from = t;
+        q.to = t;
+        qint64 total = -1;
+        for (;;) {
+            const AuditPage page = f->store->query(q);
+            if (total < 0) {
+                total = page.total;
+            }
+            for (const AuditEvent& e : page.rows) {
+                QVERIFY(!seen.contains(e.id));
+                seen.insert(e.id);
+            }
+            if (page.nextCursor == 0) {
+                break;
+            }
+            q.cursor = page.nextCursor;
+            q.withTotal = false;
+        }
+        QCOMPARE(seen.size(), 300);
+        QCOMPARE(total, 300);
+    }
+
+    void filtersMatchReferenceIncremental()
+    {
+        auto f = makeStore();
+        QVERIFY(f);
+        const QList<AuditEvent> all = randomEvents(3000, 21);
+        for (qsizetype i = all.size(); i > 0; i -= 250) {
+            // Oldest page first, as incremental syncs arrive.
+            const qsizetype start = std::max<qsizetype>(0, i - 250);
+            QVERIFY(f->store->merge(all.mid(start, i - start)));
+        }
+        checkAllFilters(*f->store, all);
+    }
+
+    void filtersMatchReferenceAfterBulkLoad()
+    {
+        auto f = makeStore();
+        QVERIFY(f);
+        QList<AuditEvent> all = randomEvents(3000, 22);
+        QVERIFY(f->store->beginBulkLoad());
+        for (qsizetype i = 0; i < all.size(); i += 500) {
+            QVERIFY(f->store->merge(all.mid(i, 500)));
+        }
+        // A duplicate with another time that only the end-of-load check can see: the bulk load
+        // keeps the copy with the earliest time.
+        AuditEvent moved = all.at(10);
+        moved.activityDateTime = moved.activityDateTime.plusSeconds(-86400 * 20);
+        QCOMPARE(f->store->merge({moved}).value_or(-1), 1);
+        QVERIFY(f->store->finishBulkLoad());
+        all.removeAt(10);
+        all.insert(std::upper_bound(all.begin(), all.end(), moved,
+                                    [](const AuditEvent& a, const AuditEvent& b) {
+                                        return a.activityDateTime > b.activityDateTime;
+                                    }),
+                   moved);
+        QVERIFY(!f->store->inBulkLoad());
+        QVERIFY(!f->store->beginBulkLoad()); // not empty any more
+        QCOMPARE(f->store->size(), 3000);
+        checkAllFilters(*f->store, all);
+        // Incremental merges continue on the built indexes.
+        QCOMPARE(f->store->merge(all.mid(0, 10)).value_or(-1), 0);
+    }
+
+    void commonTermCountsStayExact()
+    {
+        auto f = makeStore();
+        QVERIFY(f);
+        const QList<AuditEvent> all = randomEvents(3000, 31);
+        const QList<AuditEvent> older = all.mid(1000);
+        QVERIFY(f->store->merge(older));
+        // Words in at least 300 events get per-day counts.
+        QVERIFY(f->store->updateTermStatistics(300));
+        const qint64 tracked =
+            f->db.connection().scalar(QStringLiteral("SELECT count(*) FROM audit_tracked_terms")).toLongLong();
+        QVERIFY(tracked > 3);
+        QCOMPARE(f->db.connection()
+                     .scalar(QStringLiteral("SELECT count(*) FROM audit_tracked_terms WHERE term = 'role'"))
+                     .toInt(),
+                 1);
+        const auto checkWord = [&](const QList<AuditEvent>& reference, const QString& word) {
+            AuditQuery q;
+            q.text = word;
+            checkQuery(*f->store, reference, q, word + QStringLiteral(" everywhere"));
+            q.from = *Timestamp::fromIso(u"2026-01-07T10:11:12.5Z");
+            q.to = *Timestamp::fromIso(u"2026-02-11T03:00:00Z");
+            checkQuery(*f->store, reference, q, word + QStringLiteral(" in a range"));
+            q.from = *Timestamp::fromIso(u"2026-01-20T00:00:00Z");
+            q.to = *Timestamp::fromIso(u"2026-01-20T23:59:59.9999999Z");
+            checkQuery(*f->store, reference, q, word + QStringLiteral(" on one whole day"));
+        };
+        checkWord(older, QStringLiteral("role"));
+        checkWord(older, QStringLiteral("User"));
+        // Later merges keep the per-day counts of tracked words up to date.
+        for (qsizetype i = 1000; i > 0; i -= 250) {
+            QVERIFY(f->store->merge(all.mid(i - 250, 250)));
+        }
+        checkWord(all, QStringLiteral("role"));
+        checkWord(all, QStringLiteral("example"));
+        // A second connection reads the same counts.
+        CacheDatabase other;
+        QVERIFY(other.open(f->dir.filePath(QStringLiteral("cache.db"))));
+        AuditStore reader(other);
+        AuditQuery q;
+        q.text = QStringLiteral("role");
+        q.from = *Timestamp::fromIso(u"2026-01-07T10:11:12.5Z");
+        qint64 expected = 0;
+        for (const AuditEvent& e : all) {
+            expected += matches(e, q) ? 1 : 0;
+        }
+        QCOMPARE(reader.count(q), expected);
+    }
+
+    void interruptedBulkLoadIsFinishedAtNextOpen()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("cache.db"));
+        const QList<AuditEvent> all = randomEvents(800, 23);
+        {
+            CacheDatabase db;
+            QVERIFY(db.open(path));
+            AuditStore store(db);
+            QVERIFY(store.beginBulkLoad());
+            QVERIFY(store.merge(all.mid(0, 400)));
+            QVERIFY(store.merge(all.mid(400)));
+            // No finishBulkLoad(): the process "dies" here.
+        }
+        CacheDatabase db;
+        QVERIFY(db.open(path));
+        AuditStore store(db);
+        QVERIFY(!store.inBulkLoad());
+        QCOMPARE(store.size(), 800);
+        AuditQuery q;
+        q.result = AuditResult::Success;
+        q.from = *Timestamp::fromIso(u"2026-01-20T00:00:00Z");
+        checkQuery(store, all, q, QStringLiteral("after recovery"));
+    }
+
+    void userTextNeverBreaksTheQuery_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("expression");
+        QTest::newRow("quote") << QStringLiteral("say \"hello") << QStringLiteral("\"say\" AND \"hello\"");
+        QTest::newRow("operators") << QStringLiteral("a AND OR NOT NEAR(b c) * ^d: -e")
+                                   << QStringLiteral("\"a\" AND \"and\" AND \"or\" AND \"not\" AND \"near\" AND \"b\" AND "
+                                                     "\"c\" AND \"d\" AND \"e\"");
+        QTest::newRow("only punctuation") << QStringLiteral("\"*'():^-") << QString();
+        QTest::newRow("apostrophe") << QStringLiteral("don't") << QStringLiteral("\"don\" AND \"t\"");
+        QTest::newRow("unicode") << QStringLiteral("Ünïcödé") << QStringLiteral("\"unicode\"");
+        QTest::newRow("decomposed") << QStringLiteral("U\u0308nicode") << QStringLiteral("\"unicode\"");
+    }
+
+    void userTextNeverBreaksTheQuery()
+    {
+        QFETCH(QString, text);
+        QFETCH(QString, expression);
+        QCOMPARE(AuditStore::ftsExpression(text), expression);
+        auto f = makeStore();
+        QVERIFY(f);
+        AuditGenerator gen(9);
+        AuditEvent e = gen.next(*Timestamp::fromIso(u"2026-02-01T00:00:00Z"));
+        e.resultReason = QStringLiteral("say \"hello\" a AND OR NOT NEAR(b c) * ^d: -e don't Ünïcödé");
+        AuditEvent other = gen.next(*Timestamp::fromIso(u"2026-02-02T00:00:00Z"));
+        other.resultReason = QStringLiteral("nothing here");
+        QVERIFY(f->store->merge({e, other}));
+        AuditQuery q;
+        q.text = text;
+        const AuditPage page = f->store->query(q);
+        QVERIFY2(f->store->lastError().isEmpty(), qPrintable(f->store->lastError()));
+        if (expression.isEmpty()) {
+            QCOMPARE(page.total, 0); // nothing to look for matches nothing
+        } else {
+            QCOMPARE(page.total, 1);
+            QCOMPARE(page.rows.size(), 1);
+            QCOMPARE(page.rows.first().id, e.id);
+        }
+    }
+
+    void diacriticsAndCaseFold()
+    {
+        auto f = makeStore();
+        QVERIFY(f);
+        AuditGenerator gen(9);
+        AuditEvent e = gen.next(*Timestamp::fromIso(u"2026-02-01T00:00:00Z"));
+        e.resultReason = QStringLiteral("Café MIGRATION straße ＦＵＬＬ");
+        QVERIFY(f->store->merge({e}));
+        QCOMPARE(AuditStore::tokens(QStringLiteral("Café MIGRATION")),
+                 (QStringList{QStringLiteral("cafe"), QStringLiteral("migration")}));
+        AuditQuery q;
+        q.text = QStringLiteral("cafe migration");
+        QCOMPARE(f->store->count(q), 1);
+        q.text = QStringLiteral("CAFÉ");
+        QCOMPARE(f->store->count(q), 1);
+        q.text = QStringLiteral("full");
+        QCOMPARE(f->store->count(q), 1);
+    }
+
+    void exportsCsvWithRfc4180Quoting()
+    {
+        auto f = makeStore();
+        QVERIFY(f);
+        AuditGenerator gen(4);
+        QList<AuditEvent> events;
+        for (int i = 0; i < 1500; ++i) { // more than one export window
+            events << gen.next(Timestamp::fromSecsSinceEpoch(1'780'000'000 - i));
+        }
+        events[0].resultReason = QStringLiteral("needs \"quotes\", commas\r\nand lines");
+        QVERIFY(f->store->merge(events));
+        QBuffer buffer;
+        buffer.open(QIODevice::WriteOnly);
+        QVERIFY(f->store->exportCsv({}, &buffer));
+        const QByteArray csv = buffer.data();
+        QVERIFY(csv.startsWith("activityDateTime,activity,result,initiatedBy,"));
+        QVERIFY(csv.contains(",\"needs \"\"quotes\"\", commas\r\nand lines\","));
+        // Parse it back (RFC 4180) and compare the fields with the events.
+        QList<QStringList> records;
+        QStringList record;
+        QString field;
+        bool quoted = false;
+        const QString text = QString::fromUtf8(csv);
+        for (qsizetype i = 0; i < text.size(); ++i) {
+            const QChar ch = text.at(i);
+            if (quoted) {
+                if (ch == u'"' && i + 1 < text.size() && text.at(i + 1) == u'"') {
+                    field += u'"';
+                    ++i;
+                } else if (ch == u'"') {
+                    quoted = false;
+                } else {
+                    field += ch;
+                }
+            } else if (ch == u'"') {
+                quoted = true;
+            } else if (ch == u',') {
+                record << field;
+                field.clear();
+            } else if (ch == u'\r' && i + 1 < text.size() && text.at(i + 1) == u'\n') {
+                record << field;
+                field.clear();
+                records << record;
+                record.clear();
+                ++i;
+            } else {
+                field += ch;
+            }
+        }
+        QCOMPARE(records.size(), 1501);
+        for (const QStringList& r : records) {
+            QCOMPARE(r.size(), 13);
+        }
+        QCOMPARE(records.at(1).at(10), events.at(0).resultReason);
+        QCOMPARE(records.at(1).at(12), events.at(0).id);
+        QCOMPARE(records.at(1500).at(12), events.at(1499).id);
+        QCOMPARE(records.at(2).at(1), events.at(1).activityDisplayName);
+    }
+
+    void exportsJsonThatDecodes()
+    {
+        auto f = makeStore();
+        QVERIFY(f);
+        AuditGenerator gen(6);
+        QList<AuditEvent> events;
+        for (int i = 0; i < 1200; ++i) {
+            events << gen.next(Timestamp::fromSecsSinceEpoch(1'780'000'000 - i));
+        }
+        QVERIFY(f->store->merge(events));
+        AuditQuery q;
+        q.result = AuditResult::Failure;
+        QBuffer buffer;
+        buffer.open(QIODevice::WriteOnly);
+        QVERIFY(f->store->exportJson(q, &buffer));
+        const Result<Page<AuditEvent>> page = GraphCodec::decodePage<AuditEvent>(buffer.data());
+        QVERIFY2(page, qPrintable(page ? QString() : page.error().toString()));
+        QList<AuditEvent> expected;
+        for (const AuditEvent& e : events) {
+            if (e.result == AuditResult::Failure) {
+                expected << e;
+            }
+        }
+        QVERIFY(!expected.isEmpty());
+        QCOMPARE(page->value, expected);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestAuditStore)
+#include "TestAuditStore.moc"
