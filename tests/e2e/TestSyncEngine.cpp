@@ -89,6 +89,7 @@ private slots:
     void backendStoppedWhileDecisionsAreRecorded();
     void anotherApproverDecidedFirstIsAConflict();
     void incrementalAuditPullMergesOnlyNewEvents();
+    void sessionGoesThroughTheOutboxAndReadsTheCache();
 
 private:
     Persona& p(const QString& name) { return *m_personas.value(name); }
@@ -397,6 +398,85 @@ void TestSyncEngine::incrementalAuditPullMergesOnlyNewEvents()
     QCOMPARE(synced(*admin.engine, SyncCollection::Audit), QString());
     QCOMPARE(admin.engine->audit().size(), serverEvents);
     QVERIFY(admin.engine->audit().size() > first);
+}
+
+void TestSyncEngine::sessionGoesThroughTheOutboxAndReadsTheCache()
+{
+    const auto def = m_server->engine().createReview(m_admin, QStringLiteral("Readers review 2"), PimKind::DirectoryRole,
+                                                     Reader, {m_ids.value(QStringLiteral("dave"))}, 7, true);
+    QVERIFY(def.ok());
+    Persona& dave = p(QStringLiteral("dave"));
+    dave.session->attachCache(dave.cache, dave.outbox, *dave.engine);
+
+    // Online: the decision goes through the outbox and is sent at once; the reply is the server's.
+    auto decisions = await<QList<ReviewDecision>>([&](auto done) { dave.session->decisions(def->id, done); });
+    QVERIFY2(decisions.ok(), qPrintable(decisions.message));
+    QVERIFY(decisions.cachedAt.isNull()); // live
+    QVERIFY(decisions.value.size() >= 3);
+    QString aliceDecision;
+    QString bobDecision;
+    for (const ReviewDecision& d : decisions.value) {
+        if (d.principal.id == m_ids.value(QStringLiteral("alice"))) {
+            aliceDecision = d.id;
+        } else if (d.principal.id == m_ids.value(QStringLiteral("bob"))) {
+            bobDecision = d.id;
+        }
+    }
+    auto one = await<NoContent>([&](auto done) {
+        dave.session->decide(aliceDecision, ReviewDecisionValue::Approve, QStringLiteral("On call"), done);
+    });
+    QVERIFY2(one.ok(), qPrintable(one.message));
+    QCOMPARE(one.message, QStringLiteral("Decision %1 recorded.").arg(aliceDecision));
+    QCOMPARE(dave.outbox.pendingCount(), 0);
+    // Refused by the server (approval needs a justification): a conflict, shown to the user.
+    auto refused = await<NoContent>([&](auto done) { dave.session->decide(bobDecision, ReviewDecisionValue::Approve, {}, done); });
+    QCOMPARE(refused.outcome, SessionOutcome::Refused);
+    QVERIFY2(refused.message.contains(QStringLiteral("outbox")), qPrintable(refused.message));
+    QCOMPARE(dave.outbox.list().last().state, Cache::OutboxItem::State::Conflict);
+
+    // Offline: decisions wait in the outbox, reads come from the cache with their age, and
+    // activations say why they are not queued.
+    m_server.reset();
+    auto queued = await<NoContent>([&](auto done) {
+        dave.session->decide(bobDecision, ReviewDecisionValue::Deny, QStringLiteral("Moved on"), done);
+    });
+    QVERIFY2(queued.ok(), qPrintable(queued.message));
+    QVERIFY2(queued.message.contains(QStringLiteral("outbox")), qPrintable(queued.message));
+    auto batch = await<NoContent>([&](auto done) {
+        dave.session->batchDecide(def->id, ReviewDecisionValue::Deny, QStringLiteral("Left"), m_ids.value(QStringLiteral("erin")),
+                                  done);
+    });
+    QVERIFY2(batch.ok(), qPrintable(batch.message));
+    QCOMPARE(dave.outbox.pendingCount(), 2);
+    auto reviews = await<QList<ReviewRow>>([&](auto done) { dave.session->reviews(done); });
+    QVERIFY2(reviews.ok(), qPrintable(reviews.message));
+    QVERIFY(!reviews.cachedAt.isNull());
+    QCOMPARE(reviews.value.size(), 1);
+    ActivationRequest request;
+    request.roles = {QStringLiteral("Directory Readers")};
+    request.duration = IsoDuration::fromHours(1);
+    request.justification = QStringLiteral("Offline");
+    auto activation = await<QList<ActivationOutcome>>([&](auto done) { dave.session->activate(request, done); });
+    QCOMPARE(activation.outcome, SessionOutcome::Unreachable);
+    QVERIFY2(activation.message.contains(QStringLiteral("never queued")), qPrintable(activation.message));
+    QCOMPARE(dave.outbox.pendingCount(), 2);
+
+    // Back online: both arrive, in order.
+    QVERIFY(startServer());
+    QTRY_COMPARE_WITH_TIMEOUT(dave.outbox.pendingCount(), 0, 60000);
+    QTRY_VERIFY_WITH_TIMEOUT(!dave.engine->isDraining(), 60000);
+    decisions = await<QList<ReviewDecision>>([&](auto done) { dave.session->decisions(def->id, done); });
+    QVERIFY2(decisions.ok(), qPrintable(decisions.message));
+    for (const ReviewDecision& d : decisions.value) {
+        if (d.id == bobDecision) {
+            QCOMPARE(d.decision, ReviewDecisionValue::Deny);
+            QCOMPARE(d.justification, QStringLiteral("Moved on"));
+        } else if (d.principal.id == m_ids.value(QStringLiteral("erin"))) {
+            QCOMPARE(d.decision, ReviewDecisionValue::Deny);
+        } else if (d.id == aliceDecision) {
+            QCOMPARE(d.decision, ReviewDecisionValue::Approve);
+        }
+    }
 }
 
 QTEST_MAIN(TestSyncEngine)
