@@ -1092,7 +1092,7 @@ void Session::acceptRecommendations(const QString& review, Callback<NoContent> d
                 return;
             }
             queueDecision(int(Cache::OutboxItem::Kind::AcceptRecommendations),
-                          {row.value.definition.id, row.value.instance->id}, {},
+                          {row.value.definition.id, row.value.instance->id}, QByteArrayLiteral("{}"),
                           tr("Recommendations accepted for %1.").arg(row.value.definition.displayName),
                           [done](SessionOutcome outcome, const QString& message) {
                 done(SessionReply<NoContent>{outcome, message, {}, {}, {}});
@@ -1292,6 +1292,48 @@ void Session::queueApproval(const QString& id, ApprovalVerdict verdict, const QS
     if (!approval && !synced && !m_offline) {
         m_engine->syncNow(SyncCollection::Approvals, [this, id, verdict, reason, next](const QString&) {
             queueApproval(id, verdict, reason, true, next);
+        });
+        return;
+    }
+    if (!approval && synced && !m_offline) {
+        // Not in the pulled collection (a cloud without some of the list calls): ask for the
+        // approval itself, directory roles first, then groups.
+        auto queueFetched = [this, id, verdict, reason, next](PimKind fetchedKind, const Approval& fetched) {
+            const ApprovalStep* fetchedStep = fetched.actionableStep();
+            if (!fetchedStep) {
+                next(ItemOutcome{id, SessionOutcome::Refused,
+                                 tr("%1: nothing for you to decide (not your approval, or already decided).").arg(id), {}});
+                return;
+            }
+            ApprovalDecision decision;
+            decision.reviewResult = verdict;
+            decision.justification = reason;
+            const QString verb = verdict == ApprovalVerdict::Approve ? tr("%1 approved.").arg(id) : tr("%1 denied.").arg(id);
+            queueDecision(int(Cache::OutboxItem::Kind::ApprovalDecision),
+                          {fetchedKind == PimKind::Group ? QStringLiteral("group") : QStringLiteral("role"),
+                           fetched.id.isEmpty() ? id : fetched.id, fetchedStep->id},
+                          GraphCodec::encode(decision), verb, [id, next](SessionOutcome outcome, const QString& message) {
+                next(ItemOutcome{id, outcome, outcome == SessionOutcome::Done ? message : id + QStringLiteral(": ") + message, {}});
+            });
+        };
+        m_graph.approval(PimKind::DirectoryRole, id, [this, id, next, queueFetched](const GraphReply<Approval>& role) {
+            if (role.ok()) {
+                queueFetched(PimKind::DirectoryRole, role.value);
+                return;
+            }
+            if (role.result.kind != ApiErrorKind::NotFound) {
+                next(ItemOutcome{id, outcomeOf(role.result), id + QStringLiteral(": ") + messageOf(role.result),
+                                 role.result.describe()});
+                return;
+            }
+            m_graph.approval(PimKind::Group, id, [id, next, queueFetched](const GraphReply<Approval>& group) {
+                if (!group.ok()) {
+                    next(ItemOutcome{id, outcomeOf(group.result), id + QStringLiteral(": ") + messageOf(group.result),
+                                     group.result.describe()});
+                    return;
+                }
+                queueFetched(PimKind::Group, group.value);
+            });
         });
         return;
     }
