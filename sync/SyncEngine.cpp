@@ -87,7 +87,7 @@ SyncEngine::SyncEngine(GraphClient& graph, Cache::CacheDatabase& cache, Cache::O
     , m_graph(graph)
     , m_cache(cache)
     , m_outbox(outbox)
-    , m_audit(cache)
+    , m_audit(std::make_unique<Cache::AuditStore>(cache))
 {
     using namespace std::chrono_literals;
     m_intervals.insert(int(SyncCollection::MyRoles), 60s);
@@ -112,6 +112,11 @@ SyncEngine::SyncEngine(GraphClient& graph, Cache::CacheDatabase& cache, Cache::O
 }
 
 SyncEngine::~SyncEngine() = default;
+
+void SyncEngine::cacheReopened()
+{
+    m_audit = std::make_unique<Cache::AuditStore>(m_cache);
+}
 
 void SyncEngine::setInterval(SyncCollection collection, std::chrono::milliseconds interval)
 {
@@ -556,7 +561,7 @@ void SyncEngine::pullAudit(const std::shared_ptr<Pull>& pull)
     if (state && !state->watermark.isEmpty()) {
         filter = QStringLiteral("activityDateTime ge ") + state->watermark;
     }
-    const bool bulk = m_audit.size() == 0 && m_audit.beginBulkLoad();
+    const bool bulk = m_audit->size() == 0 && m_audit->beginBulkLoad();
     QList<std::pair<QString, QString>> options;
     if (!filter.isEmpty()) {
         options << std::pair{QStringLiteral("$filter"), filter};
@@ -571,7 +576,7 @@ void SyncEngine::auditPage(const std::shared_ptr<Pull>& pull, const QString& pat
     m_graph.send(QByteArrayLiteral("GET"), pathAndQuery, {}, [this, pull, bulk](const ApiResult& r) {
         auto fail = [this, pull, bulk](const QString& error) {
             if (bulk) {
-                m_audit.finishBulkLoad();
+                m_audit->finishBulkLoad();
             }
             finishPull(pull, error, pull->auditNew > 0 ? QStringList{AuditCollection} : QStringList{});
         };
@@ -586,9 +591,9 @@ void SyncEngine::auditPage(const std::shared_ptr<Pull>& pull, const QString& pat
             fail(page.error().toString());
             return;
         }
-        const std::optional<int> added = m_audit.merge(page->value);
+        const std::optional<int> added = m_audit->merge(page->value);
         if (!added) {
-            fail(m_audit.lastError());
+            fail(m_audit->lastError());
             return;
         }
         pull->auditNew += *added;
@@ -601,11 +606,11 @@ void SyncEngine::auditPage(const std::shared_ptr<Pull>& pull, const QString& pat
             auditPage(pull, next, bulk);
             return;
         }
-        if (bulk && !m_audit.finishBulkLoad()) {
-            finishPull(pull, m_audit.lastError(), {AuditCollection});
+        if (bulk && !m_audit->finishBulkLoad()) {
+            finishPull(pull, m_audit->lastError(), {AuditCollection});
             return;
         }
-        const Timestamp from = m_audit.pullFrom(m_overlapSeconds);
+        const Timestamp from = m_audit->pullFrom(m_overlapSeconds);
         m_cache.markSynced(AuditCollection, now(), from.isNull() ? QString() : from.toIso());
         finishPull(pull, {}, pull->auditNew > 0 ? QStringList{AuditCollection} : QStringList{});
     });

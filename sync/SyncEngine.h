@@ -54,6 +54,8 @@ enum class SyncCollection {
 //    Idempotency-Key header; 4xx refusals (403/404/409/422, ...) make the item a conflict with
 //    the server's message; a transport failure stops the drain (the item stays first in line)
 //    and the engine goes offline.
+//  - Lifetime: calls in flight hold the engine, so destroy the engine before (or with) its
+//    GraphClient, whose destruction cancels them silently.
 //  - While offline, interval pulls stop and a probe runs with an exponential back-off; the
 //    first answer brings the engine online, drains the outbox, then pulls everything.
 class SyncEngine final : public QObject
@@ -94,7 +96,10 @@ public:
     // The UI tells the engine an interactive sign-in started or ended.
     void setSigningIn(bool signingIn);
 
-    Cache::AuditStore& audit() { return m_audit; }
+    Cache::AuditStore& audit() { return *m_audit; }
+    // The cache file was closed and opened again (a rebuild after corruption): forget what was
+    // read from the old file.
+    void cacheReopened();
 
     // The state an answer implies (Online for any HTTP answer but 401/429/503).
     static ConnectionState stateFor(const ApiResult& result, ConnectionState current);
@@ -129,7 +134,7 @@ private:
     GraphClient& m_graph;
     Cache::CacheDatabase& m_cache;
     Cache::Outbox& m_outbox;
-    Cache::AuditStore m_audit;
+    std::unique_ptr<Cache::AuditStore> m_audit;
     std::function<Timestamp()> m_now;
     QHash<int, QTimer*> m_timers;
     QHash<int, std::chrono::milliseconds> m_intervals;

@@ -18,9 +18,15 @@
 #include "SyncEngine.h"
 #include "TokenStore.h"
 
+#include <QFile>
+#include <QProcess>
+#include <QNetworkReply>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <csignal>
+#include <sys/types.h>
 
 using namespace Elevate;
 using namespace Elevate::Server;
@@ -90,6 +96,9 @@ private slots:
     void anotherApproverDecidedFirstIsAConflict();
     void incrementalAuditPullMergesOnlyNewEvents();
     void sessionGoesThroughTheOutboxAndReadsTheCache();
+    void killedBetweenRecordingAndSending();
+    void corruptedCacheIsRebuiltAndTheOutboxKept();
+    void throttledAuditPullCompletes();
 
 private:
     Persona& p(const QString& name) { return *m_personas.value(name); }
@@ -479,5 +488,184 @@ void TestSyncEngine::sessionGoesThroughTheOutboxAndReadsTheCache()
     }
 }
 
-QTEST_MAIN(TestSyncEngine)
+void TestSyncEngine::killedBetweenRecordingAndSending()
+{
+    const auto def = m_server->engine().createReview(m_admin, QStringLiteral("Readers review 3"), PimKind::DirectoryRole,
+                                                     Reader, {m_ids.value(QStringLiteral("carol"))}, 7, true);
+    QVERIFY(def.ok());
+    Persona& carol = p(QStringLiteral("carol"));
+    QCOMPARE(synced(*carol.engine, SyncCollection::Reviews), QString());
+    const QList<AccessReviewInstance> instances = Cache::ReviewInstanceRepository(carol.cache).all(def->id);
+    QCOMPARE(instances.size(), 1);
+    const ReviewDecision target = Cache::ReviewDecisionRepository(carol.cache).all(instances.first().id).first();
+    const QString outboxPath = m_dir.filePath(QStringLiteral("killed.outbox"));
+
+    // A child records the decision durably, marks it Sending, sends it (the server applies it)
+    // and is killed with SIGKILL before it can mark it sent.
+    QProcess child;
+    child.setProcessChannelMode(QProcess::SeparateChannels);
+    child.start(QCoreApplication::applicationFilePath(),
+                {QStringLiteral("--outbox-child"), outboxPath, m_server->baseUrl().toString(), def->id, instances.first().id,
+                 target.id});
+    QVERIFY(child.waitForStarted());
+    child.write(carol.credentials->accessToken().toUtf8() + '\n'); // through a pipe, never a file
+    QByteArray said;
+    QVERIFY(QTest::qWaitFor([&] {
+        said += child.readAllStandardOutput();
+        return said.contains("SENT");
+    }, 60000));
+    QVERIFY2(said.contains("SENT 204"), said.constData());
+    const qint64 events = scalar(QStringLiteral("SELECT COUNT(*) FROM audit_events"));
+    ::kill(pid_t(child.processId()), SIGKILL);
+    QVERIFY(child.waitForFinished());
+    QCOMPARE(child.exitStatus(), QProcess::CrashExit);
+
+    // The next process: the item is back to Pending (nothing lost), sent again with its key and
+    // applied once (nothing sent twice).
+    Cache::Outbox outbox;
+    QVERIFY(outbox.open(outboxPath));
+    QCOMPARE(outbox.list().size(), 1);
+    const Cache::OutboxItem item = outbox.list().first();
+    QCOMPARE(item.state, Cache::OutboxItem::State::Pending);
+    QTemporaryDir dir;
+    Cache::CacheDatabase cache;
+    QVERIFY(cache.open(dir.filePath(QStringLiteral("cache"))));
+    GraphClient graph(m_nam, *carol.credentials); // dies after the engine: no call outlives it
+    SyncEngine engine(graph, cache, outbox);
+    QVERIFY(drained(engine));
+    QCOMPARE(outbox.item(item.id)->state, Cache::OutboxItem::State::Sent);
+    QCOMPARE(scalar(QStringLiteral("SELECT COUNT(*) FROM audit_events")), events);
+    QCOMPARE(synced(*carol.engine, SyncCollection::Reviews), QString());
+    const auto decided = Cache::ReviewDecisionRepository(carol.cache).find(instances.first().id, target.id);
+    QVERIFY(decided.has_value());
+    QCOMPARE(decided->decision, ReviewDecisionValue::Deny);
+    QCOMPARE(decided->justification, QStringLiteral("Recorded before the crash"));
+}
+
+void TestSyncEngine::corruptedCacheIsRebuiltAndTheOutboxKept()
+{
+    Persona& carol = p(QStringLiteral("carol"));
+    QCOMPARE(synced(*carol.engine, SyncCollection::Reviews), QString());
+    QVERIFY(Cache::ReviewDefinitionRepository(carol.cache).count() > 0);
+    // An item waiting in the outbox (it targets nothing real: it must only survive).
+    const auto waiting = carol.outbox.enqueue(Cache::OutboxItem::Kind::ReviewDecision, {QStringLiteral("d"), QStringLiteral("i"),
+                                                                                        QStringLiteral("x")},
+                                              QByteArrayLiteral("{}"));
+    QVERIFY(waiting.has_value());
+    const QList<Cache::OutboxItem> before = carol.outbox.list();
+
+    const QString path = carol.cache.path();
+    carol.cache.close();
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadWrite));
+    QVERIFY(file.seek(0));
+    QVERIFY(file.write(QByteArray(4096, 'x')) == 4096);
+    file.close();
+    QVERIFY(Cache::CacheDatabase::check(path).isCorrupt());
+    QVERIFY(carol.cache.open(path, Cache::CacheDatabase::check(path)));
+    QVERIFY(carol.cache.wasRebuilt());
+    carol.engine->cacheReopened();
+    QCOMPARE(Cache::ReviewDefinitionRepository(carol.cache).count(), 0);
+    QCOMPARE(carol.outbox.list(), before); // the outbox is another file: untouched
+
+    // Filled again from the server.
+    QCOMPARE(synced(*carol.engine, SyncCollection::Reviews), QString());
+    QVERIFY(Cache::ReviewDefinitionRepository(carol.cache).count() > 0);
+    QCOMPARE(synced(*carol.engine, SyncCollection::MyRoles), QString());
+    QVERIFY(carol.outbox.discard(waiting->id));
+}
+
+void TestSyncEngine::throttledAuditPullCompletes()
+{
+    // elevated limits each caller to 1 call/s with a burst of 2; its clock is the test's, moved
+    // on while the pull runs, so a refused call is answered 429 with Retry-After: 1.
+    m_server.reset();
+    m_config.rateLimitPerSecond = 1;
+    m_config.rateLimitBurst = 2;
+    QVERIFY(startServer());
+    Persona& admin = p(QStringLiteral("admin"));
+    QTemporaryDir dir;
+    Cache::CacheDatabase cache;
+    Cache::Outbox outbox;
+    QVERIFY(cache.open(dir.filePath(QStringLiteral("cache"))));
+    QVERIFY(outbox.open(dir.filePath(QStringLiteral("outbox"))));
+    GraphClient graph(m_nam, *admin.credentials); // the default retry policy: honours Retry-After
+    SyncEngine engine(graph, cache, outbox);
+    engine.setClock([this] { return m_clock->now(); });
+    engine.setAuditPageSize(5);
+    int throttled = 0;
+    int retryAfterSeen = 0;
+    auto counter = connect(&m_nam, &QNetworkAccessManager::finished, this, [&](QNetworkReply* reply) {
+        if (reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 429) {
+            ++throttled;
+            retryAfterSeen += reply->hasRawHeader("Retry-After") ? 1 : 0;
+        }
+    });
+    QTimer tick;
+    connect(&tick, &QTimer::timeout, this, [this] { m_clock->advanceSeconds(1); });
+    tick.start(100);
+    const QString error = synced(engine, SyncCollection::Audit);
+    tick.stop();
+    disconnect(counter);
+    QCOMPARE(error, QString());
+    QVERIFY(throttled > 0);
+    QCOMPARE(retryAfterSeen, throttled);
+    QCOMPARE(engine.audit().size(), scalar(QStringLiteral("SELECT COUNT(*) FROM audit_events")));
+
+    m_server.reset();
+    m_config.rateLimitPerSecond = 0;
+    QVERIFY(startServer());
+}
+
+// The child of killedBetweenRecordingAndSending: records one review decision in the outbox,
+// marks it Sending, sends it with its key and its bearer token (read from stdin), says "SENT
+// <status>" and waits to be killed.
+static int outboxChild(int argc, char** argv)
+{
+    QCoreApplication app(argc, argv);
+    const QStringList args = app.arguments();
+    Cache::Outbox outbox;
+    if (args.size() != 7 || !outbox.open(args.at(2))) {
+        return 2;
+    }
+    ReviewDecisionUpdate update;
+    update.decision = ReviewDecisionValue::Deny;
+    update.justification = QStringLiteral("Recorded before the crash");
+    const QByteArray payload = GraphCodec::encode(update);
+    const auto item = outbox.enqueue(Cache::OutboxItem::Kind::ReviewDecision, {args.at(4), args.at(5), args.at(6)}, payload);
+    if (!item || !outbox.markSending(item->id)) {
+        return 3;
+    }
+    QFile in;
+    if (!in.open(stdin, QIODevice::ReadOnly)) {
+        return 4;
+    }
+    const QByteArray token = in.readLine().trimmed();
+    QNetworkAccessManager nam;
+    QNetworkRequest request(QUrl(args.at(3) + QStringLiteral("/v1.0/identityGovernance/accessReviews/definitions/") + args.at(4)
+                                 + QStringLiteral("/instances/") + args.at(5) + QStringLiteral("/decisions/") + args.at(6)));
+    request.setRawHeader("Authorization", "Bearer " + token);
+    request.setRawHeader("Idempotency-Key", item->idempotencyKey.toUtf8());
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    QNetworkReply* reply = nam.sendCustomRequest(request, "PATCH", payload);
+    QObject::connect(reply, &QNetworkReply::finished, [reply] {
+        QFile out;
+        if (out.open(stdout, QIODevice::WriteOnly)) {
+            out.write("SENT " + QByteArray::number(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt()) + '\n');
+            out.flush();
+        }
+    });
+    return app.exec(); // until SIGKILL
+}
+
+int main(int argc, char** argv)
+{
+    if (argc > 1 && qstrcmp(argv[1], "--outbox-child") == 0) {
+        return outboxChild(argc, argv);
+    }
+    QCoreApplication app(argc, argv);
+    TestSyncEngine test;
+    QTEST_SET_MAIN_SOURCE_PATH
+    return QTest::qExec(&test, argc, argv);
+}
 #include "TestSyncEngine.moc"
