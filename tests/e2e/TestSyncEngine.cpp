@@ -25,7 +25,11 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <QFileInfo>
+
 #include <csignal>
+#include <cstdio>
+#include <sys/resource.h>
 #include <sys/types.h>
 
 using namespace Elevate;
@@ -97,6 +101,7 @@ private slots:
     void incrementalAuditPullMergesOnlyNewEvents();
     void sessionGoesThroughTheOutboxAndReadsTheCache();
     void killedBetweenRecordingAndSending();
+    void fullDiskIsAClearErrorAndTheOutboxIntact();
     void corruptedCacheIsRebuiltAndTheOutboxKept();
     void throttledAuditPullCompletes();
 
@@ -542,6 +547,55 @@ void TestSyncEngine::killedBetweenRecordingAndSending()
     QCOMPARE(decided->justification, QStringLiteral("Recorded before the crash"));
 }
 
+void TestSyncEngine::fullDiskIsAClearErrorAndTheOutboxIntact()
+{
+    Persona& carol = p(QStringLiteral("carol"));
+    QCOMPARE(synced(*carol.engine, SyncCollection::Reviews), QString());
+    const QList<AccessReviewDefinition> defs = Cache::ReviewDefinitionRepository(carol.cache).all();
+    const auto def = std::find_if(defs.cbegin(), defs.cend(), [](const AccessReviewDefinition& d) {
+        return d.displayName == QStringLiteral("Readers review 3");
+    });
+    QVERIFY(def != defs.cend());
+    const AccessReviewInstance instance = Cache::ReviewInstanceRepository(carol.cache).all(def->id).first();
+    const ReviewDecision target = Cache::ReviewDecisionRepository(carol.cache).all(instance.id).last();
+    const QString path = m_dir.filePath(QStringLiteral("full.outbox"));
+    std::optional<Cache::OutboxItem> recorded;
+    {
+        Cache::Outbox outbox;
+        QVERIFY(outbox.open(path));
+        ReviewDecisionUpdate update;
+        update.decision = ReviewDecisionValue::Approve;
+        update.justification = QStringLiteral("Recorded before the disk filled");
+        recorded = outbox.enqueue(Cache::OutboxItem::Kind::ReviewDecision, {def->id, instance.id, target.id},
+                                  GraphCodec::encode(update));
+        QVERIFY(recorded.has_value());
+    }
+    // A child whose files may not grow (RLIMIT_FSIZE, SIGXFSZ ignored) records one more.
+    QProcess child;
+    child.start(QCoreApplication::applicationFilePath(), {QStringLiteral("--full-disk-child"), path});
+    QVERIFY(child.waitForStarted());
+    QVERIFY(QTest::qWaitFor([&child] { return child.state() == QProcess::NotRunning; }, 60000));
+    QCOMPARE(child.exitCode(), 0);
+    const QString said = QString::fromUtf8(child.readAllStandardOutput());
+    QVERIFY2(said.startsWith(QStringLiteral("ERROR ")), qPrintable(said));
+    QVERIFY2(said.contains(QStringLiteral("the disk could not be written")), qPrintable(said));
+
+    // The outbox is intact and drains: the recorded decision arrives.
+    Cache::Outbox outbox;
+    QVERIFY(outbox.open(path));
+    QCOMPARE(outbox.list().size(), 1);
+    QCOMPARE(outbox.list().first().idempotencyKey, recorded->idempotencyKey);
+    QTemporaryDir dir;
+    Cache::CacheDatabase cache;
+    QVERIFY(cache.open(dir.filePath(QStringLiteral("cache"))));
+    GraphClient graph(m_nam, *carol.credentials);
+    SyncEngine engine(graph, cache, outbox);
+    QVERIFY(drained(engine));
+    QCOMPARE(outbox.item(recorded->id)->state, Cache::OutboxItem::State::Sent);
+    QCOMPARE(synced(*carol.engine, SyncCollection::Reviews), QString());
+    QCOMPARE(Cache::ReviewDecisionRepository(carol.cache).find(instance.id, target.id)->decision, ReviewDecisionValue::Approve);
+}
+
 void TestSyncEngine::corruptedCacheIsRebuiltAndTheOutboxKept()
 {
     Persona& carol = p(QStringLiteral("carol"));
@@ -658,10 +712,40 @@ static int outboxChild(int argc, char** argv)
     return app.exec(); // until SIGKILL
 }
 
+// The child of fullDiskIsAClearErrorAndTheOutboxIntact: files may grow by 64 KiB at most.
+static int fullDiskChild(int argc, char** argv)
+{
+    QCoreApplication app(argc, argv);
+    const QString path = app.arguments().value(2);
+    std::signal(SIGXFSZ, SIG_IGN); // a write past the limit fails with EFBIG instead of killing us
+    rlimit limit{};
+    limit.rlim_cur = rlim_t(QFileInfo(path).size() + 64 * 1024); // room to open, not for 256 KiB more
+    limit.rlim_max = RLIM_INFINITY;
+    if (setrlimit(RLIMIT_FSIZE, &limit) != 0) {
+        return 3;
+    }
+    Cache::Outbox outbox;
+    if (!outbox.open(path)) {
+        std::printf("ERROR %s\n", qPrintable(outbox.lastError()));
+        return 0;
+    }
+    const auto item = outbox.enqueue(Cache::OutboxItem::Kind::ReviewDecision, {QStringLiteral("d"), QStringLiteral("i"), QStringLiteral("x")},
+                                     QByteArray(256 * 1024, 'x'));
+    if (item) {
+        std::printf("RECORDED\n");
+        return 1;
+    }
+    std::printf("ERROR %s\n", qPrintable(outbox.lastError()));
+    return 0;
+}
+
 int main(int argc, char** argv)
 {
     if (argc > 1 && qstrcmp(argv[1], "--outbox-child") == 0) {
         return outboxChild(argc, argv);
+    }
+    if (argc > 1 && qstrcmp(argv[1], "--full-disk-child") == 0) {
+        return fullDiskChild(argc, argv);
     }
     QCoreApplication app(argc, argv);
     TestSyncEngine test;
