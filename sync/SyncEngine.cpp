@@ -32,8 +32,10 @@ QString errorOf(const ApiResult& r)
 // Runs `step` for each item one after the other, then `done`; `step` calls its continuation
 // with false to stop early.
 template <typename T>
-void inOrder(const std::shared_ptr<QList<T>>& items, qsizetype index,
-             std::function<void(const T&, std::function<void(bool)>)> step, std::function<void(bool)> done)
+void inOrder(const std::shared_ptr<QList<T>>& items,
+             qsizetype index,
+             std::function<void(const T&, std::function<void(bool)>)> step,
+             std::function<void(bool)> done)
 {
     if (index >= items->size()) {
         done(true);
@@ -94,8 +96,8 @@ SyncEngine::SyncEngine(GraphClient& graph, Cache::CacheDatabase& cache, Cache::O
     m_intervals.insert(int(SyncCollection::Approvals), 60s);
     m_intervals.insert(int(SyncCollection::Reviews), 5min);
     m_intervals.insert(int(SyncCollection::Audit), 5min);
-    for (SyncCollection c : {SyncCollection::MyRoles, SyncCollection::Approvals, SyncCollection::Reviews,
-                             SyncCollection::Audit}) {
+    for (SyncCollection c :
+         { SyncCollection::MyRoles, SyncCollection::Approvals, SyncCollection::Reviews, SyncCollection::Audit }) {
         auto* timer = new QTimer(this);
         connect(timer, &QTimer::timeout, this, [this, c] {
             if (m_state == ConnectionState::Online || m_state == ConnectionState::Throttled) {
@@ -230,7 +232,8 @@ bool SyncEngine::note(const ApiResult& result)
     setState(after);
     if (after == ConnectionState::Online && (before == ConnectionState::Offline || before == ConnectionState::Throttled)
         && m_outbox.isOpen() && m_outbox.pendingCount() > 0) {
-        QMetaObject::invokeMethod(this, [this] { drainOutbox(); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this] { drainOutbox(); }, Qt::QueuedConnection);
     }
     if (after == ConnectionState::Throttled) {
         // Pull again once the server's Retry-After has passed.
@@ -309,8 +312,8 @@ void SyncEngine::syncAll(std::function<void(const QStringList&)> done)
         }
     };
     drainOutbox([this, one] {
-        for (SyncCollection c : {SyncCollection::MyRoles, SyncCollection::Approvals, SyncCollection::Reviews,
-                                 SyncCollection::Audit}) {
+        for (SyncCollection c :
+             { SyncCollection::MyRoles, SyncCollection::Approvals, SyncCollection::Reviews, SyncCollection::Audit }) {
             syncNow(c, one);
         }
     });
@@ -323,10 +326,10 @@ void SyncEngine::activationChanged()
 
 void SyncEngine::finishPull(const std::shared_ptr<Pull>& pull, const QString& error, const QStringList& tables)
 {
-    static const QHash<int, QString> names{{int(SyncCollection::MyRoles), QStringLiteral("myRoles")},
-                                           {int(SyncCollection::Approvals), QStringLiteral("approvals")},
-                                           {int(SyncCollection::Reviews), QStringLiteral("reviews")},
-                                           {int(SyncCollection::Audit), AuditCollection}};
+    static const QHash<int, QString> names{ { int(SyncCollection::MyRoles), QStringLiteral("myRoles") },
+                                            { int(SyncCollection::Approvals), QStringLiteral("approvals") },
+                                            { int(SyncCollection::Reviews), QStringLiteral("reviews") },
+                                            { int(SyncCollection::Audit), AuditCollection } };
     if (!error.isEmpty()) {
         m_cache.markSyncFailed(names.value(int(pull->collection)), now(), error);
     }
@@ -349,28 +352,31 @@ void SyncEngine::pullMyRoles(const std::shared_ptr<Pull>& pull)
             finishPull(pull, errorOf(defs.result), {});
             return;
         }
-        auto kinds = std::make_shared<QList<PimKind>>(QList<PimKind>{PimKind::DirectoryRole, PimKind::Group});
+        auto kinds = std::make_shared<QList<PimKind>>(QList<PimKind>{ PimKind::DirectoryRole, PimKind::Group });
         auto failure = std::make_shared<std::optional<ApiResult>>();
         inOrder<PimKind>(
-            kinds, 0,
+            kinds,
+            0,
             [this, pull, failure](const PimKind& kind, std::function<void(bool)> next) {
-                m_graph.myEligibilities(kind, [this, pull, failure, kind, next](const GraphReply<QList<Eligibility>>& e) {
-                    if (!e.ok() && !(kind == PimKind::Group && groupsUnsupported(e.result))) {
-                        *failure = e.result;
-                        next(false);
-                        return;
-                    }
-                    pull->eligible << e.value;
-                    m_graph.myActiveAssignments(kind, [pull, failure, kind, next](const GraphReply<QList<ActiveAssignment>>& a) {
-                        if (!a.ok() && !(kind == PimKind::Group && groupsUnsupported(a.result))) {
-                            *failure = a.result;
+                m_graph.myEligibilities(
+                    kind, [this, pull, failure, kind, next](const GraphReply<QList<Eligibility>>& e) {
+                        if (!e.ok() && !(kind == PimKind::Group && groupsUnsupported(e.result))) {
+                            *failure = e.result;
                             next(false);
                             return;
                         }
-                        pull->active << a.value;
-                        next(true);
+                        pull->eligible << e.value;
+                        m_graph.myActiveAssignments(
+                            kind, [pull, failure, kind, next](const GraphReply<QList<ActiveAssignment>>& a) {
+                                if (!a.ok() && !(kind == PimKind::Group && groupsUnsupported(a.result))) {
+                                    *failure = a.result;
+                                    next(false);
+                                    return;
+                                }
+                                pull->active << a.value;
+                                next(true);
+                            });
                     });
-                });
             },
             [this, pull, failure, defs = defs.value](bool) {
                 if (*failure) {
@@ -388,48 +394,57 @@ void SyncEngine::pullMyRoles(const std::shared_ptr<Pull>& pull)
                     return;
                 }
                 if (!eligible.replaceCollection(QString(), pull->eligible, QStringLiteral("eligibilities"), when)) {
-                    finishPull(pull, eligible.lastError(), {QStringLiteral("roleDefinitions")});
+                    finishPull(pull, eligible.lastError(), { QStringLiteral("roleDefinitions") });
                     return;
                 }
                 if (!active.replaceCollection(QString(), pull->active, QStringLiteral("activeAssignments"), when)) {
-                    finishPull(pull, active.lastError(),
-                               {QStringLiteral("roleDefinitions"), QStringLiteral("eligibilities")});
+                    finishPull(pull,
+                               active.lastError(),
+                               { QStringLiteral("roleDefinitions"), QStringLiteral("eligibilities") });
                     return;
                 }
                 m_cache.markSynced(QStringLiteral("myRoles"), when);
-                finishPull(pull, {},
-                           {QStringLiteral("roleDefinitions"), QStringLiteral("eligibilities"),
-                            QStringLiteral("activeAssignments")});
+                finishPull(pull,
+                           {},
+                           { QStringLiteral("roleDefinitions"),
+                             QStringLiteral("eligibilities"),
+                             QStringLiteral("activeAssignments") });
             });
     });
 }
 
 void SyncEngine::pullApprovals(const std::shared_ptr<Pull>& pull)
 {
-    auto kinds = std::make_shared<QList<PimKind>>(QList<PimKind>{PimKind::DirectoryRole, PimKind::Group});
+    auto kinds = std::make_shared<QList<PimKind>>(QList<PimKind>{ PimKind::DirectoryRole, PimKind::Group });
     auto failure = std::make_shared<std::optional<ApiResult>>();
     inOrder<PimKind>(
-        kinds, 0,
+        kinds,
+        0,
         [this, pull, failure](const PimKind& kind, std::function<void(bool)> next) {
-            m_graph.myRequests(kind, QStringLiteral("approver"), QStringLiteral("PendingApproval"),
+            m_graph.myRequests(kind,
+                               QStringLiteral("approver"),
+                               QStringLiteral("PendingApproval"),
                                [this, pull, failure, kind, next](const GraphReply<QList<ScheduleRequest>>& a) {
-                if (!a.ok() && !(kind == PimKind::Group && groupsUnsupported(a.result))) {
-                    *failure = a.result;
-                    next(false);
-                    return;
-                }
-                pull->approver << a.value;
-                m_graph.myRequests(kind, QStringLiteral("principal"), {},
-                                   [pull, failure, kind, next](const GraphReply<QList<ScheduleRequest>>& m) {
-                    if (!m.ok() && !(kind == PimKind::Group && groupsUnsupported(m.result))) {
-                        *failure = m.result;
-                        next(false);
-                        return;
-                    }
-                    pull->mine << m.value;
-                    next(true);
-                });
-            });
+                                   if (!a.ok() && !(kind == PimKind::Group && groupsUnsupported(a.result))) {
+                                       *failure = a.result;
+                                       next(false);
+                                       return;
+                                   }
+                                   pull->approver << a.value;
+                                   m_graph.myRequests(
+                                       kind,
+                                       QStringLiteral("principal"),
+                                       {},
+                                       [pull, failure, kind, next](const GraphReply<QList<ScheduleRequest>>& m) {
+                                           if (!m.ok() && !(kind == PimKind::Group && groupsUnsupported(m.result))) {
+                                               *failure = m.result;
+                                               next(false);
+                                               return;
+                                           }
+                                           pull->mine << m.value;
+                                           next(true);
+                                       });
+                               });
         },
         [this, pull, failure](bool) {
             if (*failure) {
@@ -440,13 +455,15 @@ void SyncEngine::pullApprovals(const std::shared_ptr<Pull>& pull)
             // The approval (with its steps) of every request waiting for me.
             auto requests = std::make_shared<QList<ScheduleRequest>>(pull->approver);
             inOrder<ScheduleRequest>(
-                requests, 0,
+                requests,
+                0,
                 [this, pull, failure](const ScheduleRequest& request, std::function<void(bool)> next) {
                     const QString id = request.approvalId.isEmpty() ? request.id : request.approvalId;
                     m_graph.approval(request.kind, id, [pull, failure, next](const GraphReply<Approval>& a) {
                         if (a.ok()) {
                             pull->approvals << a.value;
-                        } else if (a.result.kind != ApiErrorKind::NotFound && a.result.kind != ApiErrorKind::Forbidden) {
+                        } else if (a.result.kind != ApiErrorKind::NotFound
+                                   && a.result.kind != ApiErrorKind::Forbidden) {
                             *failure = a.result; // decided meanwhile (404/403): left out, the rest stays
                             next(false);
                             return;
@@ -464,17 +481,19 @@ void SyncEngine::pullApprovals(const std::shared_ptr<Pull>& pull)
                     const Timestamp when = now();
                     Cache::ScheduleRequestRepository stored(m_cache);
                     Cache::ApprovalRepository approvals(m_cache);
-                    if (!stored.replaceCollection(QStringLiteral("approver"), pull->approver,
-                                                    QStringLiteral("approverRequests"), when)
-                        || !approvals.replaceCollection(QString(), pull->approvals, QStringLiteral("approvalSteps"), when)
-                        || !stored.replaceCollection(QStringLiteral("mine"), pull->mine, QStringLiteral("myRequests"),
-                                                       when)) {
-                        finishPull(pull, stored.lastError() + approvals.lastError(),
-                                   {QStringLiteral("scheduleRequests"), QStringLiteral("approvals")});
+                    if (!stored.replaceCollection(
+                            QStringLiteral("approver"), pull->approver, QStringLiteral("approverRequests"), when)
+                        || !approvals.replaceCollection(
+                            QString(), pull->approvals, QStringLiteral("approvalSteps"), when)
+                        || !stored.replaceCollection(
+                            QStringLiteral("mine"), pull->mine, QStringLiteral("myRequests"), when)) {
+                        finishPull(pull,
+                                   stored.lastError() + approvals.lastError(),
+                                   { QStringLiteral("scheduleRequests"), QStringLiteral("approvals") });
                         return;
                     }
                     m_cache.markSynced(QStringLiteral("approvals"), when);
-                    finishPull(pull, {}, {QStringLiteral("scheduleRequests"), QStringLiteral("approvals")});
+                    finishPull(pull, {}, { QStringLiteral("scheduleRequests"), QStringLiteral("approvals") });
                 });
         });
 }
@@ -491,33 +510,38 @@ void SyncEngine::pullReviews(const std::shared_ptr<Pull>& pull)
         auto list = std::make_shared<QList<AccessReviewDefinition>>(defs.value);
         auto failure = std::make_shared<std::optional<ApiResult>>();
         inOrder<AccessReviewDefinition>(
-            list, 0,
+            list,
+            0,
             [this, pull, failure](const AccessReviewDefinition& def, std::function<void(bool)> next) {
-                m_graph.myReviewInstances(def.id, [this, pull, failure, def, next](
-                                                      const GraphReply<QList<AccessReviewInstance>>& inst) {
-                    if (!inst.ok()) {
-                        *failure = inst.result;
-                        next(false);
-                        return;
-                    }
-                    pull->instances.insert(def.id, inst.value);
-                    auto instances = std::make_shared<QList<AccessReviewInstance>>(inst.value);
-                    inOrder<AccessReviewInstance>(
-                        instances, 0,
-                        [this, pull, failure, def](const AccessReviewInstance& i, std::function<void(bool)> more) {
-                            m_graph.myReviewDecisions(def.id, i.id, {}, [pull, failure, i, more](
-                                                                            const GraphReply<QList<ReviewDecision>>& d) {
-                                if (!d.ok()) {
-                                    *failure = d.result;
-                                    more(false);
-                                    return;
-                                }
-                                pull->decisions.insert(i.id, d.value);
-                                more(true);
-                            });
-                        },
-                        next);
-                });
+                m_graph.myReviewInstances(
+                    def.id, [this, pull, failure, def, next](const GraphReply<QList<AccessReviewInstance>>& inst) {
+                        if (!inst.ok()) {
+                            *failure = inst.result;
+                            next(false);
+                            return;
+                        }
+                        pull->instances.insert(def.id, inst.value);
+                        auto instances = std::make_shared<QList<AccessReviewInstance>>(inst.value);
+                        inOrder<AccessReviewInstance>(
+                            instances,
+                            0,
+                            [this, pull, failure, def](const AccessReviewInstance& i, std::function<void(bool)> more) {
+                                m_graph.myReviewDecisions(
+                                    def.id,
+                                    i.id,
+                                    {},
+                                    [pull, failure, i, more](const GraphReply<QList<ReviewDecision>>& d) {
+                                        if (!d.ok()) {
+                                            *failure = d.result;
+                                            more(false);
+                                            return;
+                                        }
+                                        pull->decisions.insert(i.id, d.value);
+                                        more(true);
+                                    });
+                            },
+                            next);
+                    });
             },
             [this, pull, failure](bool) {
                 if (*failure) {
@@ -545,9 +569,11 @@ void SyncEngine::pullReviews(const std::shared_ptr<Pull>& pull)
                     && !definitions.replaceCollection(QString(), pull->definitions, QStringLiteral("reviews"), when)) {
                     error = definitions.lastError();
                 }
-                finishPull(pull, error,
-                           {QStringLiteral("reviewDefinitions"), QStringLiteral("reviewInstances"),
-                            QStringLiteral("reviewDecisions")});
+                finishPull(pull,
+                           error,
+                           { QStringLiteral("reviewDefinitions"),
+                             QStringLiteral("reviewInstances"),
+                             QStringLiteral("reviewDecisions") });
             });
     });
 }
@@ -564,10 +590,10 @@ void SyncEngine::pullAudit(const std::shared_ptr<Pull>& pull)
     const bool bulk = m_audit->size() == 0 && m_audit->beginBulkLoad();
     QList<std::pair<QString, QString>> options;
     if (!filter.isEmpty()) {
-        options << std::pair{QStringLiteral("$filter"), filter};
+        options << std::pair{ QStringLiteral("$filter"), filter };
     }
-    options << std::pair{QStringLiteral("$orderby"), QStringLiteral("activityDateTime desc")};
-    options << std::pair{QStringLiteral("$top"), QString::number(std::clamp(m_auditPageSize, 1, 999))};
+    options << std::pair{ QStringLiteral("$orderby"), QStringLiteral("activityDateTime desc") };
+    options << std::pair{ QStringLiteral("$top"), QString::number(std::clamp(m_auditPageSize, 1, 999)) };
     auditPage(pull, QStringLiteral("/v1.0/auditLogs/directoryAudits") + GraphClient::query(options), bulk);
 }
 
@@ -578,7 +604,7 @@ void SyncEngine::auditPage(const std::shared_ptr<Pull>& pull, const QString& pat
             if (bulk) {
                 m_audit->finishBulkLoad();
             }
-            finishPull(pull, error, pull->auditNew > 0 ? QStringList{AuditCollection} : QStringList{});
+            finishPull(pull, error, pull->auditNew > 0 ? QStringList{ AuditCollection } : QStringList{});
         };
         if (!r.ok()) {
             note(r);
@@ -607,12 +633,12 @@ void SyncEngine::auditPage(const std::shared_ptr<Pull>& pull, const QString& pat
             return;
         }
         if (bulk && !m_audit->finishBulkLoad()) {
-            finishPull(pull, m_audit->lastError(), {AuditCollection});
+            finishPull(pull, m_audit->lastError(), { AuditCollection });
             return;
         }
         const Timestamp from = m_audit->pullFrom(m_overlapSeconds);
         m_cache.markSynced(AuditCollection, now(), from.isNull() ? QString() : from.toIso());
-        finishPull(pull, {}, pull->auditNew > 0 ? QStringList{AuditCollection} : QStringList{});
+        finishPull(pull, {}, pull->auditNew > 0 ? QStringList{ AuditCollection } : QStringList{});
     });
 }
 
@@ -655,8 +681,9 @@ void SyncEngine::drainNext()
     sendItem(*item, [this, item = *item, finish](const ApiResult& r) {
         settle(item, r);
         const auto current = m_outbox.item(item.id);
-        if (current && (current->state == Cache::OutboxItem::State::Failed
-                        || current->state == Cache::OutboxItem::State::Pending)) {
+        if (current
+            && (current->state == Cache::OutboxItem::State::Failed
+                || current->state == Cache::OutboxItem::State::Pending)) {
             finish(); // a transient failure: the item stays first in line
             return;
         }
@@ -722,12 +749,15 @@ void SyncEngine::settle(const Cache::OutboxItem& item, const ApiResult& r)
         note(r);
         m_outbox.markSent(item.id);
         emit outboxItemSettled(item.id, State::Sent, {});
-        emit tablesChanged({QStringLiteral("outbox")});
+        emit tablesChanged({ QStringLiteral("outbox") });
         // The decision changed server state: refresh what it touched.
-        QMetaObject::invokeMethod(this, [this, kind = item.kind] {
-            syncNow(kind == Cache::OutboxItem::Kind::ApprovalDecision ? SyncCollection::Approvals
-                                                                      : SyncCollection::Reviews);
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this,
+            [this, kind = item.kind] {
+                syncNow(kind == Cache::OutboxItem::Kind::ApprovalDecision ? SyncCollection::Approvals
+                                                                          : SyncCollection::Reviews);
+            },
+            Qt::QueuedConnection);
         return;
     }
     if (isConflict(r)) {
@@ -735,14 +765,14 @@ void SyncEngine::settle(const Cache::OutboxItem& item, const ApiResult& r)
         const QString message = errorOf(r);
         m_outbox.markConflict(item.id, message);
         emit outboxItemSettled(item.id, State::Conflict, message);
-        emit tablesChanged({QStringLiteral("outbox")});
+        emit tablesChanged({ QStringLiteral("outbox") });
         return;
     }
     note(r);
     const QString message = errorOf(r);
     m_outbox.markFailed(item.id, message);
     emit outboxItemSettled(item.id, State::Failed, message);
-    emit tablesChanged({QStringLiteral("outbox")});
+    emit tablesChanged({ QStringLiteral("outbox") });
 }
 
 } // namespace Elevate

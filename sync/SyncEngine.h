@@ -26,7 +26,7 @@ class Outbox;
 // How the console reaches its backend, as the banner shows it.
 enum class ConnectionState {
     Online,
-    Offline,   // the backend could not be reached: probed again with a growing back-off
+    Offline, // the backend could not be reached: probed again with a growing back-off
     SigningIn, // an interactive sign-in is running
     Throttled, // 429/503 outlasted the retry policy: the next pull waits for Retry-After
     SignedOut, // no usable token: nothing is pulled or sent until the user signs in
@@ -35,10 +35,10 @@ QString connectionStateName(ConnectionState state);
 
 // The collections the engine pulls, each on its own interval.
 enum class SyncCollection {
-    MyRoles,   // eligibilities, active assignments, role definitions (60 s, and after activations)
+    MyRoles, // eligibilities, active assignments, role definitions (60 s, and after activations)
     Approvals, // requests waiting for my approval with their approvals, and my own requests (60 s)
-    Reviews,   // review definitions, instances, my decisions (5 min)
-    Audit,     // the audit archive, incrementally (5 min)
+    Reviews, // review definitions, instances, my decisions (5 min)
+    Audit, // the audit archive, incrementally (5 min)
 };
 
 // Pulls collections into the cache, drains the outbox and tracks the connection state
@@ -140,9 +140,9 @@ private:
     QHash<int, std::chrono::milliseconds> m_intervals;
     QHash<int, QList<std::function<void(const QString&)>>> m_waiting; // pulls in flight
     QTimer m_probe;
-    std::chrono::milliseconds m_backoffFirst{5000};
-    std::chrono::milliseconds m_backoffMax{300'000};
-    std::chrono::milliseconds m_backoff{0};
+    std::chrono::milliseconds m_backoffFirst{ 5000 };
+    std::chrono::milliseconds m_backoffMax{ 300'000 };
+    std::chrono::milliseconds m_backoff{ 0 };
     ConnectionState m_state = ConnectionState::Online;
     bool m_running = false;
     bool m_draining = false;

@@ -19,8 +19,8 @@
 #include "TokenStore.h"
 
 #include <QFile>
-#include <QProcess>
 #include <QNetworkReply>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -63,7 +63,7 @@ SessionReply<T> await(const std::function<void(std::function<void(const SessionR
     std::optional<SessionReply<T>> got;
     call([&got](const SessionReply<T>& r) { got = r; });
     if (!QTest::qWaitFor([&got] { return got.has_value(); }, 60000)) {
-        return SessionReply<T>{SessionOutcome::Unreachable, QStringLiteral("test timeout"), {}, {}};
+        return SessionReply<T>{ SessionOutcome::Unreachable, QStringLiteral("test timeout"), {}, {} };
     }
     return *got;
 }
@@ -158,7 +158,9 @@ void TestSyncEngine::addPersona(const QString& name)
     persona->engine->setClock([this] { return m_clock->now(); });
     persona->engine->setBackoff(50ms, 200ms);
     Persona* raw = persona.get();
-    persona->credentials->setInteractiveSignIn([this, raw](Authority& authority, const QString& claims, Credentials::Done done) {
+    persona->credentials->setInteractiveSignIn([this, raw](Authority& authority,
+                                                           const QString& claims,
+                                                           Credentials::Done done) {
         auto c1 = std::make_shared<QMetaObject::Connection>();
         auto c2 = std::make_shared<QMetaObject::Connection>();
         *c1 = connect(&authority, &Authority::deviceCodeReceived, this, [this, raw](const DeviceCodePrompt& prompt) {
@@ -194,10 +196,10 @@ void TestSyncEngine::initTestCase()
     m_api = std::make_unique<ApiClient>(m_server->baseUrl());
 
     IdentityService& identity = m_server->identity();
-    for (const char* name : {"admin", "alice", "bob", "carol", "dave", "erin"}) {
+    for (const char* name : { "admin", "alice", "bob", "carol", "dave", "erin" }) {
         const QString user = QString::fromLatin1(name);
-        const QString id = identity.addUser(user, user.toUpper(), Password, user == QStringLiteral("admin"),
-                                            user == QStringLiteral("admin"));
+        const QString id = identity.addUser(
+            user, user.toUpper(), Password, user == QStringLiteral("admin"), user == QStringLiteral("admin"));
         QVERIFY(!id.isEmpty());
         m_ids.insert(user, id);
     }
@@ -208,20 +210,35 @@ void TestSyncEngine::initTestCase()
     ga.approvalRules[0].isApprovalRequired = true;
     ApprovalStage stage;
     stage.approvalsRequired = 1;
-    for (const char* who : {"bob", "dave"}) {
-        stage.primaryApprovers << SubjectSet{SubjectSetKind::SingleUser, m_ids.value(QString::fromLatin1(who)), QString()};
+    for (const char* who : { "bob", "dave" }) {
+        stage.primaryApprovers << SubjectSet{ SubjectSetKind::SingleUser,
+                                              m_ids.value(QString::fromLatin1(who)),
+                                              QString() };
     }
     ga.approvalRules[0].approvalStages << stage;
     QVERIFY(engine.setPolicy(m_admin, PimKind::DirectoryRole, GlobalAdmin, QStringLiteral("/"), ga));
-    for (const char* who : {"alice", "bob", "erin"}) {
-        QVERIFY(engine.addEligibility(m_admin, PimKind::DirectoryRole, m_ids.value(QString::fromLatin1(who)), Reader,
-                                      QStringLiteral("/"), {}, {}));
+    for (const char* who : { "alice", "bob", "erin" }) {
+        QVERIFY(engine.addEligibility(m_admin,
+                                      PimKind::DirectoryRole,
+                                      m_ids.value(QString::fromLatin1(who)),
+                                      Reader,
+                                      QStringLiteral("/"),
+                                      {},
+                                      {}));
     }
-    QVERIFY(engine.addEligibility(m_admin, PimKind::DirectoryRole, m_ids.value(QStringLiteral("alice")), GlobalAdmin,
-                                  QStringLiteral("/"), {}, {}));
+    QVERIFY(engine.addEligibility(m_admin,
+                                  PimKind::DirectoryRole,
+                                  m_ids.value(QStringLiteral("alice")),
+                                  GlobalAdmin,
+                                  QStringLiteral("/"),
+                                  {},
+                                  {}));
 
-    const QStringList names{QStringLiteral("alice"), QStringLiteral("bob"), QStringLiteral("carol"), QStringLiteral("dave"),
-                            QStringLiteral("admin")};
+    const QStringList names{ QStringLiteral("alice"),
+                             QStringLiteral("bob"),
+                             QStringLiteral("carol"),
+                             QStringLiteral("dave"),
+                             QStringLiteral("admin") };
     QHash<QString, AuthResult> results;
     for (const QString& name : names) {
         addPersona(name);
@@ -257,7 +274,7 @@ void TestSyncEngine::pullsEachCollectionIntoTheCache()
 
     // An activation, then "right after any activation change": the cache shows it.
     ActivationRequest request;
-    request.roles = {QStringLiteral("Directory Readers")};
+    request.roles = { QStringLiteral("Directory Readers") };
     request.duration = IsoDuration::fromHours(1);
     request.justification = QStringLiteral("Incident INC-8");
     auto r = await<QList<ActivationOutcome>>([&](auto done) { alice.session->activate(request, done); });
@@ -268,7 +285,7 @@ void TestSyncEngine::pullsEachCollectionIntoTheCache()
     QCOMPARE(Cache::ActiveAssignmentRepository(alice.cache).count(), 1);
 
     // A pending request lands in the approvers' caches with its approval steps.
-    request.roles = {QStringLiteral("Global Administrator")};
+    request.roles = { QStringLiteral("Global Administrator") };
     r = await<QList<ActivationOutcome>>([&](auto done) { alice.session->activate(request, done); });
     QVERIFY2(r.ok(), qPrintable(r.message));
     Persona& bob = p(QStringLiteral("bob"));
@@ -285,8 +302,13 @@ void TestSyncEngine::pullsEachCollectionIntoTheCache()
 
 void TestSyncEngine::backendStoppedWhileDecisionsAreRecorded()
 {
-    const auto def = m_server->engine().createReview(m_admin, QStringLiteral("Readers review"), PimKind::DirectoryRole,
-                                                     Reader, {m_ids.value(QStringLiteral("carol"))}, 7, true);
+    const auto def = m_server->engine().createReview(m_admin,
+                                                     QStringLiteral("Readers review"),
+                                                     PimKind::DirectoryRole,
+                                                     Reader,
+                                                     { m_ids.value(QStringLiteral("carol")) },
+                                                     7,
+                                                     true);
     QVERIFY(def.ok());
     Persona& carol = p(QStringLiteral("carol"));
     QCOMPARE(synced(*carol.engine, SyncCollection::Reviews), QString());
@@ -302,10 +324,11 @@ void TestSyncEngine::backendStoppedWhileDecisionsAreRecorded()
     for (const ReviewDecision& d : decisions) {
         ReviewDecisionUpdate update;
         update.decision = d.principal.id == m_ids.value(QStringLiteral("erin")) ? ReviewDecisionValue::Deny
-                                                                                 : ReviewDecisionValue::Approve;
+                                                                                : ReviewDecisionValue::Approve;
         update.justification = QStringLiteral("Quarterly check");
         const auto item = carol.outbox.enqueue(Cache::OutboxItem::Kind::ReviewDecision,
-                                               {def->id, instances.first().id, d.id}, GraphCodec::encode(update));
+                                               { def->id, instances.first().id, d.id },
+                                               GraphCodec::encode(update));
         QVERIFY(item.has_value());
         items << item->id;
     }
@@ -333,17 +356,22 @@ void TestSyncEngine::backendStoppedWhileDecisionsAreRecorded()
     for (qint64 id : items) {
         const Cache::OutboxItem item = *carol.outbox.item(id);
         std::optional<GraphReply<NoContent>> again;
-        carol.graph->recordDecision(item.targetIds[0], item.targetIds[1], item.targetIds[2],
-                                    *GraphCodec::decode<ReviewDecisionUpdate>(item.payload),
-                                    [&again](const GraphReply<NoContent>& r) { again = r; }, item.idempotencyKey.toUtf8());
+        carol.graph->recordDecision(
+            item.targetIds[0],
+            item.targetIds[1],
+            item.targetIds[2],
+            *GraphCodec::decode<ReviewDecisionUpdate>(item.payload),
+            [&again](const GraphReply<NoContent>& r) { again = r; },
+            item.idempotencyKey.toUtf8());
         QTRY_VERIFY_WITH_TIMEOUT(again.has_value(), 60000);
         QVERIFY2(again->ok(), qPrintable(again->result.describe()));
     }
     QCOMPARE(scalar(QStringLiteral("SELECT COUNT(*) FROM audit_events")), eventsAfterFirst);
     QCOMPARE(synced(*carol.engine, SyncCollection::Reviews), QString());
     for (const ReviewDecision& d : Cache::ReviewDecisionRepository(carol.cache).all(instances.first().id)) {
-        QCOMPARE(d.decision, d.principal.id == m_ids.value(QStringLiteral("erin")) ? ReviewDecisionValue::Deny
-                                                                                    : ReviewDecisionValue::Approve);
+        QCOMPARE(d.decision,
+                 d.principal.id == m_ids.value(QStringLiteral("erin")) ? ReviewDecisionValue::Deny
+                                                                       : ReviewDecisionValue::Approve);
         QCOMPARE(d.justification, QStringLiteral("Quarterly check"));
     }
 }
@@ -363,10 +391,12 @@ void TestSyncEngine::anotherApproverDecidedFirstIsAConflict()
     decision.reviewResult = ApprovalVerdict::Approve;
     decision.justification = QStringLiteral("fine by me");
     const auto item = bob.outbox.enqueue(Cache::OutboxItem::Kind::ApprovalDecision,
-                                         {QStringLiteral("role"), approval.id, step->id}, GraphCodec::encode(decision));
+                                         { QStringLiteral("role"), approval.id, step->id },
+                                         GraphCodec::encode(decision));
     QVERIFY(item.has_value());
     auto denied = await<QList<ItemOutcome>>([&](auto done) {
-        p(QStringLiteral("dave")).session->decideApprovals({approval.id}, ApprovalVerdict::Deny, QStringLiteral("no"), done);
+        p(QStringLiteral("dave"))
+            .session->decideApprovals({ approval.id }, ApprovalVerdict::Deny, QStringLiteral("no"), done);
     });
     QVERIFY2(denied.ok(), qPrintable(denied.message));
 
@@ -406,8 +436,8 @@ void TestSyncEngine::incrementalAuditPullMergesOnlyNewEvents()
 
     // New server events; the next pull asks only from the watermark and stores only new ones.
     m_clock->advanceSeconds(60);
-    QVERIFY(m_server->engine().addEligibility(m_admin, PimKind::DirectoryRole, m_ids.value(QStringLiteral("dave")), Reader,
-                                              QStringLiteral("/"), {}, {}));
+    QVERIFY(m_server->engine().addEligibility(
+        m_admin, PimKind::DirectoryRole, m_ids.value(QStringLiteral("dave")), Reader, QStringLiteral("/"), {}, {}));
     const qint64 serverEvents = scalar(QStringLiteral("SELECT COUNT(*) FROM audit_events"));
     QCOMPARE(synced(*admin.engine, SyncCollection::Audit), QString());
     QCOMPARE(admin.engine->audit().size(), serverEvents);
@@ -416,8 +446,13 @@ void TestSyncEngine::incrementalAuditPullMergesOnlyNewEvents()
 
 void TestSyncEngine::sessionGoesThroughTheOutboxAndReadsTheCache()
 {
-    const auto def = m_server->engine().createReview(m_admin, QStringLiteral("Readers review 2"), PimKind::DirectoryRole,
-                                                     Reader, {m_ids.value(QStringLiteral("dave"))}, 7, true);
+    const auto def = m_server->engine().createReview(m_admin,
+                                                     QStringLiteral("Readers review 2"),
+                                                     PimKind::DirectoryRole,
+                                                     Reader,
+                                                     { m_ids.value(QStringLiteral("dave")) },
+                                                     7,
+                                                     true);
     QVERIFY(def.ok());
     Persona& dave = p(QStringLiteral("dave"));
     dave.session->attachCache(dave.cache, dave.outbox, *dave.engine);
@@ -443,7 +478,8 @@ void TestSyncEngine::sessionGoesThroughTheOutboxAndReadsTheCache()
     QCOMPARE(one.message, QStringLiteral("Decision %1 recorded.").arg(aliceDecision));
     QCOMPARE(dave.outbox.pendingCount(), 0);
     // Refused by the server (approval needs a justification): a conflict, shown to the user.
-    auto refused = await<NoContent>([&](auto done) { dave.session->decide(bobDecision, ReviewDecisionValue::Approve, {}, done); });
+    auto refused = await<NoContent>(
+        [&](auto done) { dave.session->decide(bobDecision, ReviewDecisionValue::Approve, {}, done); });
     QCOMPARE(refused.outcome, SessionOutcome::Refused);
     QVERIFY2(refused.message.contains(QStringLiteral("outbox")), qPrintable(refused.message));
     QCOMPARE(dave.outbox.list().last().state, Cache::OutboxItem::State::Conflict);
@@ -457,8 +493,8 @@ void TestSyncEngine::sessionGoesThroughTheOutboxAndReadsTheCache()
     QVERIFY2(queued.ok(), qPrintable(queued.message));
     QVERIFY2(queued.message.contains(QStringLiteral("outbox")), qPrintable(queued.message));
     auto batch = await<NoContent>([&](auto done) {
-        dave.session->batchDecide(def->id, ReviewDecisionValue::Deny, QStringLiteral("Left"), m_ids.value(QStringLiteral("erin")),
-                                  done);
+        dave.session->batchDecide(
+            def->id, ReviewDecisionValue::Deny, QStringLiteral("Left"), m_ids.value(QStringLiteral("erin")), done);
     });
     QVERIFY2(batch.ok(), qPrintable(batch.message));
     QCOMPARE(dave.outbox.pendingCount(), 2);
@@ -467,7 +503,7 @@ void TestSyncEngine::sessionGoesThroughTheOutboxAndReadsTheCache()
     QVERIFY(!reviews.cachedAt.isNull());
     QCOMPARE(reviews.value.size(), 1);
     ActivationRequest request;
-    request.roles = {QStringLiteral("Directory Readers")};
+    request.roles = { QStringLiteral("Directory Readers") };
     request.duration = IsoDuration::fromHours(1);
     request.justification = QStringLiteral("Offline");
     auto activation = await<QList<ActivationOutcome>>([&](auto done) { dave.session->activate(request, done); });
@@ -495,8 +531,13 @@ void TestSyncEngine::sessionGoesThroughTheOutboxAndReadsTheCache()
 
 void TestSyncEngine::killedBetweenRecordingAndSending()
 {
-    const auto def = m_server->engine().createReview(m_admin, QStringLiteral("Readers review 3"), PimKind::DirectoryRole,
-                                                     Reader, {m_ids.value(QStringLiteral("carol"))}, 7, true);
+    const auto def = m_server->engine().createReview(m_admin,
+                                                     QStringLiteral("Readers review 3"),
+                                                     PimKind::DirectoryRole,
+                                                     Reader,
+                                                     { m_ids.value(QStringLiteral("carol")) },
+                                                     7,
+                                                     true);
     QVERIFY(def.ok());
     Persona& carol = p(QStringLiteral("carol"));
     QCOMPARE(synced(*carol.engine, SyncCollection::Reviews), QString());
@@ -510,15 +551,21 @@ void TestSyncEngine::killedBetweenRecordingAndSending()
     QProcess child;
     child.setProcessChannelMode(QProcess::SeparateChannels);
     child.start(QCoreApplication::applicationFilePath(),
-                {QStringLiteral("--outbox-child"), outboxPath, m_server->baseUrl().toString(), def->id, instances.first().id,
-                 target.id});
+                { QStringLiteral("--outbox-child"),
+                  outboxPath,
+                  m_server->baseUrl().toString(),
+                  def->id,
+                  instances.first().id,
+                  target.id });
     QVERIFY(child.waitForStarted());
     child.write(carol.credentials->accessToken().toUtf8() + '\n'); // through a pipe, never a file
     QByteArray said;
-    QVERIFY(QTest::qWaitFor([&] {
-        said += child.readAllStandardOutput();
-        return said.contains("SENT");
-    }, 60000));
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            said += child.readAllStandardOutput();
+            return said.contains("SENT");
+        },
+        60000));
     QVERIFY2(said.contains("SENT 204"), said.constData());
     const qint64 events = scalar(QStringLiteral("SELECT COUNT(*) FROM audit_events"));
     ::kill(pid_t(child.processId()), SIGKILL);
@@ -566,13 +613,13 @@ void TestSyncEngine::fullDiskIsAClearErrorAndTheOutboxIntact()
         ReviewDecisionUpdate update;
         update.decision = ReviewDecisionValue::Approve;
         update.justification = QStringLiteral("Recorded before the disk filled");
-        recorded = outbox.enqueue(Cache::OutboxItem::Kind::ReviewDecision, {def->id, instance.id, target.id},
-                                  GraphCodec::encode(update));
+        recorded = outbox.enqueue(
+            Cache::OutboxItem::Kind::ReviewDecision, { def->id, instance.id, target.id }, GraphCodec::encode(update));
         QVERIFY(recorded.has_value());
     }
     // A child whose files may not grow (RLIMIT_FSIZE, SIGXFSZ ignored) records one more.
     QProcess child;
-    child.start(QCoreApplication::applicationFilePath(), {QStringLiteral("--full-disk-child"), path});
+    child.start(QCoreApplication::applicationFilePath(), { QStringLiteral("--full-disk-child"), path });
     QVERIFY(child.waitForStarted());
     QVERIFY(QTest::qWaitFor([&child] { return child.state() == QProcess::NotRunning; }, 60000));
     QCOMPARE(child.exitCode(), 0);
@@ -593,7 +640,8 @@ void TestSyncEngine::fullDiskIsAClearErrorAndTheOutboxIntact()
     QVERIFY(drained(engine));
     QCOMPARE(outbox.item(recorded->id)->state, Cache::OutboxItem::State::Sent);
     QCOMPARE(synced(*carol.engine, SyncCollection::Reviews), QString());
-    QCOMPARE(Cache::ReviewDecisionRepository(carol.cache).find(instance.id, target.id)->decision, ReviewDecisionValue::Approve);
+    QCOMPARE(Cache::ReviewDecisionRepository(carol.cache).find(instance.id, target.id)->decision,
+             ReviewDecisionValue::Approve);
 }
 
 void TestSyncEngine::corruptedCacheIsRebuiltAndTheOutboxKept()
@@ -602,8 +650,8 @@ void TestSyncEngine::corruptedCacheIsRebuiltAndTheOutboxKept()
     QCOMPARE(synced(*carol.engine, SyncCollection::Reviews), QString());
     QVERIFY(Cache::ReviewDefinitionRepository(carol.cache).count() > 0);
     // An item waiting in the outbox (it targets nothing real: it must only survive).
-    const auto waiting = carol.outbox.enqueue(Cache::OutboxItem::Kind::ReviewDecision, {QStringLiteral("d"), QStringLiteral("i"),
-                                                                                        QStringLiteral("x")},
+    const auto waiting = carol.outbox.enqueue(Cache::OutboxItem::Kind::ReviewDecision,
+                                              { QStringLiteral("d"), QStringLiteral("i"), QStringLiteral("x") },
                                               QByteArrayLiteral("{}"));
     QVERIFY(waiting.has_value());
     const QList<Cache::OutboxItem> before = carol.outbox.list();
@@ -686,7 +734,8 @@ static int outboxChild(int argc, char** argv)
     update.decision = ReviewDecisionValue::Deny;
     update.justification = QStringLiteral("Recorded before the crash");
     const QByteArray payload = GraphCodec::encode(update);
-    const auto item = outbox.enqueue(Cache::OutboxItem::Kind::ReviewDecision, {args.at(4), args.at(5), args.at(6)}, payload);
+    const auto item
+        = outbox.enqueue(Cache::OutboxItem::Kind::ReviewDecision, { args.at(4), args.at(5), args.at(6) }, payload);
     if (!item || !outbox.markSending(item->id)) {
         return 3;
     }
@@ -696,8 +745,9 @@ static int outboxChild(int argc, char** argv)
     }
     const QByteArray token = in.readLine().trimmed();
     QNetworkAccessManager nam;
-    QNetworkRequest request(QUrl(args.at(3) + QStringLiteral("/v1.0/identityGovernance/accessReviews/definitions/") + args.at(4)
-                                 + QStringLiteral("/instances/") + args.at(5) + QStringLiteral("/decisions/") + args.at(6)));
+    QNetworkRequest request(QUrl(args.at(3) + QStringLiteral("/v1.0/identityGovernance/accessReviews/definitions/")
+                                 + args.at(4) + QStringLiteral("/instances/") + args.at(5)
+                                 + QStringLiteral("/decisions/") + args.at(6)));
     request.setRawHeader("Authorization", "Bearer " + token);
     request.setRawHeader("Idempotency-Key", item->idempotencyKey.toUtf8());
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
@@ -705,7 +755,8 @@ static int outboxChild(int argc, char** argv)
     QObject::connect(reply, &QNetworkReply::finished, [reply] {
         QFile out;
         if (out.open(stdout, QIODevice::WriteOnly)) {
-            out.write("SENT " + QByteArray::number(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt()) + '\n');
+            out.write("SENT " + QByteArray::number(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt())
+                      + '\n');
             out.flush();
         }
     });
@@ -729,7 +780,8 @@ static int fullDiskChild(int argc, char** argv)
         std::printf("ERROR %s\n", qPrintable(outbox.lastError()));
         return 0;
     }
-    const auto item = outbox.enqueue(Cache::OutboxItem::Kind::ReviewDecision, {QStringLiteral("d"), QStringLiteral("i"), QStringLiteral("x")},
+    const auto item = outbox.enqueue(Cache::OutboxItem::Kind::ReviewDecision,
+                                     { QStringLiteral("d"), QStringLiteral("i"), QStringLiteral("x") },
                                      QByteArray(256 * 1024, 'x'));
     if (item) {
         std::printf("RECORDED\n");
