@@ -713,9 +713,27 @@ qint64 AuditStore::termDaySum(const QString& term, qint64 firstDay, qint64 lastD
     return n;
 }
 
+AuditStore::~AuditStore()
+{
+    // A bulk load left unfinished by a clean shutdown keeps its pages (finished at next open).
+    if (m_bulkOpen) {
+        m_db.connection().commitLong();
+    }
+}
+
 std::optional<int> AuditStore::merge(const QList<AuditEvent>& events)
 {
     SqliteConnection& c = m_db.connection();
+    if (m_bulk && !m_bulkOpen) {
+        // A bulk load commits every BulkPagesPerCommit pages: FTS5 writes one segment per
+        // commit, and a thousand tiny segments cost more merging than the inserts themselves.
+        if (!c.beginLong()) {
+            m_lastError = c.lastError();
+            return std::nullopt;
+        }
+        m_bulkOpen = true;
+        m_bulkPages = 0;
+    }
     int inserted = 0;
     QHash<DayKey, qint64> deltas;
     QHash<TermDay, qint64> termDeltas;
@@ -739,6 +757,13 @@ std::optional<int> AuditStore::merge(const QList<AuditEvent>& events)
     if (m_bulk) {
         for (auto it = deltas.cbegin(); it != deltas.cend(); ++it) {
             m_dayDeltas[it.key()] += it.value();
+        }
+        if (++m_bulkPages >= BulkPagesPerCommit) {
+            m_bulkOpen = false;
+            if (!c.commitLong()) {
+                m_lastError = c.lastError();
+                return std::nullopt;
+            }
         }
     }
     return inserted;
@@ -777,6 +802,13 @@ bool AuditStore::finishBulkLoad()
         return true;
     }
     SqliteConnection& c = m_db.connection();
+    if (m_bulkOpen) {
+        m_bulkOpen = false;
+        if (!c.commitLong()) {
+            m_lastError = c.lastError();
+            return false;
+        }
+    }
     const bool ok = c.transaction([&] {
         // Duplicates that slipped past the per-page check (same id, different times) would
         // break the unique index: keep the earliest copy, remove the rest from the FTS index too.

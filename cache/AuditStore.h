@@ -32,8 +32,9 @@ class CacheDatabase;
 //
 // Sync: pull from pullFrom() (the newest stored time minus an overlap, because events can
 // arrive late), merge() each page: events already stored (same id) are skipped. For the first
-// big pull, beginBulkLoad() drops the secondary indexes, merge() appends, finishBulkLoad()
-// builds them.
+// big pull, beginBulkLoad() drops the secondary indexes, merge() appends (committing every
+// BulkPagesPerCommit pages: a crash loses at most those, a clean shutdown none), and
+// finishBulkLoad() builds the indexes; one left unfinished is finished at the next open.
 //
 // Threading: uses the CacheDatabase's connection, so the thread that opened it. A reader on
 // another thread opens its own CacheDatabase on the same file.
@@ -43,7 +44,12 @@ public:
     static constexpr qint64 DefaultOverlapSeconds = 300;
     static constexpr int MaxLimit = 10000;
 
+    static constexpr int BulkPagesPerCommit = 64;
+
     explicit AuditStore(CacheDatabase& db);
+    ~AuditStore();
+    AuditStore(const AuditStore&) = delete;
+    AuditStore& operator=(const AuditStore&) = delete;
 
     // The order key of the first slot of a time: ms * 2^20 + (100 ns tick in the ms) * 104.
     // Each 100 ns tick has 104 slots for events with the same time; more spill into the next.
@@ -132,6 +138,8 @@ private:
     CacheDatabase& m_db;
     QString m_lastError;
     bool m_bulk = false;
+    bool m_bulkOpen = false; // the bulk load's long transaction is open
+    int m_bulkPages = 0;
     std::array<QHash<QString, qint64>, 7> m_refs; // per kind: fields -> audit_keys.ref
     QHash<qint64, AuditEvent> m_decoded;     // audit_keys.ref -> the part of an event it holds
     QHash<qint64, QString> m_keyText;        // audit_keys.ref -> key (activity, shape)

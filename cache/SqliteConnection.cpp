@@ -182,12 +182,26 @@ QVariant SqliteConnection::scalar(const QString& sql, std::initializer_list<QVar
 bool SqliteConnection::transaction(const std::function<bool()>& f)
 {
     if (m_depth > 0) {
-        ++m_depth;
-        const bool ok = f();
-        --m_depth;
-        if (!ok) {
-            m_failed = true;
+        // Nested: a savepoint, so a failing inner unit is undone alone and the outer one decides.
+        const QString name = QStringLiteral("nested%1").arg(m_depth);
+        if (!execDirect(QStringLiteral("SAVEPOINT ") + name)) {
+            return false;
         }
+        const bool outerFailed = m_failed;
+        m_failed = false;
+        ++m_depth;
+        bool ok = f() && !m_failed;
+        --m_depth;
+        if (ok) {
+            ok = execDirect(QStringLiteral("RELEASE ") + name);
+        }
+        if (!ok) {
+            const QString reason = m_lastError;
+            QSqlQuery(handle()).exec(QStringLiteral("ROLLBACK TO ") + name);
+            QSqlQuery(handle()).exec(QStringLiteral("RELEASE ") + name);
+            m_lastError = reason;
+        }
+        m_failed = outerFailed;
         return ok;
     }
     QSqlQuery begin = prepare(QStringLiteral("BEGIN IMMEDIATE"));
@@ -211,6 +225,38 @@ bool SqliteConnection::transaction(const std::function<bool()>& f)
     }
     m_failed = false;
     return ok;
+}
+
+bool SqliteConnection::beginLong()
+{
+    if (m_depth > 0) {
+        m_lastError = QStringLiteral("a transaction is already open");
+        return false;
+    }
+    QSqlQuery begin = prepare(QStringLiteral("BEGIN IMMEDIATE"));
+    if (!exec(begin)) {
+        return false;
+    }
+    m_depth = 1;
+    m_failed = false;
+    return true;
+}
+
+bool SqliteConnection::commitLong()
+{
+    if (m_depth != 1) {
+        return m_depth == 0;
+    }
+    m_depth = 0;
+    m_failed = false;
+    QSqlQuery commit = prepare(QStringLiteral("COMMIT"));
+    if (!exec(commit)) {
+        const QString reason = m_lastError;
+        QSqlQuery(handle()).exec(QStringLiteral("ROLLBACK"));
+        m_lastError = reason;
+        return false;
+    }
+    return true;
 }
 
 } // namespace Elevate::Cache

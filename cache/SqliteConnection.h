@@ -47,9 +47,15 @@ public:
     QVariant scalar(const QString& sql, std::initializer_list<QVariant> values = {});
 
     // Runs f in one write transaction (BEGIN IMMEDIATE). Commits when f returns true, rolls back
-    // when it returns false or a statement failed. Nested calls join the outer transaction.
+    // when it returns false or a statement failed. A nested call runs in a savepoint of the
+    // outer transaction: when it fails, only its own changes are undone.
     bool transaction(const std::function<bool()>& f);
     bool inTransaction() const { return m_depth > 0; }
+    // A long write transaction that transaction() calls join (each in a savepoint) until
+    // commitLong(): many small units, one commit (a bulk load). Nothing in it is durable before.
+    bool beginLong();
+    bool commitLong();
+    bool inLongTransaction() const { return m_depth == 1; }
 
     QString lastError() const { return m_lastError; }
     // SQLite's (extended) result code of the last failure, 0 when unknown.
