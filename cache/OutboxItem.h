@@ -15,6 +15,7 @@ struct OutboxItem
         ReviewDecision,      // PATCH one access review decision; payload: ReviewDecisionUpdate JSON
         ReviewBatchDecision, // POST batchRecordDecisions; payload: BatchRecordDecisions JSON
         ApprovalDecision,    // PATCH an approval step; payload: ApprovalDecision JSON
+        AcceptRecommendations, // POST acceptRecommendations on a review instance; no payload
     };
     enum class State {
         Pending,  // waiting to be sent

@@ -249,13 +249,14 @@ void GraphClient::approval(PimKind kind, const QString& approvalId, Callback<App
 }
 
 void GraphClient::decideApprovalStep(PimKind kind, const QString& approvalId, const QString& stepId,
-                                     const ApprovalDecision& decision, Callback<NoContent> done)
+                                     const ApprovalDecision& decision, Callback<NoContent> done,
+                                     const QByteArray& idempotencyKey)
 {
     const QString path = kind == PimKind::Group
         ? QString(groupBase() + QStringLiteral("/assignmentApprovals/") + segment(approvalId))
         : QString(QStringLiteral("/beta/roleManagement/directory/roleAssignmentApprovals/") + segment(approvalId));
     send(QByteArrayLiteral("PATCH"), path + QStringLiteral("/steps/") + segment(stepId), GraphCodec::encode(decision),
-         [done = std::move(done)](const ApiResult& r) { done(decodeOne<NoContent>(r)); });
+         [done = std::move(done)](const ApiResult& r) { done(decodeOne<NoContent>(r)); }, idempotencyKey);
 }
 
 namespace {
@@ -285,29 +286,34 @@ void GraphClient::myReviewDecisions(const QString& definitionId, const QString& 
 }
 
 void GraphClient::recordDecision(const QString& definitionId, const QString& instanceId, const QString& decisionId,
-                                 const ReviewDecisionUpdate& update, Callback<NoContent> done)
+                                 const ReviewDecisionUpdate& update, Callback<NoContent> done,
+                                 const QByteArray& idempotencyKey)
 {
     send(QByteArrayLiteral("PATCH"),
          Reviews + u'/' + segment(definitionId) + QStringLiteral("/instances/") + segment(instanceId)
              + QStringLiteral("/decisions/") + segment(decisionId),
-         GraphCodec::encode(update), [done = std::move(done)](const ApiResult& r) { done(decodeOne<NoContent>(r)); });
+         GraphCodec::encode(update), [done = std::move(done)](const ApiResult& r) { done(decodeOne<NoContent>(r)); },
+         idempotencyKey);
 }
 
 void GraphClient::batchRecordDecisions(const QString& definitionId, const QString& instanceId,
-                                       const BatchRecordDecisions& batch, Callback<NoContent> done)
+                                       const BatchRecordDecisions& batch, Callback<NoContent> done,
+                                       const QByteArray& idempotencyKey)
 {
     send(QByteArrayLiteral("POST"),
          Reviews + u'/' + segment(definitionId) + QStringLiteral("/instances/") + segment(instanceId)
              + QStringLiteral("/batchRecordDecisions"),
-         GraphCodec::encode(batch), [done = std::move(done)](const ApiResult& r) { done(decodeOne<NoContent>(r)); });
+         GraphCodec::encode(batch), [done = std::move(done)](const ApiResult& r) { done(decodeOne<NoContent>(r)); },
+         idempotencyKey);
 }
 
-void GraphClient::acceptRecommendations(const QString& definitionId, const QString& instanceId, Callback<NoContent> done)
+void GraphClient::acceptRecommendations(const QString& definitionId, const QString& instanceId, Callback<NoContent> done,
+                                        const QByteArray& idempotencyKey)
 {
     send(QByteArrayLiteral("POST"),
          Reviews + u'/' + segment(definitionId) + QStringLiteral("/instances/") + segment(instanceId)
              + QStringLiteral("/acceptRecommendations"),
-         {}, [done = std::move(done)](const ApiResult& r) { done(decodeOne<NoContent>(r)); });
+         {}, [done = std::move(done)](const ApiResult& r) { done(decodeOne<NoContent>(r)); }, idempotencyKey);
 }
 
 void GraphClient::directoryAudits(const QString& filter, int pageSize, int maxItems, Callback<QList<AuditEvent>> done)

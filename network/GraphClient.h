@@ -77,16 +77,22 @@ public:
     // Directory roles: /beta …/roleAssignmentApprovals; groups: v1.0 …/assignmentApprovals.
     void approval(PimKind kind, const QString& approvalId, Callback<Approval> done);
     void decideApprovalStep(PimKind kind, const QString& approvalId, const QString& stepId,
-                            const ApprovalDecision& decision, Callback<NoContent> done);
+                            const ApprovalDecision& decision, Callback<NoContent> done,
+                            const QByteArray& idempotencyKey = {});
     void myReviewDefinitions(Callback<QList<AccessReviewDefinition>> done);
     void myReviewInstances(const QString& definitionId, Callback<QList<AccessReviewInstance>> done);
     void myReviewDecisions(const QString& definitionId, const QString& instanceId, const QString& filter,
                            Callback<QList<ReviewDecision>> done);
     void recordDecision(const QString& definitionId, const QString& instanceId, const QString& decisionId,
-                        const ReviewDecisionUpdate& update, Callback<NoContent> done);
+                        const ReviewDecisionUpdate& update, Callback<NoContent> done,
+                        const QByteArray& idempotencyKey = {});
     void batchRecordDecisions(const QString& definitionId, const QString& instanceId,
-                              const BatchRecordDecisions& batch, Callback<NoContent> done);
-    void acceptRecommendations(const QString& definitionId, const QString& instanceId, Callback<NoContent> done);
+                              const BatchRecordDecisions& batch, Callback<NoContent> done,
+                              const QByteArray& idempotencyKey = {});
+    // The decision calls take an optional Idempotency-Key (the outbox item's): elevated applies a
+    // retried send once and replays its first answer.
+    void acceptRecommendations(const QString& definitionId, const QString& instanceId, Callback<NoContent> done,
+                               const QByteArray& idempotencyKey = {});
     // $filter as given (build it with literal()); $top as page size; stops after maxItems.
     void directoryAudits(const QString& filter, int pageSize, int maxItems, Callback<QList<AuditEvent>> done);
 
@@ -104,6 +110,9 @@ public:
         auto gathered = std::make_shared<GraphReply<QList<T>>>();
         fetchPage<T>(pathAndQuery, gathered, std::move(done), maxItems < 0 ? m_maxItems : maxItems);
     }
+
+    // The nextLink as a path+query on our Graph host; empty when it names another origin.
+    QString relativeNextLink(const QString& nextLink) const;
 
 private:
     template <typename T>
@@ -164,8 +173,6 @@ private:
              });
     }
 
-    // The nextLink as a path+query on our Graph host; empty when it names another origin.
-    QString relativeNextLink(const QString& nextLink) const;
     void dispatch(const ApiRequest& request, const QString& token, bool mayRefresh, RawCallback done);
     static QString groupBase();
     static QString roleBase();

@@ -1,6 +1,10 @@
 #include "Session.h"
 
+#include "CacheDatabase.h"
 #include "Credentials.h"
+#include "EntityRepository.h"
+#include "Outbox.h"
+#include "SyncEngine.h"
 
 #include <QLoggingCategory>
 #include <QDeadlineTimer>
@@ -68,6 +72,52 @@ bool looksLikeGuid(const QString& text)
 
 // The claims an MFA step-up asks for: a token whose authentication methods include MFA.
 const QString MfaClaims = QStringLiteral(R"({"access_token":{"amr":{"essential":true,"values":["mfa"]}}})");
+
+// My Roles' rows: each eligibility, with its active assignment when there is one.
+QList<RoleRow> roleRows(const QList<Eligibility>& eligible, const QList<ActiveAssignment>& active)
+{
+    QList<RoleRow> rows;
+    auto targetOf = [](PimKind kind, const QString& roleId, const QString& groupId, GroupAccess access,
+                       const std::optional<RoleDefinition>& role, const std::optional<GroupInfo>& group,
+                       const QString& scope) {
+        RoleTarget t;
+        t.kind = kind;
+        t.id = kind == PimKind::Group ? groupId : roleId;
+        t.access = access;
+        t.displayName = kind == PimKind::Group ? (group ? group->displayName : groupId) : (role ? role->displayName : roleId);
+        t.directoryScopeId = scope.isEmpty() ? QStringLiteral("/") : scope;
+        return t;
+    };
+    for (const Eligibility& e : eligible) {
+        RoleRow row;
+        row.target = targetOf(e.kind, e.roleDefinitionId, e.groupId, e.accessId, e.roleDefinition, e.group, e.directoryScopeId);
+        row.eligible = true;
+        row.eligibleUntil = e.endDateTime;
+        rows << row;
+    }
+    for (const ActiveAssignment& a : active) {
+        const RoleTarget t = targetOf(a.kind, a.roleDefinitionId, a.groupId, a.accessId, a.roleDefinition, a.group,
+                                      a.directoryScopeId);
+        auto it = std::find_if(rows.begin(), rows.end(), [&t](const RoleRow& r) {
+            return !r.active && r.target.kind == t.kind && r.target.id == t.id && r.target.access == t.access;
+        });
+        if (it != rows.end()) {
+            it->active = a;
+            if (it->target.displayName == it->target.id) {
+                it->target.displayName = t.displayName;
+            }
+        } else {
+            RoleRow row;
+            row.target = t;
+            row.active = a;
+            rows << row;
+        }
+    }
+    std::sort(rows.begin(), rows.end(), [](const RoleRow& a, const RoleRow& b) {
+        return a.target.displayName.compare(b.target.displayName, Qt::CaseInsensitive) < 0;
+    });
+    return rows;
+}
 
 } // namespace
 
@@ -252,6 +302,9 @@ void Session::whoami(Callback<Identity> done)
 
 void Session::myRoles(Callback<QList<RoleRow>> done)
 {
+    if (answerFromCache<QList<RoleRow>>(done, [this] { return cachedRoles(); })) {
+        return;
+    }
     struct Gather
     {
         QList<Eligibility> eligible;
@@ -272,46 +325,7 @@ void Session::myRoles(Callback<QList<RoleRow>> done)
             done(r);
             return;
         }
-        QList<RoleRow> rows;
-        auto targetOf = [](PimKind kind, const QString& roleId, const QString& groupId, GroupAccess access,
-                           const std::optional<RoleDefinition>& role, const std::optional<GroupInfo>& group,
-                           const QString& scope) {
-            RoleTarget t;
-            t.kind = kind;
-            t.id = kind == PimKind::Group ? groupId : roleId;
-            t.access = access;
-            t.displayName = kind == PimKind::Group ? (group ? group->displayName : groupId) : (role ? role->displayName : roleId);
-            t.directoryScopeId = scope.isEmpty() ? QStringLiteral("/") : scope;
-            return t;
-        };
-        for (const Eligibility& e : g->eligible) {
-            RoleRow row;
-            row.target = targetOf(e.kind, e.roleDefinitionId, e.groupId, e.accessId, e.roleDefinition, e.group, e.directoryScopeId);
-            row.eligible = true;
-            row.eligibleUntil = e.endDateTime;
-            rows << row;
-        }
-        for (const ActiveAssignment& a : g->active) {
-            const RoleTarget t = targetOf(a.kind, a.roleDefinitionId, a.groupId, a.accessId, a.roleDefinition, a.group,
-                                          a.directoryScopeId);
-            auto it = std::find_if(rows.begin(), rows.end(), [&t](const RoleRow& r) {
-                return !r.active && r.target.kind == t.kind && r.target.id == t.id && r.target.access == t.access;
-            });
-            if (it != rows.end()) {
-                it->active = a;
-                if (it->target.displayName == it->target.id) {
-                    it->target.displayName = t.displayName;
-                }
-            } else {
-                RoleRow row;
-                row.target = t;
-                row.active = a;
-                rows << row;
-            }
-        }
-        std::sort(rows.begin(), rows.end(), [](const RoleRow& a, const RoleRow& b) {
-            return a.target.displayName.compare(b.target.displayName, Qt::CaseInsensitive) < 0;
-        });
+        const QList<RoleRow> rows = roleRows(g->eligible, g->active);
         SessionReply<QList<RoleRow>> r;
         r.value = rows;
         done(r);
@@ -343,6 +357,21 @@ void Session::myRoles(Callback<QList<RoleRow>> done)
 
 void Session::activate(const ActivationRequest& request, Callback<QList<ActivationOutcome>> done)
 {
+    if (m_engine) {
+        if (m_offline) {
+            done(SessionReply<QList<ActivationOutcome>>{SessionOutcome::Unreachable, neverQueued(), {}, {}, {}});
+            return;
+        }
+        done = [this, done](const SessionReply<QList<ActivationOutcome>>& r) {
+            SessionReply<QList<ActivationOutcome>> out = r;
+            if (out.outcome == SessionOutcome::Unreachable) {
+                out.message += u' ' + neverQueued();
+            } else if (out.ok()) {
+                m_engine->activationChanged();
+            }
+            done(out);
+        };
+    }
     principalId([this, request, done](const SessionReply<QString>& me) {
         if (!me.ok()) {
             SessionReply<QList<ActivationOutcome>> r;
@@ -508,6 +537,21 @@ void Session::submitWithStepUp(const ScheduleRequest& body, std::function<void(A
 
 void Session::deactivate(const QString& role, Callback<ScheduleRequest> done)
 {
+    if (m_engine) {
+        if (m_offline) {
+            done(SessionReply<ScheduleRequest>{SessionOutcome::Unreachable, neverQueued(), {}, {}, {}});
+            return;
+        }
+        done = [this, done](const SessionReply<ScheduleRequest>& r) {
+            SessionReply<ScheduleRequest> out = r;
+            if (out.outcome == SessionOutcome::Unreachable) {
+                out.message += u' ' + neverQueued();
+            } else if (out.ok()) {
+                m_engine->activationChanged();
+            }
+            done(out);
+        };
+    }
     principalId([this, role, done](const SessionReply<QString>& me) {
         if (!me.ok()) {
             done(SessionReply<ScheduleRequest>{me.outcome, me.message, me.details, {}});
@@ -560,6 +604,21 @@ void Session::deactivate(const QString& role, Callback<ScheduleRequest> done)
 void Session::extend(const QString& role, const IsoDuration& duration, const QString& justification,
                      Callback<ScheduleRequest> done)
 {
+    if (m_engine) {
+        if (m_offline) {
+            done(SessionReply<ScheduleRequest>{SessionOutcome::Unreachable, neverQueued(), {}, {}, {}});
+            return;
+        }
+        done = [this, done](const SessionReply<ScheduleRequest>& r) {
+            SessionReply<ScheduleRequest> out = r;
+            if (out.outcome == SessionOutcome::Unreachable) {
+                out.message += u' ' + neverQueued();
+            } else if (out.ok()) {
+                m_engine->activationChanged();
+            }
+            done(out);
+        };
+    }
     principalId([this, role, duration, justification, done](const SessionReply<QString>& me) {
         if (!me.ok()) {
             done(SessionReply<ScheduleRequest>{me.outcome, me.message, me.details, {}});
@@ -651,6 +710,11 @@ void Session::waitForRequest(PimKind kind, const QString& id, int timeoutMs, Cal
 
 void Session::myRequests(Callback<QList<ScheduleRequest>> done)
 {
+    if (answerFromCache<QList<ScheduleRequest>>(done, [this] {
+            return cachedRequests(QStringLiteral("mine"), QStringLiteral("approvals"));
+        })) {
+        return;
+    }
     auto all = std::make_shared<QList<ScheduleRequest>>();
     m_graph.myRequests(PimKind::DirectoryRole, QStringLiteral("principal"), {},
                        [this, all, done](const GraphReply<QList<ScheduleRequest>>& roles) {
@@ -698,6 +762,11 @@ void Session::cancelRequest(const QString& id, Callback<NoContent> done)
 
 void Session::pendingApprovals(Callback<QList<ScheduleRequest>> done)
 {
+    if (answerFromCache<QList<ScheduleRequest>>(done, [this] {
+            return cachedRequests(QStringLiteral("approver"), QStringLiteral("approvals"));
+        })) {
+        return;
+    }
     auto all = std::make_shared<QList<ScheduleRequest>>();
     m_graph.myRequests(PimKind::DirectoryRole, QStringLiteral("approver"), QStringLiteral("PendingApproval"),
                        [this, all, done](const GraphReply<QList<ScheduleRequest>>& roles) {
@@ -722,6 +791,25 @@ void Session::pendingApprovals(Callback<QList<ScheduleRequest>> done)
 void Session::decideApprovals(const QStringList& requestIds, ApprovalVerdict verdict, const QString& reason,
                               Callback<QList<ItemOutcome>> done)
 {
+    if (m_outbox) {
+        forEachInOrder<QString, ItemOutcome>(
+            requestIds,
+            [this, verdict, reason](const QString& id, std::function<void(ItemOutcome)> next) {
+                queueApproval(id, verdict, reason, false, next);
+            },
+            [done](QList<ItemOutcome> outs) {
+                SessionReply<QList<ItemOutcome>> r;
+                r.value = outs;
+                for (const ItemOutcome& o : outs) {
+                    if (o.outcome != SessionOutcome::Done && (r.outcome == SessionOutcome::Done || int(o.outcome) > int(r.outcome))) {
+                        r.outcome = o.outcome;
+                        r.message = o.message;
+                    }
+                }
+                done(r);
+            });
+        return;
+    }
     forEachInOrder<QString, ItemOutcome>(
         requestIds,
         [this, verdict, reason](const QString& id, std::function<void(ItemOutcome)> next) {
@@ -785,6 +873,9 @@ void Session::decideApprovals(const QStringList& requestIds, ApprovalVerdict ver
 
 void Session::reviews(Callback<QList<ReviewRow>> done)
 {
+    if (answerFromCache<QList<ReviewRow>>(done, [this] { return cachedReviews(); })) {
+        return;
+    }
     m_graph.myReviewDefinitions([this, done](const GraphReply<QList<AccessReviewDefinition>>& defs) {
         if (!defs.ok()) {
             done(failure<QList<ReviewRow>>(defs));
@@ -843,6 +934,21 @@ void Session::resolveReview(const QString& review, std::function<void(const Sess
 
 void Session::decisions(const QString& review, Callback<QList<ReviewDecision>> done)
 {
+    if (answerFromCache<QList<ReviewDecision>>(done, [this, review] {
+            SessionReply<QList<ReviewDecision>> r;
+            const std::optional<ReviewRow> row = cachedReview(review);
+            if (!row) {
+                r.outcome = SessionOutcome::Invalid;
+                r.message = tr("No open review '%1' in the offline cache.").arg(review);
+                return r;
+            }
+            r.value = Cache::ReviewDecisionRepository(*m_cache).all(row->instance->id);
+            const auto state = m_cache->syncState(QStringLiteral("reviews"));
+            r.cachedAt = state ? state->lastSync : Timestamp();
+            return r;
+        })) {
+        return;
+    }
     resolveReview(review, [this, done](const SessionReply<ReviewRow>& row) {
         if (!row.ok()) {
             done(SessionReply<QList<ReviewDecision>>{row.outcome, row.message, row.details, {}});
@@ -861,6 +967,39 @@ void Session::decisions(const QString& review, Callback<QList<ReviewDecision>> d
 
 void Session::decide(const QString& decisionId, ReviewDecisionValue value, const QString& reason, Callback<NoContent> done)
 {
+    if (m_outbox) {
+        auto find = [this, decisionId]() -> std::optional<QStringList> {
+            for (const AccessReviewDefinition& def : Cache::ReviewDefinitionRepository(*m_cache).all()) {
+                for (const AccessReviewInstance& inst : Cache::ReviewInstanceRepository(*m_cache).all(def.id)) {
+                    if (Cache::ReviewDecisionRepository(*m_cache).find(inst.id, decisionId)) {
+                        return QStringList{def.id, inst.id, decisionId};
+                    }
+                }
+            }
+            return std::nullopt;
+        };
+        auto queue = [this, find, decisionId, value, reason, done] {
+            const std::optional<QStringList> targets = find();
+            if (!targets) {
+                done(SessionReply<NoContent>{SessionOutcome::Invalid, tr("No decision '%1' is assigned to you.").arg(decisionId),
+                                             {}, {}, {}});
+                return;
+            }
+            ReviewDecisionUpdate update;
+            update.decision = value;
+            update.justification = reason;
+            queueDecision(int(Cache::OutboxItem::Kind::ReviewDecision), *targets, GraphCodec::encode(update),
+                          tr("Decision %1 recorded.").arg(decisionId), [done](SessionOutcome outcome, const QString& message) {
+                done(SessionReply<NoContent>{outcome, message, {}, {}, {}});
+            });
+        };
+        if (find() || m_offline) {
+            queue();
+        } else {
+            m_engine->syncNow(SyncCollection::Reviews, [queue](const QString&) { queue(); });
+        }
+        return;
+    }
     // A decision id alone: find the review instance that holds it among the caller's reviews.
     reviews([this, decisionId, value, reason, done](const SessionReply<QList<ReviewRow>>& rows) {
         if (!rows.ok()) {
@@ -906,6 +1045,24 @@ void Session::decide(const QString& decisionId, ReviewDecisionValue value, const
 void Session::batchDecide(const QString& review, ReviewDecisionValue value, const QString& reason,
                           const QString& principal, Callback<NoContent> done)
 {
+    if (m_outbox) {
+        withCachedReview(review, [this, value, reason, principal, done](const SessionReply<ReviewRow>& row) {
+            if (!row.ok()) {
+                done(SessionReply<NoContent>{row.outcome, row.message, row.details, {}, {}});
+                return;
+            }
+            BatchRecordDecisions batch;
+            batch.decision = value;
+            batch.justification = reason;
+            batch.principalId = principal;
+            queueDecision(int(Cache::OutboxItem::Kind::ReviewBatchDecision),
+                          {row.value.definition.id, row.value.instance->id}, GraphCodec::encode(batch),
+                          tr("Decisions recorded."), [done](SessionOutcome outcome, const QString& message) {
+                done(SessionReply<NoContent>{outcome, message, {}, {}, {}});
+            });
+        });
+        return;
+    }
     resolveReview(review, [this, value, reason, principal, done](const SessionReply<ReviewRow>& row) {
         if (!row.ok()) {
             done(SessionReply<NoContent>{row.outcome, row.message, row.details, {}});
@@ -928,6 +1085,21 @@ void Session::batchDecide(const QString& review, ReviewDecisionValue value, cons
 
 void Session::acceptRecommendations(const QString& review, Callback<NoContent> done)
 {
+    if (m_outbox) {
+        withCachedReview(review, [this, done](const SessionReply<ReviewRow>& row) {
+            if (!row.ok()) {
+                done(SessionReply<NoContent>{row.outcome, row.message, row.details, {}, {}});
+                return;
+            }
+            queueDecision(int(Cache::OutboxItem::Kind::AcceptRecommendations),
+                          {row.value.definition.id, row.value.instance->id}, QByteArrayLiteral("{}"),
+                          tr("Recommendations accepted for %1.").arg(row.value.definition.displayName),
+                          [done](SessionOutcome outcome, const QString& message) {
+                done(SessionReply<NoContent>{outcome, message, {}, {}, {}});
+            });
+        });
+        return;
+    }
     resolveReview(review, [this, done](const SessionReply<ReviewRow>& row) {
         if (!row.ok()) {
             done(SessionReply<NoContent>{row.outcome, row.message, row.details, {}});
@@ -941,6 +1113,250 @@ void Session::acceptRecommendations(const QString& review, Callback<NoContent> d
             }
             done(SessionReply<NoContent>{SessionOutcome::Done, tr("Recommendations accepted for %1.").arg(name), {}, {}});
         });
+    });
+}
+
+// --- offline ----------------------------------------------------------------------------------
+
+void Session::attachCache(Cache::CacheDatabase& cache, Cache::Outbox& outbox, SyncEngine& engine)
+{
+    m_cache = &cache;
+    m_outbox = &outbox;
+    m_engine = &engine;
+}
+
+QString Session::neverQueued()
+{
+    return tr("Activations are never queued offline: the server checks the role's policy (approval, MFA, "
+              "duration) when you ask, so ask again when it can be reached.");
+}
+
+template <typename T>
+bool Session::answerFromCache(Callback<T>& done, std::function<SessionReply<T>()> fromCache)
+{
+    if (!m_cache) {
+        return false;
+    }
+    if (m_offline) {
+        done(fromCache());
+        return true;
+    }
+    done = [done, fromCache](const SessionReply<T>& r) {
+        if (r.outcome != SessionOutcome::Unreachable) {
+            done(r);
+            return;
+        }
+        SessionReply<T> cached = fromCache();
+        if (cached.outcome == SessionOutcome::Unreachable || cached.cachedAt.isNull()) {
+            done(r); // nothing cached: the network's answer stands
+            return;
+        }
+        done(cached);
+    };
+    return false;
+}
+
+SessionReply<QList<RoleRow>> Session::cachedRoles()
+{
+    SessionReply<QList<RoleRow>> r;
+    const auto state = m_cache->syncState(QStringLiteral("myRoles"));
+    if (!state || state->lastSync.isNull()) {
+        r.outcome = SessionOutcome::Unreachable;
+        r.message = tr("My roles have never been pulled into the offline cache.");
+        return r;
+    }
+    r.value = roleRows(Cache::EligibilityRepository(*m_cache).all(), Cache::ActiveAssignmentRepository(*m_cache).all());
+    r.cachedAt = state->lastSync;
+    return r;
+}
+
+SessionReply<QList<ScheduleRequest>> Session::cachedRequests(const QString& scope, const QString& collection)
+{
+    SessionReply<QList<ScheduleRequest>> r;
+    const auto state = m_cache->syncState(collection);
+    if (!state || state->lastSync.isNull()) {
+        r.outcome = SessionOutcome::Unreachable;
+        r.message = tr("Requests have never been pulled into the offline cache.");
+        return r;
+    }
+    r.value = Cache::ScheduleRequestRepository(*m_cache).all(scope);
+    std::sort(r.value.begin(), r.value.end(), [](const ScheduleRequest& a, const ScheduleRequest& b) {
+        return a.createdDateTime > b.createdDateTime;
+    });
+    r.cachedAt = state->lastSync;
+    return r;
+}
+
+SessionReply<QList<ReviewRow>> Session::cachedReviews()
+{
+    SessionReply<QList<ReviewRow>> r;
+    const auto state = m_cache->syncState(QStringLiteral("reviews"));
+    if (!state || state->lastSync.isNull()) {
+        r.outcome = SessionOutcome::Unreachable;
+        r.message = tr("Access reviews have never been pulled into the offline cache.");
+        return r;
+    }
+    for (const AccessReviewDefinition& def : Cache::ReviewDefinitionRepository(*m_cache).all()) {
+        ReviewRow row;
+        row.definition = def;
+        const QList<AccessReviewInstance> instances = Cache::ReviewInstanceRepository(*m_cache).all(def.id);
+        if (!instances.isEmpty()) {
+            auto current = std::find_if(instances.cbegin(), instances.cend(), [](const AccessReviewInstance& i) {
+                return i.status == ReviewStatus::InProgress;
+            });
+            row.instance = current != instances.cend() ? *current : instances.last();
+            const QList<ReviewDecision> decisions = Cache::ReviewDecisionRepository(*m_cache).all(row.instance->id);
+            row.pendingDecisions = int(std::count_if(decisions.cbegin(), decisions.cend(), [](const ReviewDecision& d) {
+                return d.decision == ReviewDecisionValue::NotReviewed;
+            }));
+        }
+        r.value << row;
+    }
+    r.cachedAt = state->lastSync;
+    return r;
+}
+
+std::optional<ReviewRow> Session::cachedReview(const QString& review)
+{
+    const SessionReply<QList<ReviewRow>> rows = cachedReviews();
+    QList<ReviewRow> matches;
+    for (const ReviewRow& row : rows.value) {
+        if (row.instance
+            && (row.definition.id.compare(review, Qt::CaseInsensitive) == 0
+                || row.instance->id.compare(review, Qt::CaseInsensitive) == 0
+                || row.definition.displayName.compare(review, Qt::CaseInsensitive) == 0)) {
+            matches << row;
+        }
+    }
+    return matches.size() == 1 ? std::optional<ReviewRow>(matches.first()) : std::nullopt;
+}
+
+void Session::withCachedReview(const QString& review, std::function<void(const SessionReply<ReviewRow>&)> done)
+{
+    auto answer = [this, review, done] {
+        const std::optional<ReviewRow> row = cachedReview(review);
+        if (!row) {
+            done(SessionReply<ReviewRow>{SessionOutcome::Invalid, tr("No open review '%1' for you.").arg(review), {}, {}, {}});
+            return;
+        }
+        done(SessionReply<ReviewRow>{SessionOutcome::Done, {}, {}, *row, {}});
+    };
+    if (cachedReview(review) || m_offline) {
+        answer();
+        return;
+    }
+    m_engine->syncNow(SyncCollection::Reviews, [answer](const QString&) { answer(); });
+}
+
+void Session::queueDecision(int kind, const QStringList& targets, const QByteArray& payload, const QString& doneMessage,
+                            std::function<void(SessionOutcome, const QString&)> done)
+{
+    const std::optional<Cache::OutboxItem> item =
+        m_outbox->enqueue(static_cast<Cache::OutboxItem::Kind>(kind), targets, payload);
+    if (!item) {
+        done(SessionOutcome::Refused, tr("The decision could not be recorded: %1").arg(m_outbox->lastError()));
+        return;
+    }
+    const QString queued = tr("Recorded in the outbox (item %1): the server cannot be reached now; it will be sent, "
+                              "once, when it answers again.").arg(item->id);
+    if (m_offline) {
+        done(SessionOutcome::Done, queued);
+        return;
+    }
+    m_engine->drainOutbox([this, id = item->id, doneMessage, queued, done] {
+        const std::optional<Cache::OutboxItem> now = m_outbox->item(id);
+        if (!now) {
+            done(SessionOutcome::Refused, tr("The decision was discarded."));
+        } else if (now->state == Cache::OutboxItem::State::Sent) {
+            done(SessionOutcome::Done, doneMessage);
+        } else if (now->state == Cache::OutboxItem::State::Conflict) {
+            done(SessionOutcome::Refused,
+                 tr("Not applied: %1 (kept in the outbox as item %2: retry or discard it).").arg(now->message).arg(id));
+        } else {
+            done(SessionOutcome::Done, queued);
+        }
+    });
+}
+
+void Session::queueApproval(const QString& id, ApprovalVerdict verdict, const QString& reason, bool synced,
+                            std::function<void(ItemOutcome)> next)
+{
+    std::optional<Approval> approval = Cache::ApprovalRepository(*m_cache).find(QString(), id);
+    PimKind kind = PimKind::DirectoryRole;
+    if (const auto request = Cache::ScheduleRequestRepository(*m_cache).find(QStringLiteral("approver"), id)) {
+        kind = request->kind;
+        if (!approval && !request->approvalId.isEmpty()) {
+            approval = Cache::ApprovalRepository(*m_cache).find(QString(), request->approvalId);
+        }
+    }
+    if (!approval && !synced && !m_offline) {
+        m_engine->syncNow(SyncCollection::Approvals, [this, id, verdict, reason, next](const QString&) {
+            queueApproval(id, verdict, reason, true, next);
+        });
+        return;
+    }
+    if (!approval && synced && !m_offline) {
+        // Not in the pulled collection (a cloud without some of the list calls): ask for the
+        // approval itself, directory roles first, then groups.
+        auto queueFetched = [this, id, verdict, reason, next](PimKind fetchedKind, const Approval& fetched) {
+            const ApprovalStep* fetchedStep = fetched.actionableStep();
+            if (!fetchedStep) {
+                next(ItemOutcome{id, SessionOutcome::Refused,
+                                 tr("%1: nothing for you to decide (not your approval, or already decided).").arg(id), {}});
+                return;
+            }
+            ApprovalDecision decision;
+            decision.reviewResult = verdict;
+            decision.justification = reason;
+            const QString verb = verdict == ApprovalVerdict::Approve ? tr("%1 approved.").arg(id) : tr("%1 denied.").arg(id);
+            queueDecision(int(Cache::OutboxItem::Kind::ApprovalDecision),
+                          {fetchedKind == PimKind::Group ? QStringLiteral("group") : QStringLiteral("role"),
+                           fetched.id.isEmpty() ? id : fetched.id, fetchedStep->id},
+                          GraphCodec::encode(decision), verb, [id, next](SessionOutcome outcome, const QString& message) {
+                next(ItemOutcome{id, outcome, outcome == SessionOutcome::Done ? message : id + QStringLiteral(": ") + message, {}});
+            });
+        };
+        m_graph.approval(PimKind::DirectoryRole, id, [this, id, next, queueFetched](const GraphReply<Approval>& role) {
+            if (role.ok()) {
+                queueFetched(PimKind::DirectoryRole, role.value);
+                return;
+            }
+            if (role.result.kind != ApiErrorKind::NotFound) {
+                next(ItemOutcome{id, outcomeOf(role.result), id + QStringLiteral(": ") + messageOf(role.result),
+                                 role.result.describe()});
+                return;
+            }
+            m_graph.approval(PimKind::Group, id, [id, next, queueFetched](const GraphReply<Approval>& group) {
+                if (!group.ok()) {
+                    next(ItemOutcome{id, outcomeOf(group.result), id + QStringLiteral(": ") + messageOf(group.result),
+                                     group.result.describe()});
+                    return;
+                }
+                queueFetched(PimKind::Group, group.value);
+            });
+        });
+        return;
+    }
+    ItemOutcome o;
+    o.id = id;
+    const ApprovalStep* step = approval ? approval->actionableStep() : nullptr;
+    if (!step) {
+        o.outcome = SessionOutcome::Refused;
+        o.message = tr("%1: nothing for you to decide (not your approval, or already decided).").arg(id);
+        next(o);
+        return;
+    }
+    ApprovalDecision decision;
+    decision.reviewResult = verdict;
+    decision.justification = reason;
+    const QString verb = verdict == ApprovalVerdict::Approve ? tr("%1 approved.").arg(id) : tr("%1 denied.").arg(id);
+    queueDecision(int(Cache::OutboxItem::Kind::ApprovalDecision),
+                  {kind == PimKind::Group ? QStringLiteral("group") : QStringLiteral("role"),
+                   approval->id.isEmpty() ? id : approval->id, step->id},
+                  GraphCodec::encode(decision), verb, [o, next](SessionOutcome outcome, const QString& message) mutable {
+        o.outcome = outcome;
+        o.message = outcome == SessionOutcome::Done ? message : o.id + QStringLiteral(": ") + message;
+        next(o);
     });
 }
 

@@ -10,6 +10,12 @@
 
 namespace Elevate {
 
+namespace Cache {
+class CacheDatabase;
+class Outbox;
+} // namespace Cache
+class SyncEngine;
+
 // The commands the UI and CLI call (DESIGN.md "Act online"), first cut: straight to the backend
 // through GraphClient, no cache yet. Each command answers once through its callback with a
 // SessionReply whose outcome maps to the CLI's exit codes.
@@ -20,6 +26,17 @@ namespace Elevate {
 //  - approve/deny find the step assigned to the caller (beta for roles, v1.0 for groups).
 //  - review decisions: one, batch, accept recommendations.
 // Roles and groups are named by display name or id ("Name:owner" picks a group's owner access).
+//
+// Offline (attachCache): reads answer from the cache, with the time it was pulled
+// (SessionReply::cachedAt), when the backend cannot be reached or setOffline(true) asks for it.
+// Review decisions (one, batch, accept recommendations) and approval decisions always go through
+// the outbox: the item (with its idempotency key) is durable before anything is sent, then the
+// SyncEngine drains it at once. Online the caller gets the server's answer as before; offline
+// the decision waits in the outbox. One path for both cases means a decision whose answer was
+// lost, or whose process died mid-send, is sent again with the same key and applied once.
+// Activations, deactivations and extensions are never queued: the policy (MFA, approval,
+// justification, duration) is checked by the server at the moment of asking, and a grant that
+// arrives hours later would not be the one the user asked for.
 class Session final : public QObject
 {
     Q_OBJECT
@@ -36,6 +53,11 @@ public:
     // How often wait() polls a pending request (default 5 s).
     void setPollInterval(int milliseconds) { m_pollMs = milliseconds; }
     GraphClient& graph() { return m_graph; }
+
+    // Reads fall back to `cache`; decisions go through `outbox`, drained by `engine`.
+    void attachCache(Cache::CacheDatabase& cache, Cache::Outbox& outbox, SyncEngine& engine);
+    // Reads answer from the cache without asking the backend (elevatectl --offline).
+    void setOffline(bool offline) { m_offline = offline; }
 
     void whoami(Callback<Identity> done);
     void myRoles(Callback<QList<RoleRow>> done);
@@ -83,7 +105,25 @@ private:
     void resolveReview(const QString& review, std::function<void(const SessionReply<ReviewRow>&)> done);
     Timestamp now() const;
 
+    // Offline: the cached collections, and the outbox path of the decisions.
+    template <typename T>
+    bool answerFromCache(Callback<T>& done, std::function<SessionReply<T>()> fromCache);
+    SessionReply<QList<RoleRow>> cachedRoles();
+    SessionReply<QList<ScheduleRequest>> cachedRequests(const QString& scope, const QString& collection);
+    SessionReply<QList<ReviewRow>> cachedReviews();
+    std::optional<ReviewRow> cachedReview(const QString& review);
+    void withCachedReview(const QString& review, std::function<void(const SessionReply<ReviewRow>&)> done);
+    void queueDecision(int kind, const QStringList& targets, const QByteArray& payload, const QString& doneMessage,
+                       std::function<void(SessionOutcome, const QString&)> done);
+    void queueApproval(const QString& id, ApprovalVerdict verdict, const QString& reason, bool synced,
+                       std::function<void(ItemOutcome)> next);
+    static QString neverQueued();
+
     GraphClient& m_graph;
+    Cache::CacheDatabase* m_cache = nullptr;
+    Cache::Outbox* m_outbox = nullptr;
+    SyncEngine* m_engine = nullptr;
+    bool m_offline = false;
     std::function<Timestamp()> m_now;
     QString m_me;
     int m_pollMs = 5000;

@@ -28,6 +28,8 @@ struct SessionReply
     QString message;
     QString details;
     T value{};
+    // Set when the value was read from the offline cache: when that collection was last pulled.
+    Timestamp cachedAt = Timestamp();
 
     bool ok() const { return outcome == SessionOutcome::Done; }
 };

@@ -1,15 +1,22 @@
 #include "Cli.h"
 
 #include "Authority.h"
+#include "AuditStore.h"
+#include "CacheDatabase.h"
 #include "Credentials.h"
 #include "GraphClient.h"
 #include "HumanFormat.h"
+#include "Outbox.h"
 #include "ProfileStore.h"
+#include "SyncEngine.h"
 #include "TextTable.h"
 #include "TokenStore.h"
 
 #include <QCommandLineParser>
+#include <QDir>
+#include <QFile>
 #include <QNetworkAccessManager>
+#include <QStandardPaths>
 #include <QTimer>
 
 namespace Elevate {
@@ -154,8 +161,16 @@ const QList<Cli::Command>& Cli::commands()
                       O(QStringLiteral("activity"), QStringLiteral("Activity name prefix."), QStringLiteral("TEXT")),
                       O(QStringLiteral("result"), QStringLiteral("success, failure or timeout."), QStringLiteral("RESULT")),
                       O(QStringLiteral("text"), QStringLiteral("Free text anywhere in the event."), QStringLiteral("TEXT")),
-                      O(QStringLiteral("limit"), QStringLiteral("At most N events (default 50)."), QStringLiteral("N"))},
+                      O(QStringLiteral("limit"), QStringLiteral("At most N events (default 50)."), QStringLiteral("N")),
+                      O(QStringLiteral("archive"), QStringLiteral("Pull new events into the local archive and answer from it (actor and role by id, exact activity).")),
+                      O(QStringLiteral("csv"), QStringLiteral("Export every matching archived event as CSV (implies --archive)."))},
                      &Cli::cmdAudit};
+        c << Command{QStringLiteral("sync"), QString(), QStringLiteral("Send the outbox, then pull everything into the offline cache."), {},
+                     &Cli::cmdSync};
+        c << Command{QStringLiteral("outbox"), QString(), QStringLiteral("List decisions recorded offline; retry or discard one."),
+                     {O(QStringLiteral("retry"), QStringLiteral("Send a conflicting or failed item again."), QStringLiteral("ID")),
+                      O(QStringLiteral("discard"), QStringLiteral("Give an item up."), QStringLiteral("ID"))},
+                     &Cli::cmdOutbox};
         return c;
     }();
     return list;
@@ -256,7 +271,7 @@ void Cli::start()
                 table.addRow({c.name + (c.arguments.isEmpty() || c.name == u"profile" ? QString() : u' ' + c.arguments), c.description});
             }
             (commandName.isEmpty() && !wantsHelp ? m_err : m_out)
-                << "Usage: elevatectl [--profile NAME] [--json] [--verbose] COMMAND [ARGS]\n\n"
+                << "Usage: elevatectl [--profile NAME] [--json] [--verbose] [--offline] COMMAND [ARGS]\n\n"
                 << table.render()
                 << "\nExit codes: 0 done, 1 refused, 2 usage, 3 unreachable, 4 signed out.\n"
                 << "'elevatectl COMMAND --help' shows a command's options.\n";
@@ -272,6 +287,7 @@ void Cli::start()
     m_parser->addOption(QCommandLineOption(QStringLiteral("profile"), QStringLiteral("Use this profile."), QStringLiteral("NAME")));
     m_parser->addOption(QCommandLineOption(QStringLiteral("json"), QStringLiteral("Print JSON (stable field names).")));
     m_parser->addOption(QCommandLineOption(QStringLiteral("verbose"), QStringLiteral("Log network calls to stderr (never tokens).")));
+    m_parser->addOption(QCommandLineOption(QStringLiteral("offline"), QStringLiteral("Answer from the offline cache; do not contact the server.")));
     m_parser->addOption(QCommandLineOption({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help.")));
     m_parser->addOptions(command->options);
     m_parser->addPositionalArgument(command->arguments.isEmpty() ? QStringLiteral(" ") : command->arguments, QString());
@@ -288,7 +304,8 @@ void Cli::start()
                           o.description()});
         }
         for (const char* g : {"--profile NAME|Use this profile.", "--json|Print JSON (stable field names).",
-                              "--verbose|Log network calls to stderr (never tokens).", "--help|Show this help."}) {
+                              "--verbose|Log network calls to stderr (never tokens).",
+                              "--offline|Answer from the offline cache; do not contact the server.", "--help|Show this help."}) {
             const QStringList parts = QString::fromLatin1(g).split(u'|');
             table.addRow(parts);
         }
@@ -334,6 +351,7 @@ bool Cli::prepareBackend()
     m_credentials = std::make_unique<Credentials>(*m_authority, *m_tokens);
     m_graph = std::make_unique<GraphClient>(*m_nam, *m_credentials);
     m_session = std::make_unique<Session>(*m_graph);
+    openOffline();
     const bool deviceCode = m_parser->optionNames().contains(QStringLiteral("device-code"));
     m_credentials->setInteractiveSignIn(
         [this, deviceCode](Authority& authority, const QString& claims, Credentials::Done done) {
@@ -543,6 +561,7 @@ void Cli::cmdRoles(const QStringList&)
             fail(r.outcome, r.message, r.details);
             return;
         }
+        noteAge(r.cachedAt);
         if (m_json) {
             json list = json::array();
             for (const RoleRow& row : r.value) {
@@ -730,6 +749,7 @@ void Cli::cmdRequests(const QStringList&)
             fail(r.outcome, r.message, r.details);
             return;
         }
+        noteAge(r.cachedAt);
         if (m_json) {
             json list = json::array();
             for (const ScheduleRequest& q : r.value) {
@@ -770,6 +790,7 @@ void Cli::cmdApprovals(const QStringList&)
             fail(r.outcome, r.message, r.details);
             return;
         }
+        noteAge(r.cachedAt);
         if (m_json) {
             json list = json::array();
             for (const ScheduleRequest& q : r.value) {
@@ -836,6 +857,7 @@ void Cli::cmdReviews(const QStringList&)
             fail(r.outcome, r.message, r.details);
             return;
         }
+        noteAge(r.cachedAt);
         if (m_json) {
             json list = json::array();
             for (const ReviewRow& row : r.value) {
@@ -870,6 +892,7 @@ void Cli::cmdDecisions(const QStringList& args)
             fail(r.outcome, r.message, r.details);
             return;
         }
+        noteAge(r.cachedAt);
         if (m_json) {
             json list = json::array();
             for (const ReviewDecision& d : r.value) {
@@ -934,6 +957,10 @@ void Cli::cmdAcceptRecommendations(const QStringList& args)
 
 void Cli::cmdAudit(const QStringList&)
 {
+    if (isSet(QStringLiteral("archive")) || isSet(QStringLiteral("csv")) || isSet(QStringLiteral("offline"))) {
+        auditFromArchive();
+        return;
+    }
     AuditQuery q;
     const QDateTime now = QDateTime::currentDateTimeUtc();
     for (const auto& [name, target] : {std::pair{QStringLiteral("since"), &q.since}, std::pair{QStringLiteral("until"), &q.until}}) {
@@ -1000,6 +1027,274 @@ void Cli::cmdAudit(const QStringList&)
         }
         finish(Done);
     });
+}
+
+// ---- offline: cache, outbox, sync -------------------------------------------------------------
+
+void Cli::openOffline()
+{
+    const QString base = m_env.dataDir.isEmpty()
+        ? QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + QStringLiteral("/Elevate")
+        : m_env.dataDir;
+    const QString dir = base + QStringLiteral("/profiles/") + m_profile.id;
+    if (!QDir().mkpath(dir)) {
+        m_err << "elevatectl: cannot create " << dir << "; working online only.\n";
+        return;
+    }
+    QFile::setPermissions(dir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    auto cache = std::make_unique<Cache::CacheDatabase>();
+    const QString cachePath = dir + QStringLiteral("/cache.sqlite");
+    // A command-line run has no UI thread to protect: the check runs here.
+    if (!cache->open(cachePath, Cache::CacheDatabase::check(cachePath))) {
+        m_err << "elevatectl: the offline cache cannot be opened (" << cache->lastError() << "); working online only.\n";
+        return;
+    }
+    if (cache->wasRebuilt()) {
+        m_err << "elevatectl: the offline cache was damaged and has been rebuilt; it fills again from the server.\n";
+    }
+    auto outbox = std::make_unique<Cache::Outbox>();
+    if (!outbox->open(dir + QStringLiteral("/outbox.sqlite"))) {
+        m_err << "elevatectl: the outbox cannot be opened (" << outbox->lastError() << "); working online only.\n";
+        return;
+    }
+    m_cache = std::move(cache);
+    m_outbox = std::move(outbox);
+    m_engine = std::make_unique<SyncEngine>(*m_graph, *m_cache, *m_outbox);
+    m_session->attachCache(*m_cache, *m_outbox, *m_engine);
+    m_session->setOffline(m_parser->isSet(QStringLiteral("offline")));
+}
+
+void Cli::noteAge(const Timestamp& cachedAt)
+{
+    if (cachedAt.isNull()) {
+        return;
+    }
+    const qint64 seconds = std::max<qint64>(0, cachedAt.toDateTime().secsTo(QDateTime::currentDateTimeUtc()));
+    m_err << "(from the offline cache, pulled " << HumanFormat::localTime(cachedAt) << ", "
+          << (seconds < 120 ? QStringLiteral("%1 s").arg(seconds) : QStringLiteral("%1 min").arg(seconds / 60)) << " ago)\n";
+}
+
+void Cli::cmdSync(const QStringList&)
+{
+    if (!m_engine) {
+        fail(SessionOutcome::Refused, QStringLiteral("No offline cache for this profile (see the message above)."));
+        return;
+    }
+    if (isSet(QStringLiteral("offline"))) {
+        usage(QStringLiteral("'sync' contacts the server; it cannot run --offline"));
+        return;
+    }
+    m_engine->syncAll([this](const QStringList& errors) {
+        const int waiting = m_outbox->pendingCount();
+        int conflicts = 0;
+        for (const Cache::OutboxItem& item : m_outbox->list()) {
+            conflicts += item.state == Cache::OutboxItem::State::Conflict ? 1 : 0;
+        }
+        if (m_json) {
+            json list = json::array();
+            for (const QString& e : errors) {
+                list.push_back(s(e));
+            }
+            printJson({{"state", s(connectionStateName(m_engine->state()))},
+                       {"errors", list},
+                       {"outboxPending", waiting},
+                       {"outboxConflicts", conflicts},
+                       {"auditEvents", m_engine->audit().size()}});
+        } else {
+            m_out << "Connection: " << connectionStateName(m_engine->state()) << "\n"
+                  << "Audit archive: " << m_engine->audit().size() << " events\n"
+                  << "Outbox: " << waiting << " waiting, " << conflicts << " conflicts\n";
+        }
+        if (!errors.isEmpty()) {
+            const ConnectionState state = m_engine->state();
+            fail(state == ConnectionState::SignedOut ? SessionOutcome::SignedOut
+                     : state == ConnectionState::Offline || state == ConnectionState::Throttled ? SessionOutcome::Unreachable
+                                                                                              : SessionOutcome::Refused,
+                 QStringLiteral("Not everything was pulled: ") + errors.join(QStringLiteral("; ")));
+            return;
+        }
+        finish(conflicts > 0 ? Refused : Done);
+    });
+}
+
+void Cli::cmdOutbox(const QStringList&)
+{
+    if (!m_outbox) {
+        fail(SessionOutcome::Refused, QStringLiteral("No outbox for this profile (see the message above)."));
+        return;
+    }
+    for (const QString& name : {QStringLiteral("retry"), QStringLiteral("discard")}) {
+        if (!isSet(name)) {
+            continue;
+        }
+        bool ok = false;
+        const qint64 id = option(name).toLongLong(&ok);
+        if (!ok || !m_outbox->item(id)) {
+            usage(QStringLiteral("no outbox item '%1'").arg(option(name)));
+            return;
+        }
+        if (name == u"discard") {
+            if (!m_outbox->discard(id)) {
+                fail(SessionOutcome::Refused, m_outbox->lastError());
+                return;
+            }
+            m_out << "Item " << id << " discarded.\n";
+            finish(Done);
+            return;
+        }
+        if (!m_outbox->retry(id)) {
+            fail(SessionOutcome::Refused, m_outbox->lastError());
+            return;
+        }
+        if (isSet(QStringLiteral("offline"))) {
+            m_out << "Item " << id << " will be sent again at the next sync.\n";
+            finish(Done);
+            return;
+        }
+        m_engine->drainOutbox([this, id] {
+            const std::optional<Cache::OutboxItem> item = m_outbox->item(id);
+            if (item && item->state == Cache::OutboxItem::State::Sent) {
+                m_out << "Item " << id << " sent.\n";
+                finish(Done);
+            } else if (item && item->state == Cache::OutboxItem::State::Conflict) {
+                fail(SessionOutcome::Refused, QStringLiteral("Item %1 refused again: %2").arg(id).arg(item->message));
+            } else {
+                fail(SessionOutcome::Unreachable, QStringLiteral("Item %1 waits: the server cannot be reached.").arg(id));
+            }
+        });
+        return;
+    }
+    static const QStringList kinds{QStringLiteral("review decision"), QStringLiteral("review batch"),
+                                   QStringLiteral("approval decision"), QStringLiteral("accept recommendations")};
+    static const QStringList states{QStringLiteral("pending"), QStringLiteral("sending"), QStringLiteral("sent"),
+                                    QStringLiteral("conflict"), QStringLiteral("failed")};
+    const QList<Cache::OutboxItem> items = m_outbox->list();
+    if (m_json) {
+        json list = json::array();
+        for (const Cache::OutboxItem& item : items) {
+            json targets = json::array();
+            for (const QString& t : item.targetIds) {
+                targets.push_back(s(t));
+            }
+            list.push_back({{"id", item.id},
+                            {"kind", s(kinds.value(int(item.kind)))},
+                            {"state", s(states.value(int(item.state)))},
+                            {"targets", targets},
+                            {"created", timeJson(item.createdAt)},
+                            {"attempts", item.attempts},
+                            {"message", s(item.message)}});
+        }
+        printJson(list);
+    } else {
+        TextTable table({QStringLiteral("id"), QStringLiteral("kind"), QStringLiteral("state"), QStringLiteral("recorded"),
+                         QStringLiteral("attempts"), QStringLiteral("message")});
+        for (const Cache::OutboxItem& item : items) {
+            table.addRow({QString::number(item.id), kinds.value(int(item.kind)), states.value(int(item.state)),
+                          HumanFormat::localTime(item.createdAt), QString::number(item.attempts), item.message});
+        }
+        m_out << (table.isEmpty() ? QStringLiteral("The outbox is empty.\n") : table.render());
+    }
+    finish(Done);
+}
+
+void Cli::auditFromArchive()
+{
+    if (!m_engine) {
+        fail(SessionOutcome::Refused, QStringLiteral("No audit archive for this profile (see the message above)."));
+        return;
+    }
+    Cache::AuditQuery q;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    for (const auto& [name, target] : {std::pair{QStringLiteral("since"), &q.from}, std::pair{QStringLiteral("until"), &q.to}}) {
+        if (isSet(name)) {
+            const std::optional<Timestamp> t = HumanFormat::parseTime(option(name), now);
+            if (!t) {
+                usage(QStringLiteral("--%1 '%2' is not a time").arg(name, option(name)));
+                return;
+            }
+            *target = *t;
+        }
+    }
+    q.actor = option(QStringLiteral("actor"));
+    q.target = option(QStringLiteral("role"));
+    q.activity = option(QStringLiteral("activity"));
+    q.text = option(QStringLiteral("text"));
+    if (isSet(QStringLiteral("result"))) {
+        const QString result = option(QStringLiteral("result")).toLower();
+        if (result == u"success") {
+            q.result = AuditResult::Success;
+        } else if (result == u"failure") {
+            q.result = AuditResult::Failure;
+        } else if (result == u"timeout") {
+            q.result = AuditResult::Timeout;
+        } else {
+            usage(QStringLiteral("--result takes success, failure or timeout"));
+            return;
+        }
+    }
+    q.limit = 50;
+    if (isSet(QStringLiteral("limit"))) {
+        bool ok = false;
+        q.limit = option(QStringLiteral("limit")).toInt(&ok);
+        if (!ok || q.limit < 1 || q.limit > Cache::AuditStore::MaxLimit) {
+            usage(QStringLiteral("--limit takes a number from 1 to 10000"));
+            return;
+        }
+    }
+    auto answer = [this, q](const QString& pullError) {
+        Cache::AuditStore& store = m_engine->audit();
+        if (!pullError.isEmpty()) {
+            if (store.size() == 0) {
+                fail(m_engine->state() == ConnectionState::Online ? SessionOutcome::Refused : SessionOutcome::Unreachable,
+                     QStringLiteral("The audit log could not be pulled: ") + pullError);
+                return;
+            }
+            m_err << "(the archive could not be brought up to date: " << pullError << ")\n";
+        }
+        const auto state = m_cache->syncState(QStringLiteral("audit"));
+        if (state && isSet(QStringLiteral("offline"))) {
+            noteAge(state->lastSync);
+        }
+        if (isSet(QStringLiteral("csv")) || m_json) {
+            QFile out;
+            if (!out.open(stdout, QIODevice::WriteOnly)) {
+                fail(SessionOutcome::Refused, QStringLiteral("cannot write to standard output"));
+                return;
+            }
+            m_out.flush();
+            const bool ok = isSet(QStringLiteral("csv")) ? store.exportCsv(q, &out) : store.exportJson(q, &out);
+            out.flush();
+            if (!ok) {
+                fail(SessionOutcome::Refused, QStringLiteral("Export failed: ") + store.lastError());
+                return;
+            }
+            finish(Done);
+            return;
+        }
+        const Cache::AuditPage page = store.query(q);
+        TextTable table({QStringLiteral("time"), QStringLiteral("actor"), QStringLiteral("activity"), QStringLiteral("target"),
+                         QStringLiteral("result")});
+        for (const AuditEvent& e : page.rows) {
+            QStringList targets;
+            for (const AuditEvent::TargetResource& t : e.targetResources) {
+                if (!t.displayName.isEmpty()) {
+                    targets << t.displayName;
+                }
+            }
+            table.addRow({HumanFormat::localTime(e.activityDateTime), e.initiatorName(), e.activityDisplayName,
+                          targets.join(QStringLiteral(", ")), enumName(e.result)});
+        }
+        m_out << (table.isEmpty() ? QStringLiteral("No archived audit events match.\n") : table.render());
+        if (page.total > page.rows.size()) {
+            m_out << "(" << page.rows.size() << " of " << page.total << " matching events; raise --limit or export with --csv)\n";
+        }
+        finish(Done);
+    };
+    if (isSet(QStringLiteral("offline"))) {
+        answer(QString());
+        return;
+    }
+    m_engine->syncNow(SyncCollection::Audit, answer);
 }
 
 } // namespace Elevate

@@ -16,7 +16,12 @@ class QNetworkAccessManager;
 
 namespace Elevate {
 
+namespace Cache {
+class CacheDatabase;
+class Outbox;
+} // namespace Cache
 class Credentials;
+class SyncEngine;
 class GraphClient;
 class ProfileStore;
 class TokenStore;
@@ -40,6 +45,8 @@ public:
         QString keychainService = QStringLiteral("Elevate");
         // Opens the system browser for the PKCE sign-in; prints the URL as well.
         std::function<bool(const QUrl&)> openBrowser;
+        // Where each profile's offline cache and outbox live; empty: the user's data folder.
+        QString dataDir;
     };
 
     Cli(QStringList arguments, QTextStream& out, QTextStream& err, Environment environment, QObject* parent = nullptr);
@@ -86,6 +93,14 @@ private:
     void cmdAcceptRecommendations(const QStringList& args);
     void cmdAudit(const QStringList& args);
     void decideApprovals(const QStringList& ids, ApprovalVerdict verdict);
+    void cmdSync(const QStringList& args);
+    void cmdOutbox(const QStringList& args);
+    void auditFromArchive();
+    // Opens the profile's cache and outbox and the sync engine; a failure is reported, and the
+    // command goes on online only.
+    void openOffline();
+    // Says on stderr that a listing came from the cache, and how old it is.
+    void noteAge(const Timestamp& cachedAt);
 
     static const QList<Command>& commands();
 
@@ -102,6 +117,9 @@ private:
     std::unique_ptr<Credentials> m_credentials;
     std::unique_ptr<GraphClient> m_graph;
     std::unique_ptr<Session> m_session;
+    std::unique_ptr<Cache::CacheDatabase> m_cache;
+    std::unique_ptr<Cache::Outbox> m_outbox;
+    std::unique_ptr<SyncEngine> m_engine;
     bool m_json = false;
     bool m_finished = false;
 };

@@ -58,6 +58,7 @@ private slots:
     void accessReview();
     void extend();
     void audit();
+    void syncOutboxOfflineAndArchive();
     void unreachableAndSignedOut();
     void withoutAKeychainTheSignInLastsOneCommand();
     void entraProfileDoesTheSameJobs();
@@ -84,6 +85,7 @@ Run TestElevatectl::ctl(const QStringList& args, const QProcessEnvironment& extr
     QProcess process;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_config.path());
+    env.insert(QStringLiteral("XDG_DATA_HOME"), m_config.filePath(QStringLiteral("data")));
     env.insert(QStringLiteral("LANG"), QStringLiteral("C.UTF-8"));
     for (const QString& key : extra.keys()) {
         env.insert(key, extra.value(key));
@@ -461,6 +463,40 @@ void TestElevatectl::audit()
     QVERIFY2(r.out.contains(QStringLiteral("DAVE")), qPrintable(r.out));
     QCOMPARE(ctl({QStringLiteral("--profile"), QStringLiteral("alice"), QStringLiteral("audit")}).code, 1); // requesters may not read it
     QCOMPARE(ctl({QStringLiteral("--profile"), QStringLiteral("auditor"), QStringLiteral("audit"), QStringLiteral("--limit"), QStringLiteral("0")}).code, 2);
+}
+
+void TestElevatectl::syncOutboxOfflineAndArchive()
+{
+    const QStringList alice{QStringLiteral("--profile"), QStringLiteral("alice")};
+    Run r = ctl(alice + QStringList{QStringLiteral("sync")});
+    QVERIFY2(r.code == 1 || r.code == 0, qPrintable(r.out + r.err)); // alice may not read the audit log: reported
+    QVERIFY2(r.out.contains(QStringLiteral("Connection: online")), qPrintable(r.out));
+    // Listings answer from the cache with its age, without the server.
+    r = ctl(alice + QStringList{QStringLiteral("roles"), QStringLiteral("--offline")});
+    QCOMPARE(r.code, 0);
+    QVERIFY2(r.err.contains(QStringLiteral("from the offline cache")), qPrintable(r.err));
+    QVERIFY2(r.out.contains(QStringLiteral("Directory Readers")), qPrintable(r.out));
+    r = ctl(alice + QStringList{QStringLiteral("outbox")});
+    QCOMPARE(r.code, 0);
+    QVERIFY2(r.out.contains(QStringLiteral("The outbox is empty.")), qPrintable(r.out));
+    QCOMPARE(ctl(alice + QStringList{QStringLiteral("outbox"), QStringLiteral("--retry"), QStringLiteral("99")}).code, 2);
+    // Activations are never queued.
+    r = ctl(alice + QStringList{QStringLiteral("activate"), QStringLiteral("Directory Readers"), QStringLiteral("--offline"),
+                                QStringLiteral("--justification"), QStringLiteral("x")});
+    QCOMPARE(r.code, 3);
+    QVERIFY2(r.err.contains(QStringLiteral("never queued")), qPrintable(r.err));
+
+    // The auditor's archive: pulled, then exported from the cache.
+    const QStringList auditor{QStringLiteral("--profile"), QStringLiteral("auditor")};
+    r = ctl(auditor + QStringList{QStringLiteral("audit"), QStringLiteral("--archive"), QStringLiteral("--csv")});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    const QStringList lines = r.out.split(QStringLiteral("\r\n"), Qt::SkipEmptyParts);
+    QVERIFY(lines.size() > 5);
+    QVERIFY(lines.first().startsWith(QStringLiteral("activityDateTime,activity,result")));
+    r = ctl(auditor + QStringList{QStringLiteral("audit"), QStringLiteral("--offline"), QStringLiteral("--json")});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QCOMPARE(r.json().object().value(QStringLiteral("value")).toArray().size(), lines.size() - 1);
+    QVERIFY2(r.err.contains(QStringLiteral("from the offline cache")), qPrintable(r.err));
 }
 
 void TestElevatectl::unreachableAndSignedOut()
