@@ -255,6 +255,7 @@ bool ServerApp::start(const ServerConfig& config, QString* error)
     }
     m_systemClock = std::make_unique<SystemClock>();
     m_db = std::make_unique<Database>();
+    m_db->setPassword(config.databasePassword);
     if (!m_db->open(url, error)) {
         return false;
     }
@@ -300,8 +301,10 @@ bool ServerApp::start(const ServerConfig& config, QString* error)
         return HttpServer::remoteAddressKey(request);
     });
     m_http->setHealthCheck([this] { return m_db->scalar(QStringLiteral("SELECT 1")).toInt() == 1; });
-    if (config.groupCommit) {
+    if (config.groupCommit && m_db->dialect() == Database::Dialect::SQLite) {
         // One sync for all the changes of a turn of the event loop, each answered only after it.
+        // Not on PostgreSQL (see Database::setGroupCommit): the batch would hold the write lock
+        // that every instance shares for a whole turn of this one's event loop.
         m_db->setGroupCommit(true);
         m_db->setBatchListener([this](bool committed) { m_http->releaseHeld(committed); });
         m_http->setResponseGate({ [this] { return m_db->batchOpen(); }, [this] { m_db->commitBatch(); } });

@@ -33,7 +33,9 @@ class SystemClock;
 struct ServerConfig
 {
     QString listen = QStringLiteral("127.0.0.1:8400");
-    QString database;               // "sqlite:PATH"; empty with --demo = a temporary folder
+    QString database;               // "sqlite:PATH" or "postgresql://USER@HOST:PORT/DB"; empty with --demo = a
+                                    // temporary folder
+    QString databasePassword;       // PostgreSQL; empty = libpq's PGPASSWORD or ~/.pgpass
     bool demo = false;
     int minimumActiveSeconds = 300;
     double rateLimitPerSecond = 20.0;

@@ -12,6 +12,7 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QFile>
 #include <QFileInfo>
 #include <QLoggingCategory>
 #include <QSettings>
@@ -45,7 +46,10 @@ int fail(const QString& message)
 
 QCommandLineOption databaseOption()
 {
-    return QCommandLineOption(QStringLiteral("database"), QStringLiteral("The database, as sqlite:PATH."), QStringLiteral("url"));
+    return QCommandLineOption(QStringLiteral("database"),
+                              QStringLiteral("The database, as sqlite:PATH or postgresql://USER@HOST:PORT/DB (the password "
+                                             "from PGPASSWORD or the config key database-password-file)."),
+                              QStringLiteral("url"));
 }
 
 QCommandLineOption configOption()
@@ -53,7 +57,8 @@ QCommandLineOption configOption()
     return QCommandLineOption(QStringLiteral("config"),
                               QStringLiteral("A configuration file (INI: listen, database, demo, min-active-seconds, "
                                              "rate-limit, rate-burst, max-body-bytes, access-token-lifetime, "
-                                             "mfa-window, public-url, tls-cert, tls-key, insecure-http, group-commit)."),
+                                             "mfa-window, public-url, tls-cert, tls-key, insecure-http, group-commit, "
+                                             "database-password-file)."),
                               QStringLiteral("file"));
 }
 
@@ -107,6 +112,23 @@ struct Admin
     std::unique_ptr<IdentityService> identity;
 };
 
+// The PostgreSQL password from the config key database-password-file (never a flag: command
+// lines are visible to every local user). Empty when none is configured.
+bool databasePassword(const QSettings* config, QString* password, QString* error)
+{
+    const QString path = config ? config->value(QStringLiteral("database-password-file")).toString() : QString();
+    if (path.isEmpty()) {
+        return true;
+    }
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("cannot read database-password-file %1").arg(path);
+        return false;
+    }
+    *password = QString::fromUtf8(file.readAll()).trimmed();
+    return true;
+}
+
 bool openAdmin(Admin& admin, const QCommandLineParser& parser, QString* error)
 {
     std::unique_ptr<QSettings> config = loadConfig(parser, error);
@@ -115,9 +137,14 @@ bool openAdmin(Admin& admin, const QCommandLineParser& parser, QString* error)
     }
     const QString url = setting(parser, config.get(), QStringLiteral("database"));
     if (url.isEmpty()) {
-        *error = QStringLiteral("--database sqlite:PATH is required");
+        *error = QStringLiteral("--database sqlite:PATH (or postgresql://...) is required");
         return false;
     }
+    QString password;
+    if (!databasePassword(config.get(), &password, error)) {
+        return false;
+    }
+    admin.db.setPassword(password);
     if (!admin.db.open(url, error)) {
         return false;
     }
@@ -519,6 +546,9 @@ int serve(QCoreApplication& app, const QStringList& args)
     ServerConfig c;
     c.listen = setting(parser, config.get(), QStringLiteral("listen"), c.listen);
     c.database = setting(parser, config.get(), QStringLiteral("database"));
+    if (!databasePassword(config.get(), &c.databasePassword, &error)) {
+        return fail(error);
+    }
     c.demo = parser.isSet(QStringLiteral("demo")) || (config && config->value(QStringLiteral("demo")).toBool());
     c.publicBaseUrl = setting(parser, config.get(), QStringLiteral("public-url"));
     c.tlsCertificateFile = setting(parser, config.get(), QStringLiteral("tls-cert"));
