@@ -436,7 +436,10 @@ QSqlQuery Database::prepare(const QString& sql)
         return q;
     }
     QSqlQuery q(handle());
-    q.setForwardOnly(true);
+    // QPSQL reads a forward-only result row by row from the server, and any other statement on
+    // the connection in the meantime discards the rest; the engine reads one result while it
+    // writes, so PostgreSQL results are fetched whole.
+    q.setForwardOnly(m_dialect == Dialect::SQLite);
     if (!q.prepare(sql)) {
         m_lastError = describe(q.lastError());
         qCWarning(lcStore) << "prepare failed:" << m_lastError;

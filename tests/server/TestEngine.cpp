@@ -647,7 +647,9 @@ void TestEngine::auditChainDetectsTampering()
     // Change only an indexed column.
     m_db->run(QStringLiteral("UPDATE audit_events SET activity = 'Nothing happened' WHERE id = ?"), {victim}, &ok);
     QCOMPARE(m_engine->auditLog().verify().firstBadId, victim);
-    m_db->run(QStringLiteral("UPDATE audit_events SET activity = (SELECT json_extract(body, '$.activityDisplayName')) WHERE id = ?"),
+    m_db->run(m_db->dialect() == Database::Dialect::PostgreSQL
+                  ? QStringLiteral("UPDATE audit_events SET activity = body::json->>'activityDisplayName' WHERE id = ?")
+                  : QStringLiteral("UPDATE audit_events SET activity = (SELECT json_extract(body, '$.activityDisplayName')) WHERE id = ?"),
               {victim}, &ok);
     QVERIFY(m_engine->auditLog().verify().ok);
 
