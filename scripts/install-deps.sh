@@ -11,6 +11,9 @@ packages=(
     clang libclang-rt-14-dev
     xvfb xauth dbus dbus-x11 gnome-keyring
     openssl  # the TLS tests generate a throw-away certificate with it
+    # PostgreSQL: Qt's driver, and the server for the throw-away test cluster
+    # (scripts/pg-test-cluster.sh) and the several-instances tests; nginx for the proxy tests
+    libqt6sql6-psql postgresql nginx
 )
 
 missing=()

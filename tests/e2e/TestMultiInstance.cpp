@@ -140,7 +140,8 @@ void TestMultiInstance::cleanup()
 
 void TestMultiInstance::seed()
 {
-    SystemClock clock;
+    // Three hours ago, so that dueTransitionsHappenOnce can make requests in the past.
+    ManualClock clock(SystemClock().now().plusSeconds(-3 * 3600));
     IdentitySettings cheap;
     cheap.passwordHashing.memoryKiB = 8 * 1024;
     cheap.passwordHashing.iterations = 1;
@@ -253,14 +254,9 @@ void TestMultiInstance::migrationsRunOnceWhenInstancesStartTogether()
 {
     // The database is empty but for what init() migrated; drop back to nothing so that three
     // instances race on the first migration.
-    QVERIFY(m_db->transaction([&] {
-        bool ok = false;
-        m_db->run(QStringLiteral("DROP SCHEMA public CASCADE"), {}, &ok);
-        if (ok) {
-            m_db->run(QStringLiteral("CREATE SCHEMA public"), {}, &ok);
-        }
-        return ok;
-    }));
+    QSqlQuery reset(m_db->handle()); // DDL cannot be a prepared statement on PostgreSQL
+    QVERIFY(reset.exec(QStringLiteral("DROP SCHEMA public CASCADE")));
+    QVERIFY(reset.exec(QStringLiteral("CREATE SCHEMA public")));
     QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM pg_tables WHERE schemaname = 'public'")), qint64(0));
     QVERIFY(startInstances(3));
     QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM schema_migrations")), qint64(postgresMigrations().size()));
@@ -451,8 +447,9 @@ void TestMultiInstance::approvalsRaceAcrossInstances()
     // Provisioned once each: one completion record per request.
     QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM audit_events WHERE activity = 'Add member to role completed (PIM activation)'")),
              qint64(ids.size()));
+    // Each counted approval is recorded, the refused third is not.
     QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM audit_events WHERE activity = 'Add member to role request approved (PIM activation)'")),
-             qint64(ids.size()));
+             qint64(2 * ids.size()));
     QByteArray output;
     QVERIFY2(auditVerifies(&output), output.constData());
 }
