@@ -3,6 +3,7 @@
 #include "AuditLog.h"
 #include "Clock.h"
 #include "Database.h"
+#include "DatabaseCopy.h"
 #include "DemoSeed.h"
 #include "Engine.h"
 #include "IdentityService.h"
@@ -491,6 +492,60 @@ int auditCommand(const QStringList& args)
     return 2;
 }
 
+int dbCommand(const QStringList& args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "elevated db copy --from URL --to URL\n"
+        "Copies every table and the audit chain into an empty database (e.g. from sqlite:PATH to "
+        "postgresql://USER@HOST:PORT/DB) in one transaction, checks the row counts and verifies the audit "
+        "chain before it commits. Stop the servers first. The PostgreSQL password comes from PGPASSWORD or "
+        "database-password-file in --config."));
+    parser.addHelpOption();
+    parser.addPositionalArgument(QStringLiteral("copy"), QStringLiteral("The action (copy)."));
+    parser.addOption({QStringLiteral("from"), QStringLiteral("The database to copy from."), QStringLiteral("url")});
+    parser.addOption({QStringLiteral("to"), QStringLiteral("The empty database to copy into."), QStringLiteral("url")});
+    parser.addOption(configOption());
+    parser.process(args);
+    const QString fromUrl = parser.value(QStringLiteral("from"));
+    const QString toUrl = parser.value(QStringLiteral("to"));
+    if (parser.positionalArguments() != QStringList{QStringLiteral("copy")} || fromUrl.isEmpty() || toUrl.isEmpty()) {
+        return fail(QStringLiteral("usage: elevated db copy --from URL --to URL"));
+    }
+    QString error;
+    std::unique_ptr<QSettings> config = loadConfig(parser, &error);
+    QString password;
+    if (!error.isEmpty() || !databasePassword(config.get(), &password, &error)) {
+        return fail(error);
+    }
+    Database from;
+    Database to;
+    from.setPassword(password);
+    to.setPassword(password);
+    if (!from.open(fromUrl, &error) || !to.open(toUrl, &error)) {
+        return fail(error);
+    }
+    QString report;
+    const bool ok = DatabaseCopy::copy(
+        from, to,
+        [&](QString* checked, QString* problem) {
+            AuditLog audit(to);
+            const AuditLog::Verification v = audit.verify();
+            if (!v.ok) {
+                *problem = QStringLiteral("the copied audit chain does not verify at %1: %2").arg(v.firstBadId, v.reason);
+                return false;
+            }
+            *checked = QStringLiteral("audit chain verified: %1 events").arg(v.rowsChecked);
+            return true;
+        },
+        &report, &error);
+    if (!ok) {
+        return fail(QStringLiteral("nothing was copied: ") + error);
+    }
+    out() << report << Qt::endl << "copied " << fromUrl << " to " << toUrl << Qt::endl;
+    return 0;
+}
+
 int serve(QCoreApplication& app, const QStringList& args)
 {
     QCommandLineParser parser;
@@ -505,6 +560,8 @@ int serve(QCoreApplication& app, const QStringList& args)
         "  elevated eligibility add USER ROLE make a user eligible for a role\n"
         "  elevated policy set ROLE ...       set a role's activation policy\n"
         "  elevated audit verify              check the audit hash chain\n"
+        "  elevated db copy --from URL --to URL\n"
+        "                                     move the data to another database (SQLite to PostgreSQL)\n"
         "Each command has --help."));
     parser.addHelpOption();
     parser.addVersionOption();
@@ -635,7 +692,8 @@ int main(int argc, char* argv[])
     const QStringList args = app.arguments();
     const QString command = args.size() > 1 ? args.at(1) : QString();
     QStringList rest = args;
-    if (command == u"user" || command == u"eligibility" || command == u"policy" || command == u"audit") {
+    if (command == u"user" || command == u"eligibility" || command == u"policy" || command == u"audit"
+        || command == u"db") {
         rest.removeAt(1);
         rest[0] = QStringLiteral("elevated ") + command;
         if (command == u"user") {
@@ -646,6 +704,9 @@ int main(int argc, char* argv[])
         }
         if (command == u"policy") {
             return policyCommand(rest);
+        }
+        if (command == u"db") {
+            return dbCommand(rest);
         }
         return auditCommand(rest);
     }

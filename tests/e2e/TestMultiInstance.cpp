@@ -76,6 +76,7 @@ private slots:
     void approvalsRaceAcrossInstances();
     void dueTransitionsHappenOnce();
     void tokensAndThrottlingAreShared();
+    void dbCopyMovesAnOrganisation();
 
 private:
     // Seeds a fresh database: users user0..user{Users-1} eligible for Reader and Global
@@ -518,6 +519,84 @@ void TestMultiInstance::tokensAndThrottlingAreShared()
     QCOMPARE(count(QStringLiteral("SELECT MAX(failures) FROM login_throttle")), qint64(3));
     QVERIFY(signIn(QStringLiteral("user1"), 1).isEmpty());
     QVERIFY(signIn(QStringLiteral("user1"), 0).isEmpty());
+}
+
+void TestMultiInstance::dbCopyMovesAnOrganisation()
+{
+    // An organisation that grew up on SQLite: accounts, eligibilities, activations, audit.
+    const QString sqliteUrl = QStringLiteral("sqlite:") + m_dir.filePath(QStringLiteral("grown.db"));
+    QFile::remove(m_dir.filePath(QStringLiteral("grown.db")));
+    QStringList userIds;
+    {
+        Database source;
+        QString error;
+        QVERIFY2(source.open(sqliteUrl, &error), qPrintable(error));
+        SystemClock clock;
+        IdentitySettings cheap;
+        cheap.passwordHashing.memoryKiB = 8 * 1024;
+        cheap.passwordHashing.iterations = 1;
+        IdentityService identity(source, clock, cheap);
+        Engine engine(source, clock, Engine::Options{});
+        QVERIFY(engine.ensureBuiltInRoles() >= 0);
+        for (int i = 0; i < 3; ++i) {
+            userIds << identity.addUser(QStringLiteral("user%1").arg(i), QStringLiteral("User %1").arg(i), Password, false, false);
+            QVERIFY(engine.addEligibility(cliCaller(), PimKind::DirectoryRole, userIds.last(), Reader, QStringLiteral("/"), {}, {}));
+            Caller user;
+            user.userId = userIds.last();
+            ScheduleRequest r;
+            r.action = RequestAction::SelfActivate;
+            r.principalId = user.userId;
+            r.roleDefinitionId = Reader;
+            r.directoryScopeId = QStringLiteral("/");
+            r.justification = QStringLiteral("before the move: caf\u00e9 \u2713");
+            ScheduleInfo info;
+            info.expiration.type = ExpirationType::AfterDuration;
+            info.expiration.duration = IsoDuration::fromMinutes(60);
+            r.scheduleInfo = info;
+            QVERIFY(engine.submit(user, r).ok());
+        }
+    }
+    QProcess copy;
+    copy.start(QStringLiteral(ELEVATED_BINARY), {QStringLiteral("db"), QStringLiteral("copy"), QStringLiteral("--from"), sqliteUrl,
+                                                 QStringLiteral("--to"), m_url, QStringLiteral("--config"), m_config});
+    QVERIFY(copy.waitForFinished(60000));
+    const QByteArray said = copy.readAllStandardOutput() + copy.readAllStandardError();
+    QVERIFY2(copy.exitCode() == 0, said.constData());
+    QVERIFY2(said.contains("audit chain verified"), said.constData());
+
+    Database source;
+    QString error;
+    QVERIFY2(source.open(sqliteUrl, &error), qPrintable(error));
+    for (const QString& table : {QStringLiteral("users"), QStringLiteral("requests"), QStringLiteral("assignments"),
+                                 QStringLiteral("audit_events"), QStringLiteral("role_definitions"), QStringLiteral("eligibilities")}) {
+        QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM %1").arg(table)),
+                 source.scalar(QStringLiteral("SELECT COUNT(*) FROM %1").arg(table)).toLongLong());
+    }
+    QCOMPARE(m_db->scalar(QStringLiteral("SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1")),
+             source.scalar(QStringLiteral("SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1")));
+    // NULLs stay NULL.
+    QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM users WHERE totp_secret IS NULL")),
+             source.scalar(QStringLiteral("SELECT COUNT(*) FROM users WHERE totp_secret IS NULL")).toLongLong());
+
+    // A second copy into the now full database is refused and changes nothing.
+    QProcess again;
+    again.start(QStringLiteral(ELEVATED_BINARY), {QStringLiteral("db"), QStringLiteral("copy"), QStringLiteral("--from"), sqliteUrl,
+                                                  QStringLiteral("--to"), m_url, QStringLiteral("--config"), m_config});
+    QVERIFY(again.waitForFinished(60000));
+    QVERIFY(again.exitCode() != 0);
+
+    // The organisation carries on from PostgreSQL: same passwords, same activations.
+    QVERIFY(startInstances(2));
+    const QString t = signIn(QStringLiteral("user1"), 1);
+    QVERIFY(!t.isEmpty());
+    ApiClient api(base(0));
+    const ApiResponse mine = api.get(QStringLiteral("/v1.0/roleManagement/directory/roleAssignmentScheduleInstances/"
+                                                    "filterByCurrentUser(on='principal')"),
+                                     t);
+    QCOMPARE(mine.status, 200);
+    QCOMPARE(mine.json.value(QStringLiteral("value")).toArray().size(), 1);
+    QByteArray output;
+    QVERIFY2(auditVerifies(&output), output.constData());
 }
 
 QTEST_MAIN(TestMultiInstance)
