@@ -13,6 +13,7 @@
 #include "Metrics.h"
 #include "OAuthEndpoints.h"
 #include "Router.h"
+#include "SharedRateBuckets.h"
 
 #include <QFile>
 #include <QLoggingCategory>
@@ -300,6 +301,14 @@ bool ServerApp::start(const ServerConfig& config, QString* error)
         }
         return HttpServer::remoteAddressKey(request);
     });
+    if (m_db->dialect() == Database::Dialect::PostgreSQL) {
+        // Several instances share the database: they share the buckets too, so a caller gets
+        // rate-limit per second in all, not per instance.
+        m_sharedRate = std::make_unique<SharedRateBuckets>(*m_db);
+        m_http->rateLimiter().setShared([this](const QString& key, double rate, double burst, std::int64_t now) {
+            return m_sharedRate->take(key, rate, burst, now);
+        });
+    }
     m_http->setHealthCheck([this] { return m_db->scalar(QStringLiteral("SELECT 1")).toInt() == 1; });
     if (config.groupCommit && m_db->dialect() == Database::Dialect::SQLite) {
         // One sync for all the changes of a turn of the event loop, each answered only after it.

@@ -27,6 +27,7 @@ class IdempotencyKeys;
 struct IdentityEvent;
 class IdentityService;
 class OAuthEndpoints;
+class SharedRateBuckets;
 class SystemClock;
 
 // What elevated is told to do, from flags or the config file (they mean the same thing).
@@ -110,6 +111,7 @@ private:
     std::unique_ptr<SystemClock> m_systemClock;
     const Clock* m_externalClock = nullptr;
     std::unique_ptr<Database> m_db;
+    std::unique_ptr<SharedRateBuckets> m_sharedRate; // PostgreSQL: one limit across instances
     std::unique_ptr<Engine> m_engine;
     std::unique_ptr<IdentityService> m_identity;
     std::unique_ptr<OAuthEndpoints> m_oauth;

@@ -271,6 +271,18 @@ QList<Migration> sqliteMigrations()
              QStringLiteral("ALTER TABLE idempotency_keys ADD COLUMN content_type TEXT NOT NULL DEFAULT ''"),
              QStringLiteral("CREATE INDEX idempotency_keys_age ON idempotency_keys (created_at)"),
          }},
+        {4,
+         "rate-limit buckets shared by every instance on one database",
+         {
+             // One token bucket per caller (RateLimiter's, kept here when several instances serve
+             // one PostgreSQL database; SQLite's single instance keeps them in memory).
+             QStringLiteral(R"(CREATE TABLE rate_buckets (
+                 key TEXT PRIMARY KEY,
+                 tokens REAL NOT NULL,
+                 updated_ticks INTEGER NOT NULL,
+                 rate REAL NOT NULL,
+                 allowed INTEGER NOT NULL DEFAULT 1))"),
+         }},
     };
 }
 
@@ -542,6 +554,18 @@ QList<Migration> postgresMigrations()
              QStringLiteral("ALTER TABLE idempotency_keys ADD COLUMN fingerprint TEXT NOT NULL DEFAULT ''"),
              QStringLiteral("ALTER TABLE idempotency_keys ADD COLUMN content_type TEXT NOT NULL DEFAULT ''"),
              QStringLiteral("CREATE INDEX idempotency_keys_age ON idempotency_keys (created_at)"),
+         }},
+        {4,
+         "rate-limit buckets shared by every instance on one database",
+         {
+             // One token bucket per caller (RateLimiter's, kept here when several instances serve
+             // one PostgreSQL database; SQLite's single instance keeps them in memory).
+             QStringLiteral(R"(CREATE TABLE rate_buckets (
+                 key TEXT PRIMARY KEY,
+                 tokens DOUBLE PRECISION NOT NULL,
+                 updated_ticks BIGINT NOT NULL,
+                 rate DOUBLE PRECISION NOT NULL,
+                 allowed BIGINT NOT NULL DEFAULT 1))"),
          }},
     };
 }

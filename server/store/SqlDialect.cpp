@@ -40,6 +40,30 @@ QString SqlDialect::utf8BytesOf(const QString& column) const
     return QStringLiteral("CAST(%1 AS BLOB)").arg(column);
 }
 
+QString SqlDialect::takeRateToken() const
+{
+    if (!isPostgres()) {
+        return {};
+    }
+    // In DO UPDATE every right-hand side sees the old row (b) and the proposed one (excluded:
+    // tokens = burst - 1, updated_ticks = now, rate).
+    const QString refilled = QStringLiteral(
+        "LEAST(excluded.tokens + 1, b.tokens + CAST(GREATEST(0, excluded.updated_ticks - b.updated_ticks) AS double "
+        "precision) / 10000000.0 * excluded.rate)");
+    return QStringLiteral("INSERT INTO rate_buckets AS b (key, tokens, updated_ticks, rate, allowed) VALUES (?, CAST(? AS "
+                          "double precision) - 1, CAST(? AS bigint), CAST(? AS double precision), 1) "
+                          "ON CONFLICT (key) DO UPDATE SET allowed = CASE WHEN %1 >= 1 - 1e-9 THEN 1 ELSE 0 END, "
+                          "tokens = GREATEST(0, %1 - CASE WHEN %1 >= 1 - 1e-9 THEN 1 ELSE 0 END), "
+                          "updated_ticks = GREATEST(b.updated_ticks, excluded.updated_ticks), rate = excluded.rate "
+                          "RETURNING allowed, tokens")
+        .arg(refilled);
+}
+
+QString SqlDialect::pruneRateBuckets() const
+{
+    return QStringLiteral("DELETE FROM rate_buckets WHERE updated_ticks < ?");
+}
+
 QStringList SqlDialect::connectionSettings() const
 {
     if (isPostgres()) {

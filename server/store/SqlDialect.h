@@ -44,6 +44,13 @@ public:
     QVariant utf8TextValue(const QByteArray& utf8) const;
     // A TEXT column read back as its UTF-8 bytes.
     QString utf8BytesOf(const QString& column) const;
+    // Takes one token from a shared rate bucket in one atomic statement (the row lock of the
+    // upsert orders concurrent instances). Binds key, burst, now (ticks), rate; returns
+    // allowed (0/1) and the tokens left (when refused: before the refill that is missing).
+    // Empty on SQLite, whose single instance keeps its buckets in memory.
+    QString takeRateToken() const;
+    // Binds a tick count: buckets untouched since then are full and can go.
+    QString pruneRateBuckets() const;
     // Connection settings run once after opening.
     QStringList connectionSettings() const;
     // Durability for bulk loads into a throwaway database (the demo tenant).

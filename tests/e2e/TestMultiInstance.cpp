@@ -77,6 +77,7 @@ private slots:
     void dueTransitionsHappenOnce();
     void tokensAndThrottlingAreShared();
     void dbCopyMovesAnOrganisation();
+    void rateLimitIsShared();
 
 private:
     // Seeds a fresh database: users user0..user{Users-1} eligible for Reader and Global
@@ -597,6 +598,31 @@ void TestMultiInstance::dbCopyMovesAnOrganisation()
     QCOMPARE(mine.json.value(QStringLiteral("value")).toArray().size(), 1);
     QByteArray output;
     QVERIFY2(auditVerifies(&output), output.constData());
+}
+
+void TestMultiInstance::rateLimitIsShared()
+{
+    seed();
+    // A burst of 4 and one token per 100 s: no refill while the test runs.
+    QVERIFY(startInstances(3, {QStringLiteral("--rate-limit"), QStringLiteral("0.01"), QStringLiteral("--rate-burst"),
+                               QStringLiteral("4")}));
+    int allowed = 0;
+    int limited = 0;
+    for (int i = 0; i < 9; ++i) {
+        // Unauthenticated: the bucket is the client address's, the same on every instance.
+        ApiClient api(base(i % 3));
+        const ApiResponse r = api.get(QStringLiteral("/v1.0/me"), QStringLiteral("not-a-token"));
+        if (r.status == 429) {
+            ++limited;
+            QVERIFY(r.header("Retry-After").toInt() >= 1);
+        } else {
+            QCOMPARE(r.status, 401);
+            ++allowed;
+        }
+    }
+    // One limit across the three instances, not three.
+    QCOMPARE(allowed, 4);
+    QCOMPARE(limited, 5);
 }
 
 QTEST_MAIN(TestMultiInstance)
