@@ -84,6 +84,8 @@ private:
     // Administrator (which takes 2 of 3 approvals: approver0..2).
     void seed();
     bool startInstances(int count, const QStringList& extra = {});
+    // nginx (scripts/nginx-proxy.sh) in front of every instance started.
+    bool startProxy();
     void stopInstance(int index, bool kill);
     QUrl base(int index) const { return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_ports.at(index))); }
     QString signIn(const QString& user, int instance);
@@ -95,6 +97,7 @@ private:
     QString m_config;
     std::unique_ptr<Database> m_db;
     QList<quint16> m_ports;
+    quint16 m_proxyPort = 0;
     std::vector<std::unique_ptr<QProcess>> m_instances;
 };
 
@@ -132,6 +135,11 @@ void TestMultiInstance::init()
 
 void TestMultiInstance::cleanup()
 {
+    if (m_proxyPort != 0) {
+        QProcess::execute(QStringLiteral(ELEVATE_SOURCE_DIR "/scripts/nginx-proxy.sh"),
+                          {QStringLiteral("stop"), m_dir.filePath(QStringLiteral("nginx"))});
+        m_proxyPort = 0;
+    }
     for (int i = 0; i < static_cast<int>(m_instances.size()); ++i) {
         stopInstance(i, true);
     }
@@ -215,6 +223,26 @@ bool TestMultiInstance::startInstances(int count, const QStringList& extra)
     return true;
 }
 
+bool TestMultiInstance::startProxy()
+{
+    m_proxyPort = freePort();
+    QStringList args{QStringLiteral("start"), m_dir.filePath(QStringLiteral("nginx")), QString::number(m_proxyPort)};
+    for (const quint16 port : m_ports) {
+        args << QString::number(port);
+    }
+    if (QProcess::execute(QStringLiteral(ELEVATE_SOURCE_DIR "/scripts/nginx-proxy.sh"), args) != 0) {
+        return false;
+    }
+    ApiClient probe(QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_proxyPort)));
+    for (int attempt = 0; attempt < 100; ++attempt) {
+        if (probe.get(QStringLiteral("/healthz"), QString()).status == 200) {
+            return true;
+        }
+        QTest::qWait(50);
+    }
+    return false;
+}
+
 void TestMultiInstance::stopInstance(int index, bool kill)
 {
     std::unique_ptr<QProcess>& p = m_instances.at(static_cast<size_t>(index));
@@ -271,17 +299,26 @@ void TestMultiInstance::togglesFromManyClients_data()
 {
     QTest::addColumn<int>("instances");
     QTest::addColumn<bool>("killOne");
-    QTest::newRow("two instances") << 2 << false;
-    QTest::newRow("three instances") << 3 << false;
-    QTest::newRow("three instances, one killed under load") << 3 << true;
+    QTest::addColumn<bool>("proxied");
+    QTest::newRow("two instances") << 2 << false << false;
+    QTest::newRow("three instances") << 3 << false << false;
+    QTest::newRow("two instances behind nginx") << 2 << false << true;
+    QTest::newRow("three instances behind nginx") << 3 << false << true;
+    QTest::newRow("three instances, one killed under load") << 3 << true << false;
 }
 
 void TestMultiInstance::togglesFromManyClients()
 {
     QFETCH(int, instances);
     QFETCH(bool, killOne);
+    QFETCH(bool, proxied);
     seed();
     QVERIFY(startInstances(instances));
+    QUrl proxy;
+    if (proxied) {
+        QVERIFY(startProxy());
+        proxy = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_proxyPort));
+    }
     QStringList tokens;
     for (int i = 0; i < Users; ++i) {
         // Signed in on one instance, used on all of them.
@@ -309,7 +346,7 @@ void TestMultiInstance::togglesFromManyClients()
             if (target == killed && !m_instances.at(static_cast<size_t>(killed))) {
                 target = (target + 1) % instances;
             }
-            QNetworkRequest r(QUrl(base(target).toString() + Requests));
+            QNetworkRequest r(QUrl((proxied ? proxy : base(target)).toString() + Requests));
             r.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
             r.setRawHeader("Authorization", "Bearer " + tokens.at(user).toUtf8());
             QNetworkReply* reply = nam.post(r, QJsonDocument(request(action)).toJson(QJsonDocument::Compact));
