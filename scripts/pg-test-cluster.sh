@@ -6,6 +6,7 @@
 #                                          DIR/url and print it
 #   scripts/pg-test-cluster.sh stop DIR    stop it and delete DIR
 #   scripts/pg-test-cluster.sh env DIR     print "export ELEVATE_TEST_DATABASE=... PGPASSWORD=..."
+# PG_TEST_DURABLE=1 keeps fsync and synchronous_commit on (bench/ measures with them).
 # PostgreSQL refuses to run as root, so as root (CI) the cluster belongs to the system user
 # elevate-pg, created on first use.
 set -euo pipefail
@@ -53,10 +54,11 @@ start)
     "${as_owner[@]}" "$bindir/initdb" -D "$dir/data" --no-locale -E UTF8 -U postgres --auth-local=trust \
         --auth-host=scram-sha-256 >"$dir/initdb.log" 2>&1
     port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-    # Durability is not what these tests measure: fsync off keeps the suite fast on shared disks.
+    # Durability is not what the tests measure: fsync off keeps the suite fast on shared disks.
+    durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    [ "${PG_TEST_DURABLE:-0}" = 1 ] && durability=""
     "${as_owner[@]}" "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-        -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off \
-            -c full_page_writes=off -c max_connections=200" start >/dev/null
+        -o "-c listen_addresses=127.0.0.1 -p $port -k $dir $durability -c max_connections=200" start >/dev/null
     "${as_owner[@]}" "$bindir/psql" -h "$dir" -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 -q \
         -c "CREATE ROLE elevate LOGIN CREATEDB PASSWORD '$password'" \
         -c "CREATE DATABASE elevate OWNER elevate"
