@@ -71,6 +71,7 @@ private slots:
     void init();
     void cleanup();
     void migrationsRunOnceWhenInstancesStartTogether();
+    void schemaMatchesSqlite();
     void togglesFromManyClients_data();
     void togglesFromManyClients();
     void approvalsRaceAcrossInstances();
@@ -293,6 +294,61 @@ void TestMultiInstance::migrationsRunOnceWhenInstancesStartTogether()
     QCOMPARE(count(QStringLiteral("SELECT COUNT(DISTINCT version) FROM schema_migrations")), qint64(postgresMigrations().size()));
     // The built-in roles were installed once, not once per instance.
     QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM role_definitions WHERE id = ?"), {Reader}), qint64(1));
+}
+
+void TestMultiInstance::schemaMatchesSqlite()
+{
+    // The two migration lists describe the same tables, columns and named indexes.
+    Database sqlite;
+    QString error;
+    QFile::remove(m_dir.filePath(QStringLiteral("schema.db")));
+    QVERIFY2(sqlite.open(QStringLiteral("sqlite:") + m_dir.filePath(QStringLiteral("schema.db")), &error), qPrintable(error));
+    QCOMPARE(sqlite.schemaVersion(), m_db->schemaVersion());
+    QSqlQuery tables(sqlite.handle());
+    QVERIFY(tables.exec(QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")));
+    QStringList sqliteTables;
+    while (tables.next()) {
+        sqliteTables << tables.value(0).toString();
+    }
+    QSqlQuery pgTables(m_db->handle());
+    QVERIFY(pgTables.exec(QStringLiteral("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")));
+    QStringList postgresTables;
+    while (pgTables.next()) {
+        postgresTables << pgTables.value(0).toString();
+    }
+    QCOMPARE(postgresTables, sqliteTables);
+    for (const QString& table : sqliteTables) {
+        QSqlQuery columns(sqlite.handle());
+        QVERIFY(columns.exec(QStringLiteral("SELECT name, \"notnull\" FROM pragma_table_info('%1') ORDER BY name").arg(table)));
+        QStringList sqliteColumns;
+        while (columns.next()) {
+            sqliteColumns << columns.value(0).toString() + (columns.value(1).toInt() ? QStringLiteral(" NOT NULL") : QString());
+        }
+        QSqlQuery pgColumns(m_db->handle());
+        QVERIFY(pgColumns.exec(QStringLiteral("SELECT column_name, is_nullable FROM information_schema.columns WHERE "
+                                              "table_schema = 'public' AND table_name = '%1' ORDER BY column_name")
+                                   .arg(table)));
+        QStringList postgresColumns;
+        while (pgColumns.next()) {
+            postgresColumns << pgColumns.value(0).toString()
+                    + (pgColumns.value(1).toString() == u"NO" ? QStringLiteral(" NOT NULL") : QString());
+        }
+        // SQLite lets a PRIMARY KEY column be NULL unless it says NOT NULL; PostgreSQL does not.
+        QStringList relaxed = postgresColumns;
+        for (QString& c : relaxed) {
+            if (!sqliteColumns.contains(c)) {
+                c.remove(QStringLiteral(" NOT NULL"));
+            }
+        }
+        QCOMPARE(relaxed, sqliteColumns);
+    }
+    QSqlQuery indexes(sqlite.handle());
+    QVERIFY(indexes.exec(QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")));
+    while (indexes.next()) {
+        QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM pg_indexes WHERE schemaname = 'public' AND indexname = ?"),
+                       {indexes.value(0).toString()}),
+                 qint64(1));
+    }
 }
 
 void TestMultiInstance::togglesFromManyClients_data()
