@@ -10,6 +10,7 @@
 #include "Engine.h"
 #include "IdentityService.h"
 #include "Schema.h"
+#include "SqlTime.h"
 #include "TestDatabase.h"
 
 #include <QJsonArray>
@@ -579,10 +580,22 @@ void TestMultiInstance::dueTransitionsHappenOnce()
     }
     const qint64 scheduled = count(QStringLiteral("SELECT COUNT(*) FROM assignments WHERE state = 'Scheduled'"));
     QCOMPARE(scheduled, qint64(Users / 2));
+    // Two access reviews whose end has passed (a review lasts whole days: its end is moved back).
+    for (const QString& name : {QStringLiteral("Readers Q1"), QStringLiteral("Readers Q2")}) {
+        const QString approver = m_db->scalar(QStringLiteral("SELECT id FROM users WHERE user_name = 'approver0'")).toString();
+        QVERIFY(engine.createReview(cliCaller(), name, PimKind::DirectoryRole, Reader, {approver}, 1, false).ok());
+    }
+    bool moved = false;
+    m_db->run(QStringLiteral("UPDATE review_instances SET end_at = ?"), {toSqlTime(past.now().plusSeconds(600))}, &moved);
+    QVERIFY(moved);
+    QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM review_instances WHERE status = 'InProgress'")), qint64(2));
     // Three instances, each running its scheduler every second from the start.
     QVERIFY(startInstances(3));
     QTRY_COMPARE_WITH_TIMEOUT(count(QStringLiteral("SELECT COUNT(*) FROM assignments WHERE state <> 'Ended'")), qint64(0), 30000);
+    QTRY_COMPARE_WITH_TIMEOUT(count(QStringLiteral("SELECT COUNT(*) FROM review_instances WHERE status = 'InProgress'")), qint64(0),
+                              30000);
     QTest::qWait(2500); // every scheduler has had more turns: none may act again
+    QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM audit_events WHERE activity = 'Access review ended'")), qint64(2));
     QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM audit_events WHERE activity = 'Remove member from role (PIM activation expired)'")),
              qint64(Users));
     QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM audit_events WHERE activity = 'Add member to role completed (PIM activation)' "
