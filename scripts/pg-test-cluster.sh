@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A throw-away PostgreSQL cluster for the tests.
-#   scripts/pg-test-cluster.sh start DIR   initdb in DIR/data, start it on 127.0.0.1 (a free port)
-#                                          and a Unix socket in DIR, create the role and database
+#   scripts/pg-test-cluster.sh start DIR   initdb in a folder under /tmp (named in DIR/datadir), start
+#                                          it on 127.0.0.1 (a free port) and a Unix socket in that
+#                                          folder, create the role and database
 #                                          "elevate" (password in DIR/password), write the URL to
 #                                          DIR/url and print it
 #   scripts/pg-test-cluster.sh stop DIR    stop it and delete DIR
@@ -39,27 +40,30 @@ case "$cmd" in
 start)
     mkdir -p "$dir"
     dir=$(cd "$dir" && pwd)
-    if [ -f "$dir/url" ] && "${as_owner[@]}" "$bindir/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
+    if [ -f "$dir/url" ] && [ -f "$dir/datadir" ] \
+        && "${as_owner[@]}" "$bindir/pg_ctl" -D "$(cat "$dir/datadir")/data" status >/dev/null 2>&1; then
         cat "$dir/url"
         exit 0
     fi
-    rm -rf "$dir/data"
-    [ ${#as_owner[@]} -gt 0 ] && chown elevate-pg "$dir"
-    # The folder's parents must be traversable by the cluster's owner.
-    chmod 0755 "$dir"
+    # The cluster itself lives under /tmp: DIR's parents (a checkout under /root, say) need not
+    # be open to the cluster's owner. DIR keeps the URL, the password and where the cluster is.
+    cluster=$(mktemp -d /tmp/elevate-pg.XXXXXX)
+    printf '%s\n' "$cluster" > "$dir/datadir"
+    [ ${#as_owner[@]} -gt 0 ] && chown elevate-pg "$cluster"
+    chmod 0700 "$cluster"
     password=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
     printf '%s\n' "$password" > "$dir/password"
-    chmod 0644 "$dir/password"
+    chmod 0600 "$dir/password"
     # C collation: text order is byte order, as in SQLite (the instants are compared as text).
-    "${as_owner[@]}" "$bindir/initdb" -D "$dir/data" --no-locale -E UTF8 -U postgres --auth-local=trust \
+    "${as_owner[@]}" "$bindir/initdb" -D "$cluster/data" --no-locale -E UTF8 -U postgres --auth-local=trust \
         --auth-host=scram-sha-256 >"$dir/initdb.log" 2>&1
     port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     # Durability is not what the tests measure: fsync off keeps the suite fast on shared disks.
     durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
     [ "${PG_TEST_DURABLE:-0}" = 1 ] && durability=""
-    "${as_owner[@]}" "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-        -o "-c listen_addresses=127.0.0.1 -p $port -k $dir $durability -c max_connections=200" start >/dev/null
-    "${as_owner[@]}" "$bindir/psql" -h "$dir" -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 -q \
+    "${as_owner[@]}" "$bindir/pg_ctl" -D "$cluster/data" -l "$cluster/server.log" -w -t 60 \
+        -o "-c listen_addresses=127.0.0.1 -p $port -k $cluster $durability -c max_connections=200" start >/dev/null
+    "${as_owner[@]}" "$bindir/psql" -h "$cluster" -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 -q \
         -c "CREATE ROLE elevate LOGIN CREATEDB PASSWORD '$password'" \
         -c "CREATE DATABASE elevate OWNER elevate"
     url="postgresql://elevate@127.0.0.1:$port/elevate"
@@ -67,7 +71,15 @@ start)
     echo "$url"
     ;;
 stop)
-    if [ -d "$dir/data" ]; then
+    if [ -f "$dir/datadir" ]; then
+        cluster=$(cat "$dir/datadir")
+        case "$cluster" in /tmp/elevate-pg.*) ;; *) echo "pg-test-cluster: unexpected cluster path $cluster" >&2; exit 1 ;; esac
+        if [ -d "$cluster/data" ]; then
+            "${as_owner[@]}" "$bindir/pg_ctl" -D "$cluster/data" -m immediate stop >/dev/null 2>&1 || true
+        fi
+        rm -rf "$cluster"
+    fi
+    if [ -d "$dir/data" ]; then # a cluster started by an earlier version of this script, in DIR
         "${as_owner[@]}" "$bindir/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1 || true
     fi
     rm -rf "$dir"
