@@ -62,7 +62,8 @@ start)
     durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
     [ "${PG_TEST_DURABLE:-0}" = 1 ] && durability=""
     "${as_owner[@]}" "$bindir/pg_ctl" -D "$cluster/data" -l "$cluster/server.log" -w -t 60 \
-        -o "-c listen_addresses=127.0.0.1 -p $port -k $cluster $durability -c max_connections=200" start >/dev/null
+        -o "-c listen_addresses=127.0.0.1 -p $port -k $cluster $durability -c max_connections=200 \
+            -c wal_level=minimal -c max_wal_senders=0 -c max_wal_size=64MB" start >/dev/null
     "${as_owner[@]}" "$bindir/psql" -h "$cluster" -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 -q \
         -c "CREATE ROLE elevate LOGIN CREATEDB PASSWORD '$password'" \
         -c "CREATE DATABASE elevate OWNER elevate"
@@ -75,9 +76,14 @@ stop)
         cluster=$(cat "$dir/datadir")
         case "$cluster" in /tmp/elevate-pg.*) ;; *) echo "pg-test-cluster: unexpected cluster path $cluster" >&2; exit 1 ;; esac
         if [ -d "$cluster/data" ]; then
-            "${as_owner[@]}" "$bindir/pg_ctl" -D "$cluster/data" -m immediate stop >/dev/null 2>&1 || true
+            "${as_owner[@]}" "$bindir/pg_ctl" -D "$cluster/data" -m immediate -t 30 stop >/dev/null 2>&1 || true
         fi
-        rm -rf "$cluster"
+        # Deleting the tests' databases can take long on a busy disk: the folder is renamed at
+        # once (nothing can find it any more) and deleted in the background.
+        if [ -d "$cluster" ]; then
+            mv "$cluster" "$cluster.deleted"
+            nohup rm -rf "$cluster.deleted" >/dev/null 2>&1 &
+        fi
     fi
     if [ -d "$dir/data" ]; then # a cluster started by an earlier version of this script, in DIR
         "${as_owner[@]}" "$bindir/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1 || true
