@@ -39,10 +39,13 @@ else()
 endif()
 
 # One helper registers a test executable: offscreen Qt, UTC, a UTF-8 locale and a label.
+# elevate_add_test(Name SOURCES ... [LIBRARIES ...] [LABEL l] [TIMEOUT s] [KEYRING] [POSTGRES])
 # KEYRING runs it in its own D-Bus session with an unlocked gnome-keyring (a real Secret
 # Service for QtKeychain), its keyrings in a fresh folder under the build tree.
+# POSTGRES also registers Name_pg: the same executable on a fresh database of the throw-away
+# PostgreSQL cluster that the PgCluster fixture starts (tests/support/TestDatabase.h).
 function(elevate_add_test name)
-    cmake_parse_arguments(ARG "KEYRING" "LABEL;TIMEOUT" "SOURCES;LIBRARIES" ${ARGN})
+    cmake_parse_arguments(ARG "KEYRING;POSTGRES" "LABEL;TIMEOUT" "SOURCES;LIBRARIES" ${ARGN})
     if(NOT ARG_LABEL)
         set(ARG_LABEL unit)
     endif()
@@ -51,6 +54,8 @@ function(elevate_add_test name)
     endif()
     add_executable(${name} ${ARG_SOURCES})
     target_link_libraries(${name} PRIVATE elevate_options Qt6::Test ${ARG_LIBRARIES})
+    target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/tests/support)
+    set(_env "QT_QPA_PLATFORM=offscreen;TZ=UTC;LANG=C.UTF-8;LC_ALL=C.UTF-8;ASAN_OPTIONS=detect_leaks=1:abort_on_error=1;UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1")
     if(ARG_KEYRING)
         set(_keyring_dir "${CMAKE_CURRENT_BINARY_DIR}/keyring-${name}")
         add_test(NAME ${name} COMMAND dbus-run-session -- sh -c
@@ -62,5 +67,13 @@ function(elevate_add_test name)
     set_tests_properties(${name} PROPERTIES
         LABELS "${ARG_LABEL}"
         TIMEOUT ${ARG_TIMEOUT}
-        ENVIRONMENT "QT_QPA_PLATFORM=offscreen;TZ=UTC;LANG=C.UTF-8;LC_ALL=C.UTF-8;ASAN_OPTIONS=detect_leaks=1:abort_on_error=1;UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1")
+        ENVIRONMENT "${_env}")
+    if(ARG_POSTGRES)
+        add_test(NAME ${name}_pg COMMAND ${name})
+        set_tests_properties(${name}_pg PROPERTIES
+            LABELS "${ARG_LABEL};postgres"
+            TIMEOUT ${ARG_TIMEOUT}
+            FIXTURES_REQUIRED PgCluster
+            ENVIRONMENT "${_env};ELEVATE_TEST_PG_DIR=${ELEVATE_PG_TEST_DIR}")
+    endif()
 endfunction()

@@ -13,6 +13,9 @@ packages=(
     xvfb xauth dbus dbus-x11 gnome-keyring
     openssl  # the TLS tests generate a throw-away certificate with it
     curl  # the "browser" of elevatectl's PKCE end-to-end test
+    # PostgreSQL: Qt's driver, and the server for the throw-away test cluster
+    # (scripts/pg-test-cluster.sh) and the several-instances tests; nginx for the proxy tests
+    libqt6sql6-psql postgresql nginx
 )
 
 missing=()

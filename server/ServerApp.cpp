@@ -13,6 +13,7 @@
 #include "Metrics.h"
 #include "OAuthEndpoints.h"
 #include "Router.h"
+#include "SharedRateBuckets.h"
 
 #include <QFile>
 #include <QLoggingCategory>
@@ -255,6 +256,7 @@ bool ServerApp::start(const ServerConfig& config, QString* error)
     }
     m_systemClock = std::make_unique<SystemClock>();
     m_db = std::make_unique<Database>();
+    m_db->setPassword(config.databasePassword);
     if (!m_db->open(url, error)) {
         return false;
     }
@@ -299,9 +301,19 @@ bool ServerApp::start(const ServerConfig& config, QString* error)
         }
         return HttpServer::remoteAddressKey(request);
     });
+    if (m_db->dialect() == Database::Dialect::PostgreSQL) {
+        // Several instances share the database: they share the buckets too, so a caller gets
+        // rate-limit per second in all, not per instance.
+        m_sharedRate = std::make_unique<SharedRateBuckets>(*m_db);
+        m_http->rateLimiter().setShared([this](const QString& key, double rate, double burst, std::int64_t now) {
+            return m_sharedRate->take(key, rate, burst, now);
+        });
+    }
     m_http->setHealthCheck([this] { return m_db->scalar(QStringLiteral("SELECT 1")).toInt() == 1; });
-    if (config.groupCommit) {
+    if (config.groupCommit && m_db->dialect() == Database::Dialect::SQLite) {
         // One sync for all the changes of a turn of the event loop, each answered only after it.
+        // Not on PostgreSQL (see Database::setGroupCommit): the batch would hold the write lock
+        // that every instance shares for a whole turn of this one's event loop.
         m_db->setGroupCommit(true);
         m_db->setBatchListener([this](bool committed) { m_http->releaseHeld(committed); });
         m_http->setResponseGate({ [this] { return m_db->batchOpen(); }, [this] { m_db->commitBatch(); } });

@@ -27,13 +27,16 @@ class IdempotencyKeys;
 struct IdentityEvent;
 class IdentityService;
 class OAuthEndpoints;
+class SharedRateBuckets;
 class SystemClock;
 
 // What elevated is told to do, from flags or the config file (they mean the same thing).
 struct ServerConfig
 {
     QString listen = QStringLiteral("127.0.0.1:8400");
-    QString database;               // "sqlite:PATH"; empty with --demo = a temporary folder
+    QString database;               // "sqlite:PATH" or "postgresql://USER@HOST:PORT/DB"; empty with --demo = a
+                                    // temporary folder
+    QString databasePassword;       // PostgreSQL; empty = libpq's PGPASSWORD or ~/.pgpass
     bool demo = false;
     int minimumActiveSeconds = 300;
     double rateLimitPerSecond = 20.0;
@@ -108,6 +111,7 @@ private:
     std::unique_ptr<SystemClock> m_systemClock;
     const Clock* m_externalClock = nullptr;
     std::unique_ptr<Database> m_db;
+    std::unique_ptr<SharedRateBuckets> m_sharedRate; // PostgreSQL: one limit across instances
     std::unique_ptr<Engine> m_engine;
     std::unique_ptr<IdentityService> m_identity;
     std::unique_ptr<OAuthEndpoints> m_oauth;

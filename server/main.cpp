@@ -3,6 +3,7 @@
 #include "AuditLog.h"
 #include "Clock.h"
 #include "Database.h"
+#include "DatabaseCopy.h"
 #include "DemoSeed.h"
 #include "Engine.h"
 #include "IdentityService.h"
@@ -12,6 +13,7 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QFile>
 #include <QFileInfo>
 #include <QLoggingCategory>
 #include <QSettings>
@@ -45,7 +47,10 @@ int fail(const QString& message)
 
 QCommandLineOption databaseOption()
 {
-    return QCommandLineOption(QStringLiteral("database"), QStringLiteral("The database, as sqlite:PATH."), QStringLiteral("url"));
+    return QCommandLineOption(QStringLiteral("database"),
+                              QStringLiteral("The database, as sqlite:PATH or postgresql://USER@HOST:PORT/DB (the password "
+                                             "from PGPASSWORD or the config key database-password-file)."),
+                              QStringLiteral("url"));
 }
 
 QCommandLineOption configOption()
@@ -53,7 +58,8 @@ QCommandLineOption configOption()
     return QCommandLineOption(QStringLiteral("config"),
                               QStringLiteral("A configuration file (INI: listen, database, demo, min-active-seconds, "
                                              "rate-limit, rate-burst, max-body-bytes, access-token-lifetime, "
-                                             "mfa-window, public-url, tls-cert, tls-key, insecure-http, group-commit)."),
+                                             "mfa-window, public-url, tls-cert, tls-key, insecure-http, group-commit, "
+                                             "database-password-file)."),
                               QStringLiteral("file"));
 }
 
@@ -107,6 +113,23 @@ struct Admin
     std::unique_ptr<IdentityService> identity;
 };
 
+// The PostgreSQL password from the config key database-password-file (never a flag: command
+// lines are visible to every local user). Empty when none is configured.
+bool databasePassword(const QSettings* config, QString* password, QString* error)
+{
+    const QString path = config ? config->value(QStringLiteral("database-password-file")).toString() : QString();
+    if (path.isEmpty()) {
+        return true;
+    }
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("cannot read database-password-file %1").arg(path);
+        return false;
+    }
+    *password = QString::fromUtf8(file.readAll()).trimmed();
+    return true;
+}
+
 bool openAdmin(Admin& admin, const QCommandLineParser& parser, QString* error)
 {
     std::unique_ptr<QSettings> config = loadConfig(parser, error);
@@ -115,9 +138,14 @@ bool openAdmin(Admin& admin, const QCommandLineParser& parser, QString* error)
     }
     const QString url = setting(parser, config.get(), QStringLiteral("database"));
     if (url.isEmpty()) {
-        *error = QStringLiteral("--database sqlite:PATH is required");
+        *error = QStringLiteral("--database sqlite:PATH (or postgresql://...) is required");
         return false;
     }
+    QString password;
+    if (!databasePassword(config.get(), &password, error)) {
+        return false;
+    }
+    admin.db.setPassword(password);
     if (!admin.db.open(url, error)) {
         return false;
     }
@@ -464,6 +492,60 @@ int auditCommand(const QStringList& args)
     return 2;
 }
 
+int dbCommand(const QStringList& args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "elevated db copy --from URL --to URL\n"
+        "Copies every table and the audit chain into an empty database (e.g. from sqlite:PATH to "
+        "postgresql://USER@HOST:PORT/DB) in one transaction, checks the row counts and verifies the audit "
+        "chain before it commits. Stop the servers first. The PostgreSQL password comes from PGPASSWORD or "
+        "database-password-file in --config."));
+    parser.addHelpOption();
+    parser.addPositionalArgument(QStringLiteral("copy"), QStringLiteral("The action (copy)."));
+    parser.addOption({QStringLiteral("from"), QStringLiteral("The database to copy from."), QStringLiteral("url")});
+    parser.addOption({QStringLiteral("to"), QStringLiteral("The empty database to copy into."), QStringLiteral("url")});
+    parser.addOption(configOption());
+    parser.process(args);
+    const QString fromUrl = parser.value(QStringLiteral("from"));
+    const QString toUrl = parser.value(QStringLiteral("to"));
+    if (parser.positionalArguments() != QStringList{QStringLiteral("copy")} || fromUrl.isEmpty() || toUrl.isEmpty()) {
+        return fail(QStringLiteral("usage: elevated db copy --from URL --to URL"));
+    }
+    QString error;
+    std::unique_ptr<QSettings> config = loadConfig(parser, &error);
+    QString password;
+    if (!error.isEmpty() || !databasePassword(config.get(), &password, &error)) {
+        return fail(error);
+    }
+    Database from;
+    Database to;
+    from.setPassword(password);
+    to.setPassword(password);
+    if (!from.open(fromUrl, &error) || !to.open(toUrl, &error)) {
+        return fail(error);
+    }
+    QString report;
+    const bool ok = DatabaseCopy::copy(
+        from, to,
+        [&](QString* checked, QString* problem) {
+            AuditLog audit(to);
+            const AuditLog::Verification v = audit.verify();
+            if (!v.ok) {
+                *problem = QStringLiteral("the copied audit chain does not verify at %1: %2").arg(v.firstBadId, v.reason);
+                return false;
+            }
+            *checked = QStringLiteral("audit chain verified: %1 events").arg(v.rowsChecked);
+            return true;
+        },
+        &report, &error);
+    if (!ok) {
+        return fail(QStringLiteral("nothing was copied: ") + error);
+    }
+    out() << report << Qt::endl << "copied " << fromUrl << " to " << toUrl << Qt::endl;
+    return 0;
+}
+
 int serve(QCoreApplication& app, const QStringList& args)
 {
     QCommandLineParser parser;
@@ -478,6 +560,8 @@ int serve(QCoreApplication& app, const QStringList& args)
         "  elevated eligibility add USER ROLE make a user eligible for a role\n"
         "  elevated policy set ROLE ...       set a role's activation policy\n"
         "  elevated audit verify              check the audit hash chain\n"
+        "  elevated db copy --from URL --to URL\n"
+        "                                     move the data to another database (SQLite to PostgreSQL)\n"
         "Each command has --help."));
     parser.addHelpOption();
     parser.addVersionOption();
@@ -519,6 +603,9 @@ int serve(QCoreApplication& app, const QStringList& args)
     ServerConfig c;
     c.listen = setting(parser, config.get(), QStringLiteral("listen"), c.listen);
     c.database = setting(parser, config.get(), QStringLiteral("database"));
+    if (!databasePassword(config.get(), &c.databasePassword, &error)) {
+        return fail(error);
+    }
     c.demo = parser.isSet(QStringLiteral("demo")) || (config && config->value(QStringLiteral("demo")).toBool());
     c.publicBaseUrl = setting(parser, config.get(), QStringLiteral("public-url"));
     c.tlsCertificateFile = setting(parser, config.get(), QStringLiteral("tls-cert"));
@@ -605,7 +692,8 @@ int main(int argc, char* argv[])
     const QStringList args = app.arguments();
     const QString command = args.size() > 1 ? args.at(1) : QString();
     QStringList rest = args;
-    if (command == u"user" || command == u"eligibility" || command == u"policy" || command == u"audit") {
+    if (command == u"user" || command == u"eligibility" || command == u"policy" || command == u"audit"
+        || command == u"db") {
         rest.removeAt(1);
         rest[0] = QStringLiteral("elevated ") + command;
         if (command == u"user") {
@@ -616,6 +704,9 @@ int main(int argc, char* argv[])
         }
         if (command == u"policy") {
             return policyCommand(rest);
+        }
+        if (command == u"db") {
+            return dbCommand(rest);
         }
         return auditCommand(rest);
     }

@@ -60,6 +60,11 @@ RateLimiter::Decision RateLimiter::take(const QString& key)
         return {};
     }
     const std::int64_t now = m_clock.now().ticks();
+    if (m_shared) {
+        if (const std::optional<Decision> shared = m_shared(key, m_rate, m_burst, now)) {
+            return *shared;
+        }
+    }
     if (++m_callsSincePrune >= PruneEvery && m_buckets.size() > PruneThreshold) {
         pruneLocked(now);
     }
@@ -82,6 +87,12 @@ RateLimiter::Decision RateLimiter::take(const QString& key)
     refused.allowed = false;
     refused.retryAfterSeconds = static_cast<int>(std::clamp(std::ceil(wait), 1.0, 86400.0));
     return refused;
+}
+
+void RateLimiter::setShared(SharedBuckets shared)
+{
+    QMutexLocker lock(&m_mutex);
+    m_shared = std::move(shared);
 }
 
 void RateLimiter::reset()

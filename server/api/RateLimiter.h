@@ -5,6 +5,8 @@
 #include <QString>
 
 #include <cstdint>
+#include <functional>
+#include <optional>
 
 namespace Elevate::Server {
 
@@ -26,6 +28,12 @@ public:
 
     // ratePerSecond <= 0 disables limiting (every call is allowed).
     RateLimiter(const Clock& clock, double ratePerSecond, double burst);
+
+    // Buckets kept elsewhere, shared by every instance (SharedRateBuckets on PostgreSQL): take()
+    // asks it first and uses the local buckets only when it has no answer (the store failed).
+    using SharedBuckets
+        = std::function<std::optional<Decision>(const QString& key, double ratePerSecond, double burst, std::int64_t nowTicks)>;
+    void setShared(SharedBuckets shared);
 
     void setLimits(double ratePerSecond, double burst);
     double ratePerSecond() const;
@@ -54,6 +62,7 @@ private:
     double m_rate = 0;
     double m_burst = 1;
     QHash<QString, Bucket> m_buckets;
+    SharedBuckets m_shared;
     std::uint32_t m_callsSincePrune = 0;
 };
 

@@ -64,9 +64,11 @@ bool AuditLog::append(AuditEvent& event)
     }
     const QByteArray body = GraphCodec::encode(event);
     bool ok = false;
+    const SqlDialect& sql = m_db.sql();
     m_db.run(QStringLiteral("INSERT INTO audit_events (seq, id, activity_at, category, activity, result, result_reason, "
                             "correlation_id, service, operation_type, initiator_id, initiator_name, target_id, "
-                            "target_name, body, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,CAST(? AS TEXT),?,?)"),
+                            "target_name, body, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,")
+                 + sql.utf8TextParameter() + QStringLiteral(",?,?)"),
              {seq,
               event.id,
               toSqlTime(event.activityDateTime),
@@ -81,7 +83,7 @@ bool AuditLog::append(AuditEvent& event)
               event.initiatorName(),
               targetId(event),
               targetName(event),
-              body, // bound as bytes and stored as text: no round trip through UTF-16
+              sql.utf8TextValue(body), // on SQLite bound as bytes and stored as text: no trip through UTF-16
               previous,
               hashOf(previous, seq, body)},
              &ok);
@@ -91,8 +93,9 @@ bool AuditLog::append(AuditEvent& event)
 AuditLog::Verification AuditLog::verify()
 {
     Verification v;
-    QSqlQuery q = m_db.run(QStringLiteral("SELECT seq, id, activity_at, activity, initiator_id, target_id, CAST(body AS BLOB), "
-                                          "prev_hash, hash FROM audit_events ORDER BY seq"));
+    QSqlQuery q = m_db.run(QStringLiteral("SELECT seq, id, activity_at, activity, initiator_id, target_id, ")
+                           + m_db.sql().utf8BytesOf(QStringLiteral("body"))
+                           + QStringLiteral(", prev_hash, hash FROM audit_events ORDER BY seq"));
     QString previous = GenesisHash;
     qint64 expectedSeq = 0;
     while (q.next()) {

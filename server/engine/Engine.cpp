@@ -715,7 +715,10 @@ Outcome<QList<QByteArray>> Engine::auditBodies(const Caller& caller, const ListQ
     }
     bool ok = false;
     // The body as a BLOB: its UTF-8 bytes as stored, without a round trip through UTF-16.
-    QSqlQuery q = runListing(m_db, QStringLiteral("SELECT CAST(body AS BLOB), activity_at, seq FROM audit_events WHERE 1=1"), {},
+    QSqlQuery q = runListing(m_db,
+                             QStringLiteral("SELECT ") + m_db.sql().utf8BytesOf(QStringLiteral("body"))
+                                 + QStringLiteral(", activity_at, seq FROM audit_events WHERE 1=1"),
+                             {},
                              query, QStringLiteral("activity_at DESC, seq DESC"), &ok);
     if (!ok) {
         return storeFailure(QStringLiteral("The audit log could not be read."));

@@ -449,10 +449,12 @@ bool Engine::applyReviewInstance(const QString& instanceId, const Caller& caller
     const QString nowText = toSqlTime(now);
     return m_db.transaction([&] {
         bool done = false;
-        m_db.run(QStringLiteral("UPDATE review_instances SET status = 'Applied', end_at = CASE WHEN end_at > ? THEN ? ELSE "
-                                "end_at END WHERE id = ? AND status = 'InProgress'"),
-                 {nowText, nowText, instanceId}, &done);
-        if (!done) {
+        // The claim: only the transaction that moves it out of InProgress applies it. Another
+        // elevated instance on the same database may have read it as due at the same moment.
+        QSqlQuery claim = m_db.run(QStringLiteral("UPDATE review_instances SET status = 'Applied', end_at = CASE WHEN end_at > ? "
+                                                  "THEN ? ELSE end_at END WHERE id = ? AND status = 'InProgress'"),
+                                   {nowText, nowText, instanceId}, &done);
+        if (!done || claim.numRowsAffected() != 1) {
             return false;
         }
         const QString definitionId =

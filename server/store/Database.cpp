@@ -6,6 +6,8 @@
 #include <QLoggingCategory>
 #include <QSqlError>
 #include <QTimer>
+#include <QUrl>
+#include <QUrlQuery>
 #include <QUuid>
 
 namespace Elevate::Server {
@@ -45,14 +47,25 @@ bool Database::open(const QString& url, QString* error)
 {
     close();
     m_url = url;
+    if (url.startsWith(u"postgresql://") || url.startsWith(u"postgres://")) {
+        m_dialect = Dialect::PostgreSQL;
+        m_sql = SqlDialect(SqlDialect::Kind::PostgreSQL);
+        return openPostgres(url, error) && configure(error) && migrate(error);
+    }
     if (!url.startsWith(u"sqlite:")) {
         if (error) {
-            *error = QStringLiteral("unsupported database URL (expected sqlite:PATH): %1").arg(url);
+            *error = QStringLiteral("unsupported database URL (expected sqlite:PATH or postgresql://USER@HOST:PORT/DB): %1")
+                         .arg(url);
         }
         return false;
     }
     m_dialect = Dialect::SQLite;
-    const QString path = url.mid(7);
+    m_sql = SqlDialect(SqlDialect::Kind::SQLite);
+    return openSqlite(url.mid(7), error) && configure(error) && migrate(error);
+}
+
+bool Database::openSqlite(const QString& path, QString* error)
+{
     if (path.isEmpty()) {
         if (error) {
             *error = QStringLiteral("the database URL names no file");
@@ -75,7 +88,69 @@ bool Database::open(const QString& url, QString* error)
         // The database holds password hashes and token hashes: owner only.
         QFile::setPermissions(path, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
     }
-    return configure(error) && migrate(error);
+    return true;
+}
+
+bool Database::openPostgres(const QString& url, QString* error)
+{
+    const QUrl parsed(url, QUrl::StrictMode);
+    const QString name = parsed.path().mid(1);
+    if (!parsed.isValid() || name.isEmpty() || name.contains(u'/')) {
+        if (error) {
+            *error = QStringLiteral("expected postgresql://USER@HOST:PORT/DATABASE, got %1").arg(url);
+        }
+        return false;
+    }
+    if (!parsed.password().isEmpty()) {
+        // URLs end up in process lists, shell histories and logs.
+        if (error) {
+            *error = QStringLiteral("the database URL must not carry a password: use PGPASSWORD or database-password-file");
+        }
+        return false;
+    }
+    if (!QSqlDatabase::isDriverAvailable(QStringLiteral("QPSQL"))) {
+        if (error) {
+            *error = QStringLiteral("Qt's PostgreSQL driver (QPSQL) is not installed (Debian: libqt6sql6-psql)");
+        }
+        return false;
+    }
+    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), m_connectionName);
+    db.setDatabaseName(QUrl::fromPercentEncoding(name.toUtf8()));
+    // A host starting with %2F (or a host= option) is a Unix socket folder, as in libpq.
+    const QString host = QUrl::fromPercentEncoding(parsed.host(QUrl::FullyEncoded).toUtf8());
+    if (!host.isEmpty()) {
+        db.setHostName(host);
+    }
+    if (parsed.port() > 0) {
+        db.setPort(parsed.port());
+    }
+    if (!parsed.userName().isEmpty()) {
+        db.setUserName(parsed.userName());
+    }
+    if (!m_password.isEmpty()) {
+        db.setPassword(m_password);
+    }
+    // Query items are libpq options (sslmode, host for a socket folder, connect_timeout, ...).
+    QStringList options{QStringLiteral("connect_timeout=10")};
+    for (const auto& [key, value] : QUrlQuery(parsed).queryItems(QUrl::FullyDecoded)) {
+        if (key == u"password") {
+            if (error) {
+                *error = QStringLiteral("the database URL must not carry a password: use PGPASSWORD or "
+                                        "database-password-file");
+            }
+            QSqlDatabase::removeDatabase(m_connectionName);
+            return false;
+        }
+        options << key + u'=' + value;
+    }
+    db.setConnectOptions(options.join(u';'));
+    if (!db.open()) {
+        if (error) {
+            *error = QStringLiteral("cannot connect to %1: %2").arg(url, describe(db.lastError()));
+        }
+        return false;
+    }
+    return true;
 }
 
 void Database::close()
@@ -98,20 +173,17 @@ void Database::close()
 
 bool Database::configure(QString* error)
 {
-    const char* pragmas[] = {
-        "PRAGMA journal_mode=WAL",
-        // FULL: an acknowledged activation or audit record survives power loss, not just a crash.
-        "PRAGMA synchronous=FULL",
-        "PRAGMA foreign_keys=ON",
-        "PRAGMA temp_store=MEMORY",
-        // 32 MiB of page cache: the default 2 MiB spills big transactions to the WAL page by page.
-        "PRAGMA cache_size=-32768",
-    };
-    for (const char* pragma : pragmas) {
+    return execAll(m_sql.connectionSettings(), error);
+}
+
+bool Database::execAll(const QStringList& statements, QString* error)
+{
+    for (const QString& sql : statements) {
         QSqlQuery q(handle());
-        if (!q.exec(QString::fromLatin1(pragma))) {
+        if (!q.exec(sql)) {
+            m_lastError = QStringLiteral("%1 failed: %2").arg(sql, describe(q.lastError()));
             if (error) {
-                *error = QStringLiteral("%1 failed: %2").arg(QString::fromLatin1(pragma), describe(q.lastError()));
+                *error = m_lastError;
             }
             return false;
         }
@@ -122,7 +194,7 @@ bool Database::configure(QString* error)
 bool Database::setDurable(bool durable)
 {
     QSqlQuery q(handle());
-    return q.exec(durable ? QStringLiteral("PRAGMA synchronous=FULL") : QStringLiteral("PRAGMA synchronous=OFF"));
+    return q.exec(m_sql.durability(durable));
 }
 
 int Database::schemaVersion()
@@ -133,20 +205,28 @@ int Database::schemaVersion()
 
 bool Database::migrate(QString* error)
 {
-    {
-        QSqlQuery q(handle());
-        if (!q.exec(QStringLiteral("CREATE TABLE IF NOT EXISTS schema_migrations ("
-                                   "version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT "
-                                   "NULL)"))) {
-            if (error) {
-                *error = describe(q.lastError());
+    // Under the write lock (BEGIN IMMEDIATE; on PostgreSQL the advisory write lock): instances
+    // starting together take turns, and each later one sees the table and the versions the
+    // first one made.
+    const bool created = transaction(
+        [&] {
+            QSqlQuery q(handle());
+            if (!q.exec(QStringLiteral("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                                       "version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT "
+                                       "NULL)"))) {
+                m_lastError = describe(q.lastError());
+                return false;
             }
-            return false;
-        }
+            return true;
+        },
+        error);
+    if (!created) {
+        return false;
     }
-    for (const Migration& m : sqliteMigrations()) {
-        // Checked inside the transaction: with BEGIN IMMEDIATE, a second process starting at the
-        // same moment waits and then sees the migration already applied.
+    const QList<Migration> migrations = m_dialect == Dialect::PostgreSQL ? postgresMigrations() : sqliteMigrations();
+    for (const Migration& m : migrations) {
+        // Checked inside the transaction: a second process starting at the same moment waits
+        // for the lock and then sees the migration already applied.
         const bool ok = transaction(
             [&] {
                 if (schemaVersion() >= m.version) {
@@ -160,14 +240,27 @@ bool Database::migrate(QString* error)
                     }
                 }
                 bool inserted = false;
-                run(QStringLiteral("INSERT INTO schema_migrations (version, description, applied_at) "
-                                   "VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ','now'))"),
+                run(QStringLiteral("INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ")
+                        + m_sql.nowIso() + u')',
                     {m.version, QString::fromUtf8(m.description)},
                     &inserted);
                 return inserted;
             },
             error);
         if (!ok) {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool Database::beginWrite()
+{
+    for (const QString& sql : m_sql.beginWrite()) {
+        QSqlQuery q(handle());
+        if (!q.exec(sql)) {
+            m_lastError = describe(q.lastError());
+            QSqlQuery(handle()).exec(QStringLiteral("ROLLBACK"));
             return false;
         }
     }
@@ -188,7 +281,10 @@ bool Database::transaction(const std::function<bool()>& f, QString* error)
     if (m_groupCommit) {
         return runBatchUnit(f, error);
     }
-    if (!control(QStringLiteral("BEGIN IMMEDIATE"), error)) {
+    if (!beginWrite()) {
+        if (error) {
+            *error = m_lastError;
+        }
         return false;
     }
     const bool ok = runOutermost(f);
@@ -200,7 +296,8 @@ void Database::setGroupCommit(bool enabled)
     if (!enabled && m_batchOpen) {
         commitBatch();
     }
-    m_groupCommit = enabled;
+    // See the header: a batch would hold PostgreSQL's write lock across a turn of the event loop.
+    m_groupCommit = enabled && m_dialect == Dialect::SQLite;
 }
 
 void Database::setBatchListener(BatchListener listener)
@@ -232,7 +329,10 @@ bool Database::runOutermost(const std::function<bool()>& f)
 
 bool Database::openBatch(QString* error)
 {
-    if (!control(QStringLiteral("BEGIN IMMEDIATE"), error)) {
+    if (!beginWrite()) {
+        if (error) {
+            *error = m_lastError;
+        }
         return false;
     }
     m_batchOpen = true;
@@ -334,7 +434,10 @@ QSqlQuery Database::prepare(const QString& sql)
         return q;
     }
     QSqlQuery q(handle());
-    q.setForwardOnly(true);
+    // QPSQL reads a forward-only result row by row from the server, and any other statement on
+    // the connection in the meantime discards the rest; the engine reads one result while it
+    // writes, so PostgreSQL results are fetched whole.
+    q.setForwardOnly(m_dialect == Dialect::SQLite);
     if (!q.prepare(sql)) {
         m_lastError = describe(q.lastError());
         qCWarning(lcStore) << "prepare failed:" << m_lastError;
@@ -356,6 +459,10 @@ QVariant Database::bindable(const QVariant& value)
     // A null QString would be bound as SQL NULL; only an invalid QVariant means NULL here.
     if (value.metaType() == QMetaType::fromType<QString>() && value.toString().isNull()) {
         return QVariant(QStringLiteral(""));
+    }
+    // Booleans live in INTEGER columns (0/1); PostgreSQL will not compare a boolean with a bigint.
+    if (value.metaType() == QMetaType::fromType<bool>()) {
+        return QVariant(value.toBool() ? 1 : 0);
     }
     return value;
 }

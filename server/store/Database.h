@@ -1,5 +1,7 @@
 #pragma once
 
+#include "SqlDialect.h"
+
 #include <QObject>
 #include <QSqlDatabase>
 #include <QHash>
@@ -14,7 +16,9 @@
 namespace Elevate::Server {
 
 // One connection to the server's database, and the only place that knows which SQL dialect is
-// spoken. URLs: "sqlite:PATH", "sqlite::memory:" (tests), later "postgresql://...".
+// spoken (SqlDialect holds the statements that differ). URLs: "sqlite:PATH", "sqlite::memory:"
+// (tests), "postgresql://USER@HOST:PORT/DB[?sslmode=...]" (Qt's QPSQL driver; the password comes
+// from setPassword(), else libpq's PGPASSWORD or ~/.pgpass, never from the URL).
 //
 // Not thread-safe: Qt Sql connections belong to the thread that opened them, and elevated
 // serves HTTP from one thread.
@@ -30,16 +34,20 @@ public:
 
     // Opens the database, applies the connection pragmas and runs pending migrations.
     bool open(const QString& url, QString* error);
+    // The PostgreSQL password for the next open() (e.g. read from database-password-file).
+    void setPassword(const QString& password) { m_password = password; }
     void close();
     bool isOpen() const;
 
     Dialect dialect() const { return m_dialect; }
     QSqlDatabase handle() const;
+    const SqlDialect& sql() const { return m_sql; }
     QString url() const { return m_url; }
     int schemaVersion();
 
     // Runs f inside one write transaction (BEGIN IMMEDIATE on SQLite so two writers queue on
-    // the lock instead of failing when a read upgrades to a write). Commits when f returns
+    // the lock instead of failing when a read upgrades to a write; on PostgreSQL BEGIN and the
+    // advisory write lock, so writers of every instance on the database queue the same way). Commits when f returns
     // true, rolls back when it returns false or a statement fails. Nested calls join the
     // outer transaction.
     bool transaction(const std::function<bool()>& f, QString* error = nullptr);
@@ -52,6 +60,9 @@ public:
     // MaxBatchUnits units, or when commitBatch() is called. Until then nothing in it is durable,
     // so whoever answers a client must hold the answer until the batch listener has been told
     // the outcome. Without group commit every transaction() commits (and syncs) on its own.
+    // SQLite only: on PostgreSQL an open batch would hold the write lock across a turn of the
+    // event loop and stall every other instance, and PostgreSQL already groups the syncs of
+    // concurrent commits itself (commit_delay / WAL writer), so setGroupCommit(true) is ignored.
     static constexpr int MaxBatchUnits = 256;
     using BatchListener = std::function<void(bool committed)>;
     void setGroupCommit(bool enabled);
@@ -90,7 +101,11 @@ public:
     static QVariant bindable(const QVariant& value);
 
 private:
+    bool openSqlite(const QString& path, QString* error);
+    bool openPostgres(const QString& url, QString* error);
     bool configure(QString* error);
+    bool execAll(const QStringList& statements, QString* error);
+    bool beginWrite();
     bool migrate(QString* error);
     // Runs a transaction-control statement (BEGIN, SAVEPOINT); false with *error set on failure.
     bool control(const QString& sql, QString* error);
@@ -105,6 +120,8 @@ private:
     QString m_connectionName;
     QString m_url;
     QString m_lastError;
+    QString m_password;
+    SqlDialect m_sql;
     Dialect m_dialect = Dialect::SQLite;
     int m_depth = 0;
     bool m_failed = false;

@@ -16,5 +16,6 @@ struct Migration
 };
 
 QList<Migration> sqliteMigrations();
+QList<Migration> postgresMigrations();
 
 } // namespace Elevate::Server

@@ -8,6 +8,7 @@
 #include "Engine.h"
 #include "IdentityService.h"
 #include "ServerApp.h"
+#include "TestDatabase.h"
 
 #include <QJsonArray>
 #include <QTemporaryDir>
@@ -81,10 +82,19 @@ void TestElevatedApi::initTestCase()
     m_server->setClock(m_clock.get());
     ServerConfig config;
     config.listen = QStringLiteral("127.0.0.1:0");
-    config.database = QStringLiteral("sqlite:") + m_dir.filePath(QStringLiteral("elevated.db"));
+    QString error;
+    if (TestSupport::postgresRun()) {
+        QString unavailable;
+        TestSupport::postgresBaseUrl(&unavailable);
+        if (!unavailable.isEmpty()) {
+            QSKIP(qPrintable(unavailable));
+        }
+    }
+    // SQLite, or a fresh PostgreSQL database in the TestElevatedApi_pg run.
+    config.database = TestSupport::freshDatabaseUrl(m_dir, QStringLiteral("elevated"), &error);
+    QVERIFY2(!config.database.isEmpty(), qPrintable(error));
     config.cheapPasswordHashing = true;
     config.rateLimitPerSecond = 0; // off here; rateLimitAnswers429 runs its own server
-    QString error;
     QVERIFY2(m_server->start(config, &error), qPrintable(error));
     m_api = std::make_unique<ApiClient>(m_server->baseUrl());
 
@@ -429,7 +439,7 @@ void TestElevatedApi::badInputGetsClearErrors()
     QCOMPARE(r.status, 400);
     r = m_api->send("POST", Requests, QByteArray(100000, '['), alice);
     QCOMPARE(r.status, 400);
-    r = m_api->send("POST", Requests, "{\"justification\": \"" + QByteArray(11 * 1024 * 1024, 'x') + "\"}", alice);
+    r = m_api->send("POST", Requests, "{\"justification\": \"" + QByteArray(3 * 1024 * 1024, 'x') + "\"}", alice);
     QCOMPARE(r.status, 413);
     r = m_api->send("POST", Requests, "action=selfActivate", alice, QByteArrayLiteral("text/plain"));
     QCOMPARE(r.status, 415);
@@ -604,11 +614,12 @@ void TestElevatedApi::rateLimitAnswers429()
     server.setClock(&clock);
     ServerConfig config;
     config.listen = QStringLiteral("127.0.0.1:0");
-    config.database = QStringLiteral("sqlite:") + dir.filePath(QStringLiteral("e.db"));
+    QString error;
+    config.database = TestSupport::freshDatabaseUrl(dir, QStringLiteral("ratelimit"), &error);
+    QVERIFY2(!config.database.isEmpty(), qPrintable(error));
     config.cheapPasswordHashing = true;
     config.rateLimitPerSecond = 1;
     config.rateLimitBurst = 3;
-    QString error;
     QVERIFY2(server.start(config, &error), qPrintable(error));
     ApiClient api(server.baseUrl());
     int limited = 0;

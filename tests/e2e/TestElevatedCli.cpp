@@ -7,6 +7,7 @@
 #include "AuditLog.h"
 #include "Clock.h"
 #include "Database.h"
+#include "TestDatabase.h"
 #include "Engine.h"
 #include "IdentityService.h"
 #include "ServerApp.h"
@@ -46,13 +47,14 @@ private slots:
 
 private:
     Run elevated(const QStringList& args, const QByteArray& input = {}) const;
-    QString databaseUrl() const { return QStringLiteral("sqlite:") + m_dir.filePath(QStringLiteral("cli.db")); }
+    QString databaseUrl() const { return m_url; }
     int auditCount(Database& db, const QString& activity) const
     {
         return db.scalar(QStringLiteral("SELECT COUNT(*) FROM audit_events WHERE activity = ?"), {activity}).toInt();
     }
 
     QTemporaryDir m_dir;
+    QString m_url; // SQLite, or a fresh PostgreSQL database in the TestElevatedCli_pg run
 };
 
 Run TestElevatedCli::elevated(const QStringList& args, const QByteArray& input) const
@@ -72,6 +74,10 @@ Run TestElevatedCli::elevated(const QStringList& args, const QByteArray& input) 
 void TestElevatedCli::initTestCase()
 {
     QVERIFY(m_dir.isValid());
+    QString error;
+    // The commands inherit PGPASSWORD from this process in the PostgreSQL run.
+    m_url = TestSupport::freshDatabaseUrl(m_dir, QStringLiteral("cli"), &error);
+    QVERIFY2(!m_url.isEmpty(), qPrintable(error));
     const Run added = elevated({QStringLiteral("user"), QStringLiteral("add"), QStringLiteral("zoe"),
                                 QStringLiteral("--database"), databaseUrl()},
                                QByteArrayLiteral("first-password-1\n"));

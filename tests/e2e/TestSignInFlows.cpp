@@ -17,6 +17,7 @@
 #include "GraphError.h"
 #include "IdentityService.h"
 #include "ServerApp.h"
+#include "TestDatabase.h"
 #include "Totp.h"
 
 #include <QCryptographicHash>
@@ -166,7 +167,13 @@ bool TestSignInFlows::startServer(ServerConfig config)
         config.listen = QStringLiteral("127.0.0.1:0");
     }
     if (config.database.isEmpty() && !config.demo) {
-        config.database = QStringLiteral("sqlite:") + m_dir.filePath(QUuid::createUuid().toString(QUuid::Id128));
+        // SQLite, or a fresh PostgreSQL database in the TestSignInFlows_pg run.
+        QString error;
+        config.database = TestSupport::freshDatabaseUrl(m_dir, QUuid::createUuid().toString(QUuid::Id128), &error);
+        if (config.database.isEmpty()) {
+            qWarning() << "no database:" << error;
+            return false;
+        }
     }
     config.cheapPasswordHashing = true;
     config.rateLimitPerSecond = 0;
@@ -491,11 +498,14 @@ void TestSignInFlows::pkceFlowEchoesStateAndIssuesTokens()
     QVERIFY(access.size() >= 43); // 256 bits, base64url
     QCOMPARE(m_api->get(QStringLiteral("/v1.0/me"), access).json.value(QStringLiteral("id")).toString(), m_alice);
     // Neither the code nor the tokens are stored in clear.
-    const QString everything = m_server->database()
-                                   .scalar(QStringLiteral("SELECT group_concat(code_hash || stage || redirect_uri) "
-                                                          "FROM authorization_codes"))
-                                   .toString()
-        + m_server->database().scalar(QStringLiteral("SELECT group_concat(token_hash) FROM tokens")).toString();
+    Database& db = m_server->database();
+    const QString concat = db.dialect() == Database::Dialect::PostgreSQL ? QStringLiteral("string_agg(%1, ',')")
+                                                                         : QStringLiteral("group_concat(%1)");
+    const QString everything
+        = db.scalar(QStringLiteral("SELECT ") + concat.arg(QStringLiteral("code_hash || stage || redirect_uri"))
+                    + QStringLiteral(" FROM authorization_codes"))
+              .toString()
+        + db.scalar(QStringLiteral("SELECT ") + concat.arg(QStringLiteral("token_hash")) + QStringLiteral(" FROM tokens")).toString();
     QVERIFY(!everything.contains(code));
     QVERIFY(!everything.contains(access));
     QVERIFY(everything.contains(QString::fromLatin1(QCryptographicHash::hash(code.toUtf8(), QCryptographicHash::Sha256).toHex())));
@@ -1051,7 +1061,9 @@ void TestSignInFlows::plainHttpOffLoopbackNeedsInsecureFlag()
     ServerConfig config;
     config.listen = QStringLiteral("0.0.0.0:0");
     m_server = std::make_unique<ServerApp>();
-    config.database = QStringLiteral("sqlite:") + m_dir.filePath(QStringLiteral("offloop.db"));
+    QString dbError;
+    config.database = TestSupport::freshDatabaseUrl(m_dir, QStringLiteral("offloop"), &dbError);
+    QVERIFY2(!config.database.isEmpty(), qPrintable(dbError));
     QString error;
     QVERIFY(!m_server->start(config, &error));
     QVERIFY2(error.contains(QStringLiteral("--insecure-http")), qPrintable(error));

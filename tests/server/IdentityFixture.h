@@ -7,6 +7,7 @@
 #include "Database.h"
 #include "IdentityEvent.h"
 #include "IdentityService.h"
+#include "TestDatabase.h"
 
 #include <QCryptographicHash>
 #include <QList>
@@ -44,7 +45,9 @@ struct IdentityFixture
 
     bool open(const IdentitySettings& settings = cheapSettings())
     {
-        if (!dir.isValid() || !db.open(QStringLiteral("sqlite:") + dir.filePath(QStringLiteral("elevated.db")), &openError)) {
+        // SQLite, or a fresh PostgreSQL database in the *_pg runs.
+        const QString url = dir.isValid() ? TestSupport::freshDatabaseUrl(dir, QStringLiteral("identity"), &openError) : QString();
+        if (url.isEmpty() || !db.open(url, &openError)) {
             return false;
         }
         identity = std::make_unique<IdentityService>(db, clock, settings);

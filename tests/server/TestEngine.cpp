@@ -1,6 +1,7 @@
 #include "AuditLog.h"
 #include "Clock.h"
 #include "Database.h"
+#include "TestDatabase.h"
 #include "Engine.h"
 #include "GraphError.h"
 #include "SqlTime.h"
@@ -95,7 +96,10 @@ void TestEngine::init()
     QVERIFY(m_dir->isValid());
     m_db = std::make_unique<Database>();
     QString error;
-    QVERIFY2(m_db->open(QStringLiteral("sqlite:") + m_dir->filePath(QStringLiteral("elevated.db")), &error), qPrintable(error));
+    // SQLite, or a fresh PostgreSQL database in the TestEngine_pg run.
+    const QString url = TestSupport::freshDatabaseUrl(*m_dir, QStringLiteral("elevated"), &error);
+    QVERIFY2(!url.isEmpty(), qPrintable(error));
+    QVERIFY2(m_db->open(url, &error), qPrintable(error));
     m_clock = std::make_unique<ManualClock>(at("2026-03-02T09:00:00Z"));
     m_engine = std::make_unique<Engine>(*m_db, *m_clock, Engine::Options{});
     m_admin = makeUser(QStringLiteral("admin"), true, true);
@@ -643,7 +647,9 @@ void TestEngine::auditChainDetectsTampering()
     // Change only an indexed column.
     m_db->run(QStringLiteral("UPDATE audit_events SET activity = 'Nothing happened' WHERE id = ?"), {victim}, &ok);
     QCOMPARE(m_engine->auditLog().verify().firstBadId, victim);
-    m_db->run(QStringLiteral("UPDATE audit_events SET activity = (SELECT json_extract(body, '$.activityDisplayName')) WHERE id = ?"),
+    m_db->run(m_db->dialect() == Database::Dialect::PostgreSQL
+                  ? QStringLiteral("UPDATE audit_events SET activity = body::json->>'activityDisplayName' WHERE id = ?")
+                  : QStringLiteral("UPDATE audit_events SET activity = (SELECT json_extract(body, '$.activityDisplayName')) WHERE id = ?"),
               {victim}, &ok);
     QVERIFY(m_engine->auditLog().verify().ok);
 
