@@ -54,6 +54,22 @@ void forEachInOrder(QList<Item> items, std::function<void(const Item&, std::func
     state->next();
 }
 
+// One reply for several items: every item's outcome as its value, and the worst outcome (in
+// enum order: refused < usage < unreachable < signed out) with its message as the reply's.
+template <typename Out>
+SessionReply<QList<Out>> summarise(const QList<Out>& outs)
+{
+    SessionReply<QList<Out>> r;
+    r.value = outs;
+    for (const Out& o : outs) {
+        if (o.outcome != SessionOutcome::Done && (r.outcome == SessionOutcome::Done || int(o.outcome) > int(r.outcome))) {
+            r.outcome = o.outcome;
+            r.message = o.message;
+        }
+    }
+    return r;
+}
+
 QString roleName(const ScheduleRequest& r)
 {
     if (r.roleDefinition) {
@@ -413,18 +429,7 @@ void Session::activate(const ActivationRequest& request, Callback<QList<Activati
                     }
                     activateOne(*target, request, id, std::move(next));
                 },
-                [done](QList<ActivationOutcome> outs) {
-                    SessionReply<QList<ActivationOutcome>> r;
-                    r.value = outs;
-                    for (const ActivationOutcome& o : outs) {
-                        // The worst outcome wins, in enum order: refused < usage < unreachable < signed out.
-                        if (o.outcome != SessionOutcome::Done && (r.outcome == SessionOutcome::Done || int(o.outcome) > int(r.outcome))) {
-                            r.outcome = o.outcome;
-                            r.message = o.message;
-                        }
-                    }
-                    done(r);
-                });
+                [done](QList<ActivationOutcome> outs) { done(summarise(outs)); });
         });
     });
 }
@@ -797,17 +802,7 @@ void Session::decideApprovals(const QStringList& requestIds, ApprovalVerdict ver
             [this, verdict, reason](const QString& id, std::function<void(ItemOutcome)> next) {
                 queueApproval(id, verdict, reason, false, next);
             },
-            [done](QList<ItemOutcome> outs) {
-                SessionReply<QList<ItemOutcome>> r;
-                r.value = outs;
-                for (const ItemOutcome& o : outs) {
-                    if (o.outcome != SessionOutcome::Done && (r.outcome == SessionOutcome::Done || int(o.outcome) > int(r.outcome))) {
-                        r.outcome = o.outcome;
-                        r.message = o.message;
-                    }
-                }
-                done(r);
-            });
+            [done](QList<ItemOutcome> outs) { done(summarise(outs)); });
         return;
     }
     forEachInOrder<QString, ItemOutcome>(
@@ -838,37 +833,9 @@ void Session::decideApprovals(const QStringList& requestIds, ApprovalVerdict ver
                     next(o);
                 });
             };
-            m_graph.approval(PimKind::DirectoryRole, id, [this, id, next, decideOn](const GraphReply<Approval>& role) {
-                if (role.ok()) {
-                    decideOn(PimKind::DirectoryRole, role.value);
-                    return;
-                }
-                if (role.result.kind != ApiErrorKind::NotFound) {
-                    next(ItemOutcome{id, outcomeOf(role.result), id + QStringLiteral(": ") + messageOf(role.result),
-                                     role.result.describe()});
-                    return;
-                }
-                m_graph.approval(PimKind::Group, id, [id, next, decideOn](const GraphReply<Approval>& group) {
-                    if (!group.ok()) {
-                        next(ItemOutcome{id, outcomeOf(group.result), id + QStringLiteral(": ") + messageOf(group.result),
-                                         group.result.describe()});
-                        return;
-                    }
-                    decideOn(PimKind::Group, group.value);
-                });
-            });
+            fetchApproval(id, decideOn, next);
         },
-        [done](QList<ItemOutcome> outs) {
-            SessionReply<QList<ItemOutcome>> r;
-            r.value = outs;
-            for (const ItemOutcome& o : outs) {
-                if (o.outcome != SessionOutcome::Done && (r.outcome == SessionOutcome::Done || int(o.outcome) > int(r.outcome))) {
-                    r.outcome = o.outcome;
-                    r.message = o.message;
-                }
-            }
-            done(r);
-        });
+        [done](QList<ItemOutcome> outs) { done(summarise(outs)); });
 }
 
 void Session::reviews(Callback<QList<ReviewRow>> done)
@@ -1278,6 +1245,30 @@ void Session::queueDecision(int kind, const QStringList& targets, const QByteArr
     });
 }
 
+void Session::fetchApproval(const QString& id, std::function<void(PimKind, const Approval&)> found,
+                            std::function<void(ItemOutcome)> failed)
+{
+    // An approval id does not say what it approves: directory roles first, then groups.
+    const auto fail = [id, failed](const ApiResult& result) {
+        failed(ItemOutcome{id, outcomeOf(result), id + QStringLiteral(": ") + messageOf(result), result.describe()});
+    };
+    m_graph.approval(PimKind::DirectoryRole, id, [this, id, found, fail](const GraphReply<Approval>& role) {
+        if (role.ok()) {
+            found(PimKind::DirectoryRole, role.value);
+        } else if (role.result.kind != ApiErrorKind::NotFound) {
+            fail(role.result);
+        } else {
+            m_graph.approval(PimKind::Group, id, [found, fail](const GraphReply<Approval>& group) {
+                if (group.ok()) {
+                    found(PimKind::Group, group.value);
+                } else {
+                    fail(group.result);
+                }
+            });
+        }
+    });
+}
+
 void Session::queueApproval(const QString& id, ApprovalVerdict verdict, const QString& reason, bool synced,
                             std::function<void(ItemOutcome)> next)
 {
@@ -1316,25 +1307,7 @@ void Session::queueApproval(const QString& id, ApprovalVerdict verdict, const QS
                 next(ItemOutcome{id, outcome, outcome == SessionOutcome::Done ? message : id + QStringLiteral(": ") + message, {}});
             });
         };
-        m_graph.approval(PimKind::DirectoryRole, id, [this, id, next, queueFetched](const GraphReply<Approval>& role) {
-            if (role.ok()) {
-                queueFetched(PimKind::DirectoryRole, role.value);
-                return;
-            }
-            if (role.result.kind != ApiErrorKind::NotFound) {
-                next(ItemOutcome{id, outcomeOf(role.result), id + QStringLiteral(": ") + messageOf(role.result),
-                                 role.result.describe()});
-                return;
-            }
-            m_graph.approval(PimKind::Group, id, [id, next, queueFetched](const GraphReply<Approval>& group) {
-                if (!group.ok()) {
-                    next(ItemOutcome{id, outcomeOf(group.result), id + QStringLiteral(": ") + messageOf(group.result),
-                                     group.result.describe()});
-                    return;
-                }
-                queueFetched(PimKind::Group, group.value);
-            });
-        });
+        fetchApproval(id, queueFetched, next);
         return;
     }
     ItemOutcome o;

@@ -115,6 +115,9 @@ private:
     void withCachedReview(const QString& review, std::function<void(const SessionReply<ReviewRow>&)> done);
     void queueDecision(int kind, const QStringList& targets, const QByteArray& payload, const QString& doneMessage,
                        std::function<void(SessionOutcome, const QString&)> done);
+    // The approval `id` with what it approves, or the failure as an ItemOutcome.
+    void fetchApproval(const QString& id, std::function<void(PimKind, const Approval&)> found,
+                       std::function<void(ItemOutcome)> failed);
     void queueApproval(const QString& id, ApprovalVerdict verdict, const QString& reason, bool synced,
                        std::function<void(ItemOutcome)> next);
     static QString neverQueued();

@@ -25,6 +25,17 @@ namespace {
 
 using json = nlohmann::json;
 
+// The JSON array of `items`, each through `toJson`.
+template <typename T, typename F>
+json jsonArray(const QList<T>& items, F toJson)
+{
+    json list = json::array();
+    for (const T& item : items) {
+        list.push_back(toJson(item));
+    }
+    return list;
+}
+
 std::string s(const QString& text)
 {
     return text.toStdString();
@@ -751,11 +762,7 @@ void Cli::cmdRequests(const QStringList&)
         }
         noteAge(r.cachedAt);
         if (m_json) {
-            json list = json::array();
-            for (const ScheduleRequest& q : r.value) {
-                list.push_back(requestJson(q));
-            }
-            printJson(list);
+            printJson(jsonArray(r.value, requestJson));
         } else {
             TextTable table({QStringLiteral("id"), QStringLiteral("role"), QStringLiteral("action"), QStringLiteral("status"),
                              QStringLiteral("created"), QStringLiteral("duration")});
@@ -792,11 +799,7 @@ void Cli::cmdApprovals(const QStringList&)
         }
         noteAge(r.cachedAt);
         if (m_json) {
-            json list = json::array();
-            for (const ScheduleRequest& q : r.value) {
-                list.push_back(requestJson(q));
-            }
-            printJson(list);
+            printJson(jsonArray(r.value, requestJson));
         } else {
             TextTable table({QStringLiteral("id"), QStringLiteral("requester"), QStringLiteral("role"), QStringLiteral("duration"),
                              QStringLiteral("ticket"), QStringLiteral("created"), QStringLiteral("justification")});
