@@ -246,7 +246,7 @@ void Authority::cancel()
 
 // ---- device code (RFC 8628) ---------------------------------------------------------------------
 
-void Authority::startDeviceCode(const QString& claims)
+void Authority::startDeviceCode(const QString& claims, const QString& loginHint)
 {
     if (m_busy) {
         return;
@@ -258,6 +258,9 @@ void Authority::startDeviceCode(const QString& claims)
     form.addQueryItem(QStringLiteral("scope"), QString::fromLatin1(QUrl::toPercentEncoding(scopeText())));
     if (!claims.isEmpty()) {
         form.addQueryItem(QStringLiteral("claims"), QString::fromLatin1(QUrl::toPercentEncoding(claims)));
+    }
+    if (!loginHint.isEmpty()) {
+        form.addQueryItem(QStringLiteral("login_hint"), QString::fromLatin1(QUrl::toPercentEncoding(loginHint)));
     }
     ApiRequest request;
     request.method = QByteArrayLiteral("POST");

@@ -93,7 +93,8 @@ public:
     void setInteractiveTimeout(std::chrono::milliseconds timeout);
     bool isBusy() const;
 
-    void startDeviceCode(const QString& claims = {});
+    // loginHint: the account to sign in (elevated's demo signs a persona in with it at once).
+    void startDeviceCode(const QString& claims = {}, const QString& loginHint = {});
     // prompt: "", "login", "select_account", "consent", "none".
     void startInteractive(const QString& claims = {}, const QString& prompt = {}, const QString& loginHint = {});
     void refresh(const QString& refreshToken, const QString& claims, std::function<void(const AuthResult&)> done);

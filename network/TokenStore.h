@@ -39,6 +39,11 @@ public:
     QDateTime accessTokenExpiry(const Profile& profile) const;
     void clearAccessToken(const Profile& profile);
 
+    // Never touch the keychain: tokens live in memory for this process (the demo, whose
+    // accounts are throw-away). isSessionOnly() is then true without a keychain error.
+    void keepInMemoryOnly() { m_sessionOnly = true; m_memoryByChoice = true; }
+    bool isMemoryOnlyByChoice() const { return m_memoryByChoice; }
+
     bool isSessionOnly() const { return m_sessionOnly; }
     // Why the keychain is not used ("No keychain service available"), for the log/details.
     QString keychainError() const { return m_keychainError; }
@@ -54,6 +59,7 @@ private:
     QHash<QString, QString> m_refresh;   // key -> refresh token (memory copy)
     QHash<QString, std::pair<QString, QDateTime>> m_access;
     bool m_sessionOnly = false;
+    bool m_memoryByChoice = false;
     QString m_keychainError;
 };
 
