@@ -1,5 +1,6 @@
 #include "Panes.h"
 
+#include "AuditPane.h"
 #include "Pane.h"
 
 namespace Elevate::Ui {
@@ -10,6 +11,7 @@ QList<Pane*> createPanes(Workspace& workspace, QWidget* parent)
     // My Roles, Pending Approvals
     // Access Reviews
     // Audit
+    panes << new AuditPane(workspace, parent);
     // Alerts
     Q_UNUSED(workspace)
     Q_UNUSED(parent)

@@ -1,0 +1,410 @@
+#include "AuditModel.h"
+
+#include "Format.h"
+
+#include <QDateTime>
+
+#include <algorithm>
+
+namespace Elevate::Models {
+
+namespace {
+
+// A request's events lie within its longest activation (24 h) plus the approval wait.
+constexpr qint64 RelatedWindowSeconds = 2 * 86400;
+// At most this many candidates are read to find a request's other events.
+constexpr int RelatedScanPages = 5;
+
+} // namespace
+
+const QStringList& AuditModel::activationActivities()
+{
+    static const QStringList list = {QStringLiteral("Add member to role completed (PIM activation)"),
+                                     QStringLiteral("Add member to group completed (PIM activation)")};
+    return list;
+}
+
+AuditModel::AuditModel(Cache::AuditStore& store, QObject* parent)
+    : QAbstractTableModel(parent)
+    , m_store(store)
+{
+}
+
+AuditModel::~AuditModel() = default;
+
+int AuditModel::rowCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : int(std::max<qint64>(m_total, 0));
+}
+
+int AuditModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+Cache::AuditQuery AuditModel::pageQuery(qint64 cursor, int limit) const
+{
+    Cache::AuditQuery q = m_filter;
+    q.cursor = cursor;
+    q.limit = limit;
+    q.withTotal = false;
+    return q;
+}
+
+void AuditModel::setFilter(const Cache::AuditQuery& filter)
+{
+    Cache::AuditQuery first = filter;
+    first.cursor = 0;
+    first.limit = PageSize;
+    first.withTotal = true;
+    const Cache::AuditPage page = m_store.query(first);
+
+    beginResetModel();
+    m_filter = filter;
+    m_filter.cursor = 0;
+    m_blocks.clear();
+    m_cursors.clear();
+    m_error.clear();
+    if (page.total < 0) {
+        m_total = 0;
+        m_error = m_store.lastError();
+    } else {
+        m_total = page.total;
+        m_cursors.insert(0, 0);
+        m_blocks.insert(0, Block{page.rows, ++m_clock});
+        if (page.nextCursor != 0) {
+            m_cursors.insert(int(page.rows.size()), page.nextCursor);
+        }
+    }
+    endResetModel();
+    if (!m_error.isEmpty()) {
+        emit loadFailed(m_error);
+    }
+    emit totalCountChanged(m_total);
+}
+
+void AuditModel::refresh()
+{
+    Cache::AuditQuery first = m_filter;
+    first.cursor = 0;
+    first.limit = PageSize;
+    first.withTotal = true;
+    const Cache::AuditPage page = m_store.query(first);
+    if (page.total < 0) {
+        m_error = m_store.lastError();
+        emit loadFailed(m_error);
+        return;
+    }
+    m_error.clear();
+    const qint64 oldTotal = m_total;
+    const AuditEvent* oldFirst = oldTotal > 0 ? eventAt(0) : nullptr;
+    qsizetype at = -1;
+    if (oldFirst) {
+        const QString id = oldFirst->id;
+        for (qsizetype i = 0; i < page.rows.size(); ++i) {
+            if (page.rows.at(i).id == id) {
+                at = i;
+                break;
+            }
+        }
+    }
+    const auto adopt = [&] {
+        m_blocks.clear();
+        m_blocks.insert(0, Block{page.rows, ++m_clock});
+    };
+    if (oldTotal == page.total && at == 0) {
+        return; // nothing new matches
+    }
+    if (oldTotal > 0 && at > 0 && page.total - oldTotal == at) {
+        // Only newer events arrived: they go on top, every known cursor moves down with its row.
+        beginInsertRows({}, 0, int(at) - 1);
+        QMap<int, qint64> moved;
+        for (auto it = m_cursors.cbegin(); it != m_cursors.cend(); ++it) {
+            moved.insert(it.key() == 0 ? 0 : it.key() + int(at), it.value());
+        }
+        if (page.nextCursor != 0) {
+            moved.insert(int(page.rows.size()), page.nextCursor);
+        }
+        m_cursors = moved;
+        adopt();
+        m_total = page.total;
+        endInsertRows();
+        emit totalCountChanged(m_total);
+        return;
+    }
+    if (oldTotal == 0 && page.total > 0) {
+        beginInsertRows({}, 0, int(page.total) - 1);
+        m_cursors = {{0, 0}};
+        if (page.nextCursor != 0) {
+            m_cursors.insert(int(page.rows.size()), page.nextCursor);
+        }
+        adopt();
+        m_total = page.total;
+        endInsertRows();
+        emit totalCountChanged(m_total);
+        return;
+    }
+    // Late events landed inside the list (or more than a page arrived): the rows they push down
+    // cannot be told apart without reading everything, so start over.
+    setFilter(m_filter);
+}
+
+const AuditEvent* AuditModel::eventAt(int row) const
+{
+    if (row < 0 || row >= m_total) {
+        return nullptr;
+    }
+    auto it = m_blocks.upperBound(row);
+    if (it != m_blocks.begin()) {
+        --it;
+        if (row < it.key() + it->rows.size()) {
+            it->used = ++m_clock;
+            return &it->rows.at(row - it.key());
+        }
+    }
+    if (!loadBlockFor(row)) {
+        return nullptr;
+    }
+    it = m_blocks.upperBound(row);
+    --it;
+    return row < it.key() + it->rows.size() ? &it->rows.at(row - it.key()) : nullptr;
+}
+
+bool AuditModel::loadBlockFor(int row) const
+{
+    // The nearest known cursor at or above the row.
+    auto c = m_cursors.upperBound(row);
+    if (c == m_cursors.begin()) {
+        return false;
+    }
+    --c;
+    int known = c.key();
+    qint64 cursor = c.value();
+    const int start = known + (row - known) / PageSize * PageSize;
+    // Walk to the block's first row: the rows read on the way are not kept.
+    while (known < start) {
+        const int step = std::min(start - known, Cache::AuditStore::MaxLimit);
+        const Cache::AuditPage walk = m_store.query(pageQuery(cursor, step));
+        if (walk.nextCursor == 0 || walk.rows.size() != step) {
+            m_error = m_store.lastError();
+            return false;
+        }
+        known += step;
+        cursor = walk.nextCursor;
+        m_cursors.insert(known, cursor);
+    }
+    // Stop before the next block so blocks never overlap (after a top insertion they are not
+    // aligned to PageSize).
+    int limit = PageSize;
+    const auto next = m_blocks.upperBound(start);
+    if (next != m_blocks.end()) {
+        limit = std::min(limit, next.key() - start);
+    }
+    const Cache::AuditPage page = m_store.query(pageQuery(cursor, limit));
+    if (page.rows.isEmpty()) {
+        m_error = m_store.lastError();
+        return false;
+    }
+    if (page.nextCursor != 0) {
+        m_cursors.insert(start + int(page.rows.size()), page.nextCursor);
+    }
+    while (m_blocks.size() >= MaxBlocks) {
+        auto oldest = m_blocks.begin();
+        for (auto it = m_blocks.begin(); it != m_blocks.end(); ++it) {
+            if (it->used < oldest->used) {
+                oldest = it;
+            }
+        }
+        m_blocks.erase(oldest);
+    }
+    m_blocks.insert(start, Block{page.rows, ++m_clock});
+    return true;
+}
+
+std::optional<AuditEvent> AuditModel::event(int row) const
+{
+    const AuditEvent* e = eventAt(row);
+    return e ? std::optional<AuditEvent>(*e) : std::nullopt;
+}
+
+int AuditModel::windowSize() const
+{
+    int n = 0;
+    for (const Block& b : m_blocks) {
+        n += int(b.rows.size());
+    }
+    return n;
+}
+
+const AuditEvent::TargetResource* AuditModel::roleTarget(const AuditEvent& e)
+{
+    for (const QString& type : {QStringLiteral("Role"), QStringLiteral("Group")}) {
+        for (const auto& t : e.targetResources) {
+            if (t.type.compare(type, Qt::CaseInsensitive) == 0) {
+                return &t;
+            }
+        }
+    }
+    return e.targetResources.isEmpty() ? nullptr : &e.targetResources.first();
+}
+
+QString AuditModel::resultText(AuditResult result)
+{
+    switch (result) {
+    case AuditResult::Success:
+        return tr("Success");
+    case AuditResult::Failure:
+        return tr("Failure");
+    case AuditResult::Timeout:
+        return tr("Timeout");
+    case AuditResult::Unknown:
+        break;
+    }
+    return tr("Unknown");
+}
+
+QVariant AuditModel::displayValue(const AuditEvent& e, int column) const
+{
+    switch (column) {
+    case TimeColumn:
+        return Format::dateTime(e.activityDateTime);
+    case ActivityColumn:
+        return e.activityDisplayName;
+    case InitiatedByColumn: {
+        const QString name = e.initiatorName();
+        return name.isEmpty() ? tr("System") : name;
+    }
+    case TargetColumn: {
+        const AuditEvent::TargetResource* t = roleTarget(e);
+        return t ? (t->displayName.isEmpty() ? t->id : t->displayName) : QString();
+    }
+    case ResultColumn:
+        return resultText(e.result);
+    case ReasonColumn:
+        return e.resultReason;
+    default:
+        return {};
+    }
+}
+
+QVariant AuditModel::rawValue(const AuditEvent& e, int column) const
+{
+    switch (column) {
+    case TimeColumn:
+        return e.activityDateTime.toDateTime();
+    case ResultColumn:
+        return static_cast<int>(e.result);
+    case InitiatedByColumn:
+        return e.initiatorName();
+    default:
+        return displayValue(e, column);
+    }
+}
+
+QVariant AuditModel::data(const QModelIndex& index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) {
+        return {};
+    }
+    if (role != Qt::DisplayRole && role != Qt::ToolTipRole && role != RawValueRole && role != IdRole
+        && role != CorrelationIdRole) {
+        return {};
+    }
+    const AuditEvent* e = eventAt(index.row());
+    if (!e) {
+        return {};
+    }
+    switch (role) {
+    case Qt::DisplayRole:
+        return displayValue(*e, index.column());
+    case Qt::ToolTipRole:
+        if (index.column() == TimeColumn) {
+            return e->activityDateTime.toIso();
+        }
+        return index.column() == ReasonColumn || index.column() == ActivityColumn ? displayValue(*e, index.column())
+                                                                                 : QVariant();
+    case RawValueRole:
+        return rawValue(*e, index.column());
+    case IdRole:
+        return e->id;
+    case CorrelationIdRole:
+        return e->correlationId;
+    default:
+        return {};
+    }
+}
+
+QVariant AuditModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole) {
+        return QAbstractTableModel::headerData(section, orientation, role);
+    }
+    switch (section) {
+    case TimeColumn:
+        return tr("Time");
+    case ActivityColumn:
+        return tr("Activity");
+    case InitiatedByColumn:
+        return tr("Initiated by");
+    case TargetColumn:
+        return tr("Target");
+    case ResultColumn:
+        return tr("Result");
+    case ReasonColumn:
+        return tr("Reason");
+    default:
+        return {};
+    }
+}
+
+QList<AuditEvent> AuditModel::relatedEvents(const AuditEvent& e) const
+{
+    QList<AuditEvent> out;
+    if (e.correlationId.isEmpty() || e.activityDateTime.isNull()) {
+        return out;
+    }
+    Cache::AuditQuery q;
+    const AuditEvent::TargetResource* t = roleTarget(e);
+    q.target = t ? t->id : QString();
+    q.from = e.activityDateTime.plusSeconds(-RelatedWindowSeconds);
+    q.to = e.activityDateTime.plusSeconds(RelatedWindowSeconds);
+    q.limit = Cache::AuditStore::MaxLimit;
+    q.withTotal = false;
+    for (int i = 0; i < RelatedScanPages; ++i) {
+        const Cache::AuditPage page = m_store.query(q);
+        for (const AuditEvent& other : page.rows) {
+            if (other.correlationId == e.correlationId && other.id != e.id) {
+                out.append(other);
+            }
+        }
+        if (page.nextCursor == 0) {
+            break;
+        }
+        q.cursor = page.nextCursor;
+    }
+    std::reverse(out.begin(), out.end());
+    return out;
+}
+
+QList<std::pair<QDate, qint64>> AuditModel::activationsPerDay() const
+{
+    QMap<QDate, qint64> sum;
+    for (const QString& activity : activationActivities()) {
+        for (const auto& [day, n] : m_store.eventsPerDay(activity, m_filter.from, m_filter.to)) {
+            sum[day] += n;
+        }
+    }
+    QList<std::pair<QDate, qint64>> out;
+    out.reserve(sum.size());
+    for (auto it = sum.cbegin(); it != sum.cend(); ++it) {
+        out.append({it.key(), it.value()});
+    }
+    return out;
+}
+
+QList<std::pair<QString, QString>> AuditModel::values(Cache::AuditStore::Column column) const
+{
+    return m_store.values(column);
+}
+
+} // namespace Elevate::Models

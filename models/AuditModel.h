@@ -1,0 +1,111 @@
+#pragma once
+
+#include "AuditEvent.h"
+#include "AuditQuery.h"
+#include "AuditStore.h"
+
+#include <QAbstractTableModel>
+#include <QDate>
+#include <QList>
+#include <QMap>
+
+#include <optional>
+#include <utility>
+
+namespace Elevate::Models {
+
+// The audit archive as a table, never all of it in memory: rowCount() is the number of events
+// matching the filter (AuditStore::count), and rows are read from the store in blocks of
+// PageSize as the view asks for them (keyset paging: each block's cursor is remembered by the
+// row it starts at, so scrolling on is one seek; a jump far down walks from the nearest known
+// cursor in steps of AuditStore::MaxLimit). At most MaxBlocks blocks are kept, the least
+// recently used dropped first.
+//
+// setFilter() resets the model (a new question). refresh() (after SyncEngine::tablesChanged
+// names "audit") inserts the new events at the top when that is all that changed, and resets
+// only when late events landed inside the list or more than a page arrived at once.
+//
+// Reads happen in data() on the calling thread (the store's), a block of 200 events in about a
+// millisecond; the model never calls the network.
+class AuditModel final : public QAbstractTableModel
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(AuditModel)
+
+public:
+    enum Column { TimeColumn, ActivityColumn, InitiatedByColumn, TargetColumn, ResultColumn, ReasonColumn, ColumnCount };
+    enum Role {
+        RawValueRole = Qt::UserRole + 1, // sortable value: QDateTime, AuditResult as int, text
+        IdRole,                          // the event id
+        CorrelationIdRole,               // the id shared by the events of one request
+    };
+    static constexpr int PageSize = 200;
+    static constexpr int MaxBlocks = 12;
+
+    // The activities that count as one activation in activationsPerDay().
+    static const QStringList& activationActivities();
+
+    explicit AuditModel(Cache::AuditStore& store, QObject* parent = nullptr);
+    ~AuditModel() override;
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+    // A new filter: reset, count, and the first block read at once.
+    void setFilter(const Cache::AuditQuery& filter);
+    const Cache::AuditQuery& filter() const { return m_filter; }
+    // The same filter again after the archive grew (smallest change, see above).
+    void refresh();
+    // Matching events (rowCount() as a 64-bit number); -1 when the last read failed.
+    qint64 totalCount() const { return m_total; }
+    QString lastError() const { return m_error; }
+
+    // The whole event on a row (read from the store when not in the window).
+    std::optional<AuditEvent> event(int row) const;
+    // The other events of the same request (same correlation id), oldest first. Looked up among
+    // the events on the same role within two days of this one: the archive has no index on
+    // correlation ids, and a request's events (request, approval, activation, expiry) share
+    // the role and lie within its longest activation.
+    QList<AuditEvent> relatedEvents(const AuditEvent& event) const;
+    // Activations per UTC day over the filter's time range (whole days), oldest first.
+    QList<std::pair<QDate, qint64>> activationsPerDay() const;
+    // The filter pickers' choices: (key for AuditQuery, label).
+    QList<std::pair<QString, QString>> values(Cache::AuditStore::Column column) const;
+
+    // Events held in memory now (the window): for tests and the benchmark.
+    int windowSize() const;
+
+    // The role (or group) an event is about: its first Role, else Group, else first target.
+    static const AuditEvent::TargetResource* roleTarget(const AuditEvent& event);
+    static QString resultText(AuditResult result);
+
+signals:
+    // The matching count changed (after setFilter or refresh).
+    void totalCountChanged(qint64 count);
+    // A read from the archive failed; the rows shown so far stay.
+    void loadFailed(const QString& error);
+
+private:
+    struct Block
+    {
+        QList<AuditEvent> rows;
+        quint64 used = 0;
+    };
+    const AuditEvent* eventAt(int row) const;
+    bool loadBlockFor(int row) const;
+    QVariant displayValue(const AuditEvent& e, int column) const;
+    QVariant rawValue(const AuditEvent& e, int column) const;
+    Cache::AuditQuery pageQuery(qint64 cursor, int limit) const;
+
+    Cache::AuditStore& m_store;
+    Cache::AuditQuery m_filter;
+    qint64 m_total = 0;
+    mutable QString m_error;
+    mutable QMap<int, Block> m_blocks;    // first row -> its events
+    mutable QMap<int, qint64> m_cursors;  // row -> the cursor whose page starts at that row
+    mutable quint64 m_clock = 0;
+};
+
+} // namespace Elevate::Models
