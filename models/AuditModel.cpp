@@ -65,7 +65,7 @@ void AuditModel::setFilter(const Cache::AuditQuery& filter)
     m_blocks.clear();
     m_cursors.clear();
     m_error.clear();
-    if (page.total < 0) {
+    if (page.total < 0 || (page.total > 0 && page.rows.isEmpty())) {
         m_total = 0;
         m_error = m_store.lastError();
     } else {
@@ -90,7 +90,7 @@ void AuditModel::refresh()
     first.limit = PageSize;
     first.withTotal = true;
     const Cache::AuditPage page = m_store.query(first);
-    if (page.total < 0) {
+    if (page.total < 0 || (page.total > 0 && page.rows.isEmpty())) {
         m_error = m_store.lastError();
         emit loadFailed(m_error);
         return;
