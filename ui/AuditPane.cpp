@@ -16,6 +16,7 @@
 #include <QDateTimeAxis>
 #include <QDateTimeEdit>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
@@ -417,7 +418,9 @@ void AuditPane::updateCount()
         return;
     }
     const qint64 n = m_model->totalCount();
-    m_countLabel->setText(tr("%Ln event(s)", nullptr, int(std::min<qint64>(n, std::numeric_limits<int>::max()))));
+    // English needs no numerus translation loaded to read right; other languages get theirs.
+    m_countLabel->setText(n == 1 ? tr("1 event")
+                                 : tr("%Ln events", nullptr, int(std::min<qint64>(n, std::numeric_limits<int>::max()))));
 }
 
 void AuditPane::reloadPickers()
@@ -679,8 +682,7 @@ bool AuditPane::exportTo(const QString& path, ExportFormat format)
         return false;
     }
     emit bannerRequested(Banner{Banner::Level::Positive,
-                                tr("Saved %Ln event(s) to %1.", nullptr, int(m_model->totalCount()))
-                                    .arg(QFileInfo(path).fileName()),
+                                tr("Saved the filtered events to %1.").arg(QFileInfo(path).fileName()),
                                 {},
                                 {}});
     return true;
