@@ -42,10 +42,13 @@ int AuditModel::columnCount(const QModelIndex& parent) const
     return parent.isValid() ? 0 : ColumnCount;
 }
 
-Cache::AuditQuery AuditModel::pageQuery(qint64 cursor, int limit) const
+Cache::AuditQuery AuditModel::pageQuery(const Seek& seek, int limit) const
 {
     Cache::AuditQuery q = m_filter;
-    q.cursor = cursor;
+    if (!seek.before.isNull() && (q.to.isNull() || seek.before < q.to)) {
+        q.to = seek.before;
+    }
+    q.cursor = seek.cursor;
     q.limit = limit;
     q.withTotal = false;
     return q;
@@ -70,10 +73,10 @@ void AuditModel::setFilter(const Cache::AuditQuery& filter)
         m_error = m_store.lastError();
     } else {
         m_total = page.total;
-        m_cursors.insert(0, 0);
+        m_cursors.insert(0, Seek{});
         m_blocks.insert(0, Block{page.rows, ++m_clock});
         if (page.nextCursor != 0) {
-            m_cursors.insert(int(page.rows.size()), page.nextCursor);
+            m_cursors.insert(int(page.rows.size()), Seek{{}, page.nextCursor});
         }
     }
     endResetModel();
@@ -118,12 +121,12 @@ void AuditModel::refresh()
     if (oldTotal > 0 && at > 0 && page.total - oldTotal == at) {
         // Only newer events arrived: they go on top, every known cursor moves down with its row.
         beginInsertRows({}, 0, int(at) - 1);
-        QMap<int, qint64> moved;
+        QMap<int, Seek> moved;
         for (auto it = m_cursors.cbegin(); it != m_cursors.cend(); ++it) {
             moved.insert(it.key() == 0 ? 0 : it.key() + int(at), it.value());
         }
         if (page.nextCursor != 0) {
-            moved.insert(int(page.rows.size()), page.nextCursor);
+            moved.insert(int(page.rows.size()), Seek{{}, page.nextCursor});
         }
         m_cursors = moved;
         adopt();
@@ -134,9 +137,9 @@ void AuditModel::refresh()
     }
     if (oldTotal == 0 && page.total > 0) {
         beginInsertRows({}, 0, int(page.total) - 1);
-        m_cursors = {{0, 0}};
+        m_cursors = {{0, Seek{}}};
         if (page.nextCursor != 0) {
-            m_cursors.insert(int(page.rows.size()), page.nextCursor);
+            m_cursors.insert(int(page.rows.size()), Seek{{}, page.nextCursor});
         }
         adopt();
         m_total = page.total;
@@ -170,28 +173,83 @@ const AuditEvent* AuditModel::eventAt(int row) const
     return row < it.key() + it->rows.size() ? &it->rows.at(row - it.key()) : nullptr;
 }
 
+qint64 AuditModel::countFrom(const Timestamp& from) const
+{
+    Cache::AuditQuery q = m_filter;
+    q.from = from;
+    return m_store.count(q);
+}
+
+// Rows are newest first, so the events at or after a time are the first rows: the smallest
+// second S whose count(from = S) is at most `row` starts a run of rows that reaches past it,
+// and the rows from count(from = S) on are the filter's events before S.
+void AuditModel::seekByTime(int row) const
+{
+    const Timestamp oldest = m_store.oldest();
+    const Timestamp newest = m_store.newest();
+    if (oldest.isNull() || newest.isNull()) {
+        return;
+    }
+    std::int64_t lo = oldest.secsSinceEpoch() - 1; // count(from = lo) > row
+    std::int64_t hi = newest.secsSinceEpoch() + 1; // count(from = hi) == 0 <= row
+    if (!m_filter.from.isNull()) {
+        lo = std::max(lo, m_filter.from.secsSinceEpoch() - 1);
+    }
+    if (!m_filter.to.isNull()) {
+        hi = std::min(hi, m_filter.to.secsSinceEpoch() + 1);
+    }
+    qint64 atHi = 0;
+    while (hi - lo > 1) {
+        const std::int64_t mid = lo + (hi - lo) / 2;
+        Timestamp from = Timestamp::fromSecsSinceEpoch(mid);
+        if (!m_filter.from.isNull() && from < m_filter.from) {
+            from = m_filter.from;
+        }
+        const qint64 n = countFrom(from);
+        if (n < 0) {
+            return;
+        }
+        if (n <= row) {
+            hi = mid;
+            atHi = n;
+        } else {
+            lo = mid;
+        }
+    }
+    if (atHi > 0 && atHi <= row && !m_cursors.contains(int(atHi))) {
+        m_cursors.insert(int(atHi), Seek{Timestamp::fromTicks(Timestamp::fromSecsSinceEpoch(hi).ticks() - 1), 0});
+    }
+}
+
 bool AuditModel::loadBlockFor(int row) const
 {
-    // The nearest known cursor at or above the row.
-    auto c = m_cursors.upperBound(row);
-    if (c == m_cursors.begin()) {
+    const auto nearest = [this](int r) {
+        auto c = m_cursors.upperBound(r);
+        return c == m_cursors.begin() ? m_cursors.end() : std::prev(c);
+    };
+    auto c = nearest(row);
+    if (c == m_cursors.end()) {
         return false;
     }
-    --c;
+    if (row - c.key() > WalkLimit) {
+        seekByTime(row);
+        c = nearest(row);
+    }
     int known = c.key();
-    qint64 cursor = c.value();
+    Seek seek = c.value();
+    // Blocks are aligned on the cursor they start from.
     const int start = known + (row - known) / PageSize * PageSize;
     // Walk to the block's first row: the rows read on the way are not kept.
     while (known < start) {
         const int step = std::min(start - known, Cache::AuditStore::MaxLimit);
-        const Cache::AuditPage walk = m_store.query(pageQuery(cursor, step));
+        const Cache::AuditPage walk = m_store.query(pageQuery(seek, step));
         if (walk.nextCursor == 0 || walk.rows.size() != step) {
             m_error = m_store.lastError();
             return false;
         }
         known += step;
-        cursor = walk.nextCursor;
-        m_cursors.insert(known, cursor);
+        seek.cursor = walk.nextCursor;
+        m_cursors.insert(known, seek);
     }
     // Stop before the next block so blocks never overlap (after a top insertion they are not
     // aligned to PageSize).
@@ -200,13 +258,13 @@ bool AuditModel::loadBlockFor(int row) const
     if (next != m_blocks.end()) {
         limit = std::min(limit, next.key() - start);
     }
-    const Cache::AuditPage page = m_store.query(pageQuery(cursor, limit));
+    const Cache::AuditPage page = m_store.query(pageQuery(seek, limit));
     if (page.rows.isEmpty()) {
         m_error = m_store.lastError();
         return false;
     }
     if (page.nextCursor != 0) {
-        m_cursors.insert(start + int(page.rows.size()), page.nextCursor);
+        m_cursors.insert(start + int(page.rows.size()), Seek{seek.before, page.nextCursor});
     }
     while (m_blocks.size() >= MaxBlocks) {
         auto oldest = m_blocks.begin();

@@ -17,9 +17,10 @@ namespace Elevate::Models {
 // The audit archive as a table, never all of it in memory: rowCount() is the number of events
 // matching the filter (AuditStore::count), and rows are read from the store in blocks of
 // PageSize as the view asks for them (keyset paging: each block's cursor is remembered by the
-// row it starts at, so scrolling on is one seek; a jump far down walks from the nearest known
-// cursor in steps of AuditStore::MaxLimit). At most MaxBlocks blocks are kept, the least
-// recently used dropped first.
+// row it starts at, so scrolling on is one seek). A jump far down (the scroll bar dragged)
+// finds the time of the row by bisecting AuditStore::count over `from` (the archive is in time
+// order), then reads on from there; only the few rows sharing that second are walked. At most
+// MaxBlocks blocks are kept, the least recently used dropped first.
 //
 // setFilter() resets the model (a new question). refresh() (after SyncEngine::tablesChanged
 // names "audit") inserts the new events at the top when that is all that changed, and resets
@@ -41,6 +42,8 @@ public:
     };
     static constexpr int PageSize = 200;
     static constexpr int MaxBlocks = 12;
+    // A jump further than this from the nearest known cursor seeks by time instead of walking.
+    static constexpr int WalkLimit = 5 * PageSize;
 
     // The activities that count as one activation in activationsPerDay().
     static const QStringList& activationActivities();
@@ -93,18 +96,27 @@ private:
         QList<AuditEvent> rows;
         quint64 used = 0;
     };
+    // Where the rows from some row on come from: the filter's pages with `to` lowered to
+    // `before` (null: the filter's own) continued at `cursor` (0: its first page).
+    struct Seek
+    {
+        Timestamp before;
+        qint64 cursor = 0;
+    };
     const AuditEvent* eventAt(int row) const;
     bool loadBlockFor(int row) const;
+    void seekByTime(int row) const;
+    qint64 countFrom(const Timestamp& from) const;
     QVariant displayValue(const AuditEvent& e, int column) const;
     QVariant rawValue(const AuditEvent& e, int column) const;
-    Cache::AuditQuery pageQuery(qint64 cursor, int limit) const;
+    Cache::AuditQuery pageQuery(const Seek& seek, int limit) const;
 
     Cache::AuditStore& m_store;
     Cache::AuditQuery m_filter;
     qint64 m_total = 0;
     mutable QString m_error;
     mutable QMap<int, Block> m_blocks;    // first row -> its events
-    mutable QMap<int, qint64> m_cursors;  // row -> the cursor whose page starts at that row
+    mutable QMap<int, Seek> m_cursors;    // row -> how to read the rows from it on
     mutable quint64 m_clock = 0;
 };
 

@@ -70,6 +70,15 @@ AuditPane::AuditPane(Workspace& workspace, QWidget* parent)
     m_debounce.setSingleShot(true);
     m_debounce.setInterval(DebounceMs);
     connect(&m_debounce, &QTimer::timeout, this, &AuditPane::applyFilter);
+    m_detailsLater.setSingleShot(true);
+    m_detailsLater.setInterval(0);
+    connect(&m_detailsLater, &QTimer::timeout, this, [this] {
+        const QModelIndex current = m_view->currentIndex();
+        showDetailsOfRow(current.isValid() ? current.row() : -1);
+    });
+    m_chartLater.setSingleShot(true);
+    m_chartLater.setInterval(0);
+    connect(&m_chartLater, &QTimer::timeout, this, &AuditPane::updateChart);
     buildUi();
 
     SyncEngine* engine = workspace.engine();
@@ -94,8 +103,8 @@ AuditPane::AuditPane(Workspace& workspace, QWidget* parent)
     connect(m_model, &Models::AuditModel::loadFailed, this, [this](const QString& error) {
         emit bannerRequested(Banner{Banner::Level::Error, tr("The audit archive could not be read. Try again."), error, {}});
     });
-    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
-            [this](const QModelIndex& current) { showDetailsOfRow(current.isValid() ? current.row() : -1); });
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, &m_detailsLater,
+            qOverload<>(&QTimer::start));
     connect(engine, &SyncEngine::tablesChanged, this, &AuditPane::onTablesChanged);
     connect(engine, &SyncEngine::collectionSynced, this, &AuditPane::onCollectionSynced);
     connect(engine, &SyncEngine::connectionStateChanged, this, &AuditPane::updateStatus);
@@ -321,6 +330,16 @@ void AuditPane::refresh()
     }
 }
 
+void AuditPane::showEvent(QShowEvent* event)
+{
+    Pane::showEvent(event);
+    if (!m_shownOnce) {
+        m_shownOnce = true;
+        // The archive is on screen already; new events arrive in the background.
+        QTimer::singleShot(0, this, &AuditPane::refresh);
+    }
+}
+
 void AuditPane::focusFind()
 {
     m_searchEdit->setFocus(Qt::ShortcutFocusReason);
@@ -403,13 +422,12 @@ void AuditPane::applyFilter()
     m_query = q;
     m_model->setFilter(q);
     updateCount();
-    updateChart();
+    m_chartLater.start();
     if (m_model->rowCount() > 0) {
         m_view->selectionModel()->setCurrentIndex(m_model->index(0, 0),
                                                   QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
-    } else {
-        showDetailsOfRow(-1);
     }
+    m_detailsLater.start();
 }
 
 void AuditPane::updateCount()
@@ -465,7 +483,7 @@ void AuditPane::onTablesChanged(const QStringList& tables)
     const bool hadRows = m_model->rowCount() > 0;
     m_model->refresh();
     updateCount();
-    updateChart();
+    m_chartLater.start();
     if (!hadRows && m_model->rowCount() > 0) {
         m_view->selectionModel()->setCurrentIndex(m_model->index(0, 0),
                                                   QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);

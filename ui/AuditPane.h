@@ -87,11 +87,16 @@ private:
     void showDetails(const AuditEvent& event);
     void showDetailsOfRow(int row);
     void rangeChanged();
+    void showEvent(QShowEvent* event) override;
     QString resolve(const QString& text, const QList<std::pair<QString, QString>>& values) const;
 
     Models::AuditModel* m_model = nullptr;
     Cache::AuditQuery m_query;
     QTimer m_debounce;
+    // Details and chart follow the table by one event-loop turn, so the table paints first.
+    QTimer m_detailsLater;
+    QTimer m_chartLater;
+    bool m_shownOnce = false;
     bool m_forbidden = false;
     bool m_probing = false;
     QString m_syncError;

@@ -222,14 +222,16 @@ void TestAuditPane::filterTheAuditAndExport()
 void TestAuditPane::chartCountsActivationsPerDay()
 {
     QVERIFY(m_pane);
-    child<QComboBox>("rangeCombo")->setCurrentIndex(AuditPane::Last7Days);
     auto* chart = child<QChartView>("activityChart");
     QVERIFY(chart);
     QVERIFY(chart->isVisible());
     auto* series = qobject_cast<QLineSeries*>(chart->chart()->series().value(0));
     QVERIFY(series);
-    // One point per day of the range (8 days touched by the last 7 × 24 h).
-    QCOMPARE(series->count(), 8);
+    // One point per day of the range (31 and 8 days touched by the last 30 and 7 × 24 h).
+    child<QComboBox>("rangeCombo")->setCurrentIndex(AuditPane::Last30Days);
+    QTRY_COMPARE(series->count(), 31);
+    child<QComboBox>("rangeCombo")->setCurrentIndex(AuditPane::Last7Days);
+    QTRY_COMPARE(series->count(), 8);
     // Their sum is the number of activations since the first day began, counted by the store.
     const QDate firstDay = m_pane->currentQuery().from.toDateTime().toUTC().date();
     Cache::AuditQuery q;
