@@ -282,6 +282,8 @@ void AuditPane::buildUi()
     m_chart->setFocusPolicy(Qt::NoFocus);
     chartLayout->addWidget(m_chart);
     layout->addWidget(m_chartBox);
+    // Takes the room only when the table is hidden (a refused account): the bar stays on top.
+    layout->addStretch(0);
 
     connect(m_rangeCombo, &QComboBox::currentIndexChanged, this, &AuditPane::rangeChanged);
     connect(m_fromEdit, &QDateTimeEdit::dateTimeChanged, &m_debounce, qOverload<>(&QTimer::start));
@@ -552,6 +554,16 @@ void AuditPane::updateStatus()
     m_statusLabel->setText(text);
     m_statusLabel->setStyleSheet(style);
     m_statusLabel->setToolTip(m_syncError);
+    // Refused and nothing archived from an earlier right: no empty table that looks broken.
+    const bool nothing = m_forbidden && (!m_model || m_model->totalCount() == 0);
+    m_splitter->setVisible(!nothing);
+    m_countLabel->setVisible(!nothing);
+    m_chartBox->setVisible(!nothing && m_chartButton->isChecked());
+    for (QWidget* w : std::initializer_list<QWidget*>{m_rangeCombo, m_fromEdit, m_toEdit, m_actorEdit, m_roleEdit,
+                                                      m_activityCombo, m_resultCombo, m_searchEdit, m_exportButton,
+                                                      m_chartButton}) {
+        w->setEnabled(!nothing);
+    }
 }
 
 void AuditPane::updateChart()
@@ -583,6 +595,8 @@ void AuditPane::updateChart()
         m_axisX->setFormat(first.daysTo(last) <= 2 ? QStringLiteral("MM-dd HH:mm") : QStringLiteral("MM-dd"));
     }
     m_series->replace(points);
+    // Three ticks on whole numbers: 0, half, top.
+    top = std::max<qint64>(2, top + top % 2);
     m_axisY->setRange(0, double(top));
 }
 
