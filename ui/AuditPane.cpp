@@ -79,6 +79,8 @@ AuditPane::AuditPane(Workspace& workspace, QWidget* parent)
     m_chartLater.setSingleShot(true);
     m_chartLater.setInterval(0);
     connect(&m_chartLater, &QTimer::timeout, this, &AuditPane::updateChart);
+    m_ageTimer.setInterval(60'000);
+    connect(&m_ageTimer, &QTimer::timeout, this, &AuditPane::updateStatus);
     buildUi();
 
     SyncEngine* engine = workspace.engine();
@@ -108,6 +110,7 @@ AuditPane::AuditPane(Workspace& workspace, QWidget* parent)
     connect(engine, &SyncEngine::tablesChanged, this, &AuditPane::onTablesChanged);
     connect(engine, &SyncEngine::collectionSynced, this, &AuditPane::onCollectionSynced);
     connect(engine, &SyncEngine::connectionStateChanged, this, &AuditPane::updateStatus);
+    m_ageTimer.start();
 
     // The archive at once; the server in the background.
     reloadPickers();

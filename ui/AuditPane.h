@@ -96,6 +96,7 @@ private:
     // Details and chart follow the table by one event-loop turn, so the table paints first.
     QTimer m_detailsLater;
     QTimer m_chartLater;
+    QTimer m_ageTimer; // keeps "Updated 5 min ago" true
     bool m_shownOnce = false;
     bool m_forbidden = false;
     bool m_probing = false;
