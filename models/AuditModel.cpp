@@ -59,15 +59,31 @@ void AuditModel::setFilter(const Cache::AuditQuery& filter)
     Cache::AuditQuery first = filter;
     first.cursor = 0;
     first.limit = PageSize;
-    first.withTotal = true;
-    const Cache::AuditPage page = m_store.query(first);
+    first.withTotal = !m_countLater;
+    Cache::AuditPage page = m_store.query(first);
+    const bool countLater = m_countLater && page.nextCursor != 0;
+    if (m_countLater && page.nextCursor == 0) {
+        page.total = page.rows.size(); // all of it is in the first page
+    }
 
     beginResetModel();
+    ++m_generation;
+    m_counting = countLater;
     m_filter = filter;
     m_filter.cursor = 0;
     m_blocks.clear();
     m_cursors.clear();
     m_error.clear();
+    if (countLater) {
+        m_total = page.rows.size();
+        m_cursors.insert(0, Seek{});
+        m_blocks.insert(0, Block{page.rows, ++m_clock});
+        m_cursors.insert(int(page.rows.size()), Seek{{}, page.nextCursor});
+        endResetModel();
+        QMetaObject::invokeMethod(this, [this, generation = m_generation] { finishCount(generation); },
+                                  Qt::QueuedConnection);
+        return;
+    }
     if (page.total < 0 || (page.total > 0 && page.rows.isEmpty())) {
         m_total = 0;
         m_error = m_store.lastError();
@@ -86,8 +102,33 @@ void AuditModel::setFilter(const Cache::AuditQuery& filter)
     emit totalCountChanged(m_total);
 }
 
+void AuditModel::finishCount(quint64 generation)
+{
+    if (generation != m_generation || !m_counting) {
+        return; // a newer filter replaced this one
+    }
+    m_counting = false;
+    const qint64 n = m_store.count(m_filter);
+    if (n < 0) {
+        m_error = m_store.lastError();
+        emit loadFailed(m_error);
+        emit totalCountChanged(m_total);
+        return;
+    }
+    if (n > m_total) {
+        beginInsertRows({}, int(m_total), int(n) - 1);
+        m_total = n;
+        endInsertRows();
+    }
+    emit totalCountChanged(m_total);
+}
+
 void AuditModel::refresh()
 {
+    if (m_counting) {
+        setFilter(m_filter); // the count is not known yet: nothing to compare with
+        return;
+    }
     Cache::AuditQuery first = m_filter;
     first.cursor = 0;
     first.limit = PageSize;

@@ -58,6 +58,12 @@ public:
 
     // A new filter: reset, count, and the first block read at once.
     void setFilter(const Cache::AuditQuery& filter);
+    // Count later: setFilter() shows the first block at once (rowCount() is its size) and
+    // counts the rest one event-loop turn later, then inserts the rows beyond it. A count can
+    // take far longer than a page (a busy actor with a common word); the view should not wait.
+    // A count made stale by a newer filter is never run.
+    void setCountLater(bool later) { m_countLater = later; }
+    bool isCounting() const { return m_counting; }
     const Cache::AuditQuery& filter() const { return m_filter; }
     // The same filter again after the archive grew (smallest change, see above).
     void refresh();
@@ -110,6 +116,7 @@ private:
     QVariant displayValue(const AuditEvent& e, int column) const;
     QVariant rawValue(const AuditEvent& e, int column) const;
     Cache::AuditQuery pageQuery(const Seek& seek, int limit) const;
+    void finishCount(quint64 generation);
 
     Cache::AuditStore& m_store;
     Cache::AuditQuery m_filter;
@@ -118,6 +125,9 @@ private:
     mutable QMap<int, Block> m_blocks;    // first row -> its events
     mutable QMap<int, Seek> m_cursors;    // row -> how to read the rows from it on
     mutable quint64 m_clock = 0;
+    bool m_countLater = false;
+    bool m_counting = false;
+    quint64 m_generation = 0; // setFilter() calls, so a late count knows it is stale
 };
 
 } // namespace Elevate::Models

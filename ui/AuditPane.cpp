@@ -91,6 +91,7 @@ AuditPane::AuditPane(Workspace& workspace, QWidget* parent)
         return;
     }
     m_model = new Models::AuditModel(engine->audit(), this);
+    m_model->setCountLater(true);
     m_view->setModel(m_model);
     QHeaderView* header = m_view->horizontalHeader();
     header->setSectionResizeMode(QHeaderView::Interactive);
@@ -101,7 +102,6 @@ AuditPane::AuditPane(Workspace& workspace, QWidget* parent)
     header->resizeSection(Models::AuditModel::TargetColumn, 190);
     header->resizeSection(Models::AuditModel::ResultColumn, 80);
     connect(m_model, &Models::AuditModel::totalCountChanged, this, &AuditPane::updateCount);
-    connect(m_model, &Models::AuditModel::rowsInserted, this, &AuditPane::updateCount);
     connect(m_model, &Models::AuditModel::loadFailed, this, [this](const QString& error) {
         emit bannerRequested(Banner{Banner::Level::Error, tr("The audit archive could not be read. Try again."), error, {}});
     });
@@ -438,6 +438,10 @@ void AuditPane::applyFilter()
 void AuditPane::updateCount()
 {
     if (!m_model) {
+        return;
+    }
+    if (m_model->isCounting()) {
+        m_countLabel->setText(tr("Counting…"));
         return;
     }
     const qint64 n = m_model->totalCount();

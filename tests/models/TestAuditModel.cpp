@@ -87,6 +87,7 @@ private slots:
     void filters_data();
     void filters();
     void setFilterResetsOnce();
+    void countLaterInsertsTheRestOnce();
     void refreshWithNothingNewIsSilent();
     void refreshInsertsNewEventsAtTheTop();
     void refreshAfterALateEventResets();
@@ -333,6 +334,51 @@ void TestAuditModel::setFilterResetsOnce()
     QCOMPARE(inserted.size(), 0);
     QCOMPARE(changed.size(), 0);
     QCOMPARE(m_model->rowCount(), int(expected(q).size()));
+}
+
+void TestAuditModel::countLaterInsertsTheRestOnce()
+{
+    m_model->setCountLater(true);
+    QSignalSpy reset(m_model.get(), &QAbstractItemModel::modelReset);
+    QSignalSpy inserted(m_model.get(), &QAbstractItemModel::rowsInserted);
+    QSignalSpy counted(m_model.get(), &AuditModel::totalCountChanged);
+    AuditQuery q;
+    q.result = AuditResult::Success;
+    const QList<AuditEvent> want = expected(q);
+    // The first block at once, the count one event-loop turn later.
+    m_model->setFilter(q);
+    QCOMPARE(reset.size(), 1);
+    QVERIFY(m_model->isCounting());
+    QCOMPARE(m_model->rowCount(), AuditModel::PageSize);
+    QCOMPARE(m_model->index(199, 0).data(AuditModel::IdRole).toString(), want.at(199).id);
+    QTRY_VERIFY(!m_model->isCounting());
+    QCOMPARE(inserted.size(), 1);
+    QCOMPARE(inserted.first().at(1).toInt(), AuditModel::PageSize);
+    QCOMPARE(inserted.first().at(2).toInt(), int(want.size()) - 1);
+    QCOMPARE(counted.size(), 1);
+    QCOMPARE(m_model->rowCount(), int(want.size()));
+    QCOMPARE(m_model->index(int(want.size()) - 1, 0).data(AuditModel::IdRole).toString(), want.last().id);
+
+    // Typing on before the count ran: only the last filter is counted.
+    reset.clear();
+    inserted.clear();
+    counted.clear();
+    AuditQuery word;
+    word.text = QStringLiteral("incident");
+    m_model->setFilter(q);
+    m_model->setFilter(word);
+    QTRY_VERIFY(!m_model->isCounting());
+    QCOMPARE(reset.size(), 2);
+    QCOMPARE(inserted.size(), 1);
+    QCOMPARE(counted.size(), 1);
+    QCOMPARE(m_model->rowCount(), int(expected(word).size()));
+
+    // A filter that fits in one block needs no count.
+    AuditQuery actor;
+    actor.actor = QStringLiteral("nobody");
+    m_model->setFilter(actor);
+    QVERIFY(!m_model->isCounting());
+    QCOMPARE(m_model->rowCount(), 0);
 }
 
 void TestAuditModel::refreshWithNothingNewIsSilent()
