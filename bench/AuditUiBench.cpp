@@ -251,7 +251,7 @@ int filter(const QString& dir, int runs)
         }
     }
     std::printf("\n== filter to first screen (%d rows), ms: median / p95 over %d runs ==\n", screenRows, runs);
-    std::printf("%-36s %8s  %17s  %17s  %17s  %17s  %17s\n", "step", "matches", "AuditStore floor", "AuditModel",
+    std::printf("%-36s %8s  %17s  %17s  %17s  %17s  %17s\n", "step", "matches", "AuditStore floor", "AuditModel + count",
                 "pane: table shown", "  (its CPU time)", "+ count, details");
     bool met = true;
     for (std::size_t s = 0; s < steps.size(); ++s) {

@@ -367,8 +367,10 @@ void AuditPane::rangeChanged()
 // A typed name becomes the key AuditQuery wants: an exact key (id), else the one label equal
 // to it, else the one label containing it. Several or none: the text itself, which matches
 // nothing, so the count says 0 rather than silently ignoring the field.
-QString AuditPane::resolve(const QString& typed, const QList<std::pair<QString, QString>>& values) const
+QString AuditPane::resolve(const QString& typed, const QList<std::pair<QString, QString>>& values,
+                           bool* unresolved) const
 {
+    *unresolved = false;
     const QString text = typed.trimmed();
     if (text.isEmpty()) {
         return {};
@@ -384,6 +386,7 @@ QString AuditPane::resolve(const QString& typed, const QList<std::pair<QString, 
             ++containing;
         }
     }
+    *unresolved = containing != 1;
     return containing == 1 ? contained : text;
 }
 
@@ -415,8 +418,15 @@ void AuditPane::applyFilter()
     default:
         break;
     }
-    q.actor = resolve(m_actorEdit->text(), m_actors);
-    q.target = resolve(m_roleEdit->text(), m_roles);
+    bool actorUnresolved = false;
+    bool roleUnresolved = false;
+    q.actor = resolve(m_actorEdit->text(), m_actors, &actorUnresolved);
+    q.target = resolve(m_roleEdit->text(), m_roles, &roleUnresolved);
+    m_unresolved = actorUnresolved ? tr("no single person or app is called “%1”: pick one from the list")
+                                         .arg(m_actorEdit->text().trimmed())
+                   : roleUnresolved ? tr("no single role or group is called “%1”: pick one from the list")
+                                          .arg(m_roleEdit->text().trimmed())
+                                    : QString();
     q.activity = m_activityCombo->currentData().toString();
     const int result = m_resultCombo->currentData().toInt();
     if (result >= 0) {
@@ -446,8 +456,9 @@ void AuditPane::updateCount()
     }
     const qint64 n = m_model->totalCount();
     // English needs no numerus translation loaded to read right; other languages get theirs.
-    m_countLabel->setText(n == 1 ? tr("1 event")
-                                 : tr("%Ln events", nullptr, int(std::min<qint64>(n, std::numeric_limits<int>::max()))));
+    const QString count = n == 1 ? tr("1 event")
+                                 : tr("%Ln events", nullptr, int(std::min<qint64>(n, std::numeric_limits<int>::max())));
+    m_countLabel->setText(m_unresolved.isEmpty() ? count : tr("%1 (%2)").arg(count, m_unresolved));
 }
 
 void AuditPane::reloadPickers()

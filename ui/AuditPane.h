@@ -3,7 +3,6 @@
 #include "AuditQuery.h"
 #include "Pane.h"
 
-#include <QHash>
 #include <QTimer>
 
 class QComboBox;
@@ -88,7 +87,8 @@ private:
     void showDetailsOfRow(int row);
     void rangeChanged();
     void showEvent(QShowEvent* event) override;
-    QString resolve(const QString& text, const QList<std::pair<QString, QString>>& values) const;
+    // The AuditQuery key for typed text; *unresolved is set when no single value matches.
+    QString resolve(const QString& text, const QList<std::pair<QString, QString>>& values, bool* unresolved) const;
 
     Models::AuditModel* m_model = nullptr;
     Cache::AuditQuery m_query;
@@ -101,6 +101,7 @@ private:
     bool m_forbidden = false;
     bool m_probing = false;
     QString m_syncError;
+    QString m_unresolved; // what the count label adds when a typed name matched no one value
     QList<std::pair<QString, QString>> m_actors;
     QList<std::pair<QString, QString>> m_roles;
     QList<AuditEvent> m_related; // the shown event's request, for detailsView's links
