@@ -556,9 +556,17 @@ void AuditPane::updateStatus()
     if (m_forbidden) {
         text = tr("This account cannot read the audit log. Ask an administrator for the auditor role.");
         style = QStringLiteral("color:palette(highlighted-text);background:#b3261e;padding:6px;border-radius:3px");
-    } else if (engine && engine->state() != ConnectionState::Online) {
+    } else if (engine && engine->state() == ConnectionState::Offline) {
         text = last.isNull() ? tr("Offline: the audit log has not been downloaded yet.")
                              : tr("Offline: showing the audit log as of %1.").arg(age);
+        style = QStringLiteral("color:#8a5a00");
+    } else if (engine && engine->state() == ConnectionState::Throttled) {
+        text = last.isNull() ? tr("The server asked to wait; the audit log follows shortly.")
+                             : tr("The server asked to wait: showing the audit log as of %1.").arg(age);
+        style = QStringLiteral("color:#8a5a00");
+    } else if (engine && engine->state() == ConnectionState::SignedOut) {
+        text = last.isNull() ? tr("Sign in to download the audit log.")
+                             : tr("Signed out: showing the audit log as of %1. Sign in to update it.").arg(age);
         style = QStringLiteral("color:#8a5a00");
     } else if (!m_syncError.isEmpty()) {
         text = last.isNull() ? tr("The audit log could not be downloaded. Press F5 to try again.")

@@ -40,6 +40,7 @@ private slots:
     void filterTheAuditAndExport();
     void chartCountsActivationsPerDay();
     void nonAuditorIsToldPlainly();
+    void unreachableServerShowsTheArchiveWithItsAge();
     void cleanupTestCase();
 
 private:
@@ -282,6 +283,35 @@ void TestAuditPane::nonAuditorIsToldPlainly()
     QTRY_VERIFY(pane.isForbidden());
     QTest::qWait(0);
     QVERIFY(status->text().contains(QStringLiteral("cannot read the audit log")));
+}
+
+void TestAuditPane::unreachableServerShowsTheArchiveWithItsAge()
+{
+    QVERIFY(m_isaiah);
+    // The same profile and cache, its server gone (nothing listens on port 9).
+    Profile gone = m_isaiah->profile();
+    gone.authority = QUrl(QStringLiteral("http://127.0.0.1:9"));
+    gone.graph = gone.authority;
+    WorkspaceOptions options;
+    options.dataDir = m_fixture.dataDir();
+    options.tokensInMemoryOnly = true;
+    Workspace offline(m_fixture.nam(), gone, options);
+    Testing::ConsoleFixture::signInAsPersona(offline, QStringLiteral("isaiah"));
+    QString problem;
+    QVERIFY2(offline.openStorage(false, &problem), qPrintable(problem));
+    AuditPane pane(offline);
+    pane.show();
+    // The archive at once, whatever the network does.
+    const qint64 archived = offline.engine()->audit().size();
+    QVERIFY(archived > 1000);
+    QTRY_VERIFY(pane.model()->rowCount() > 0);
+    auto* status = pane.findChild<QLabel*>(QStringLiteral("statusLabel"));
+    // The first show pulls in the background; the pull fails and the pane says how old its data is.
+    QTRY_VERIFY_WITH_TIMEOUT(offline.engine()->state() != ConnectionState::Online, 30000);
+    QTRY_VERIFY2(status->text().contains(QStringLiteral("showing the audit log as of")), qPrintable(status->text()));
+    QVERIFY(status->text().contains(QStringLiteral("ago")) || status->text().contains(QStringLiteral("just now")));
+    QVERIFY(!pane.isForbidden());
+    QVERIFY(pane.findChild<QTableView*>(QStringLiteral("auditView"))->isVisible());
 }
 
 void TestAuditPane::cleanupTestCase()
