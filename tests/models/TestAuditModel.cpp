@@ -9,6 +9,7 @@
 #include "Format.h"
 
 #include <QAbstractItemModelTester>
+#include <QSet>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -94,6 +95,7 @@ private slots:
     void refreshIntoAnEmptyFilterInserts();
     void relatedEventsShareTheCorrelationId();
     void activationsPerDayMatchesTheEvents();
+    void pickerValuesAreTheArchivedOnes();
     void failedRefreshKeepsTheRows();
 
 private:
@@ -503,6 +505,35 @@ void TestAuditModel::activationsPerDayMatchesTheEvents()
     for (const auto& [day, n] : days) {
         QCOMPARE(n, want.value(day));
     }
+}
+
+void TestAuditModel::pickerValuesAreTheArchivedOnes()
+{
+    QSet<QString> actors, roles, activities;
+    for (const AuditEvent& e : m_events) {
+        actors << actorOf(e);
+        roles << roleOf(e);
+        activities << e.activityDisplayName;
+    }
+    const auto keys = [this](AuditStore::Column c) {
+        QSet<QString> out;
+        for (const auto& [key, label] : m_model->values(c)) {
+            out << key;
+        }
+        return out;
+    };
+    QCOMPARE(keys(AuditStore::Column::Actor), actors);
+    QCOMPARE(keys(AuditStore::Column::Target), roles);
+    QCOMPARE(keys(AuditStore::Column::Activity), activities);
+    // Labels are the names a user types.
+    bool found = false;
+    for (const auto& [key, label] : m_model->values(AuditStore::Column::Actor)) {
+        if (key == AuditGenerator::actorId(0)) {
+            QCOMPARE(label, QStringLiteral("User 0 Example"));
+            found = true;
+        }
+    }
+    QVERIFY(found);
 }
 
 void TestAuditModel::failedRefreshKeepsTheRows()
