@@ -618,10 +618,10 @@ void AuditPane::updateChart()
             points.append(QPointF(double(QDateTime(d, QTime(12, 0), Qt::UTC).toMSecsSinceEpoch()), double(n)));
         }
         // Ticks on midnights: one per day for a short range, else about seven.
-        const qint64 days = first.daysTo(last) + 1;
+        const qint64 span = first.daysTo(last) + 1;
         m_axisX->setRange(QDateTime(first, QTime(0, 0), Qt::UTC), QDateTime(last.addDays(1), QTime(0, 0), Qt::UTC));
-        m_axisX->setTickCount(days <= 14 ? int(days) + 1 : 7);
-        m_axisX->setFormat(days <= 2 ? QStringLiteral("MM-dd HH:mm") : QStringLiteral("MM-dd"));
+        m_axisX->setTickCount(span <= 14 ? int(span) + 1 : 7);
+        m_axisX->setFormat(span <= 2 ? QStringLiteral("MM-dd HH:mm") : QStringLiteral("MM-dd"));
     }
     m_series->replace(points);
     // Three ticks on whole numbers: 0, half, top.
