@@ -3,6 +3,7 @@
 #include "Format.h"
 
 #include <QDateTime>
+#include <QElapsedTimer>
 
 #include <algorithm>
 
@@ -60,7 +61,10 @@ void AuditModel::setFilter(const Cache::AuditQuery& filter)
     first.cursor = 0;
     first.limit = PageSize;
     first.withTotal = !m_countLater;
+    QElapsedTimer timer;
+    timer.start();
     Cache::AuditPage page = m_store.query(first);
+    m_countMs = double(timer.nsecsElapsed()) / 1e6; // with the first page: an upper bound
     const bool countLater = m_countLater && page.nextCursor != 0;
     if (m_countLater && page.nextCursor == 0) {
         page.total = page.rows.size(); // all of it is in the first page
@@ -108,7 +112,10 @@ void AuditModel::finishCount(quint64 generation)
         return; // a newer filter replaced this one
     }
     m_counting = false;
+    QElapsedTimer timer;
+    timer.start();
     const qint64 n = m_store.count(m_filter);
+    m_countMs = double(timer.nsecsElapsed()) / 1e6;
     if (n < 0) {
         m_error = m_store.lastError();
         emit loadFailed(m_error);
@@ -198,20 +205,22 @@ const AuditEvent* AuditModel::eventAt(int row) const
     if (row < 0 || row >= m_total) {
         return nullptr;
     }
-    auto it = m_blocks.upperBound(row);
-    if (it != m_blocks.begin()) {
-        --it;
-        if (row < it.key() + it->rows.size()) {
-            it->used = ++m_clock;
-            return &it->rows.at(row - it.key());
+    // A block loaded next to one that is not aligned with it (after a top insertion or a seek)
+    // can stop short of the row; the next try starts from the cursor it left, nearer.
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        auto it = m_blocks.upperBound(row);
+        if (it != m_blocks.begin()) {
+            --it;
+            if (row < it.key() + it->rows.size()) {
+                it->used = ++m_clock;
+                return &it->rows.at(row - it.key());
+            }
+        }
+        if (!loadBlockFor(row)) {
+            return nullptr;
         }
     }
-    if (!loadBlockFor(row)) {
-        return nullptr;
-    }
-    it = m_blocks.upperBound(row);
-    --it;
-    return row < it.key() + it->rows.size() ? &it->rows.at(row - it.key()) : nullptr;
+    return nullptr;
 }
 
 qint64 AuditModel::countFrom(const Timestamp& from) const
@@ -223,7 +232,9 @@ qint64 AuditModel::countFrom(const Timestamp& from) const
 
 // Rows are newest first, so the events at or after a time are the first rows: the smallest
 // second S whose count(from = S) is at most `row` starts a run of rows that reaches past it,
-// and the rows from count(from = S) on are the filter's events before S.
+// and the rows from count(from = S) on are the filter's events before S. The search guesses
+// by interpolation (events spread evenly over time land in a few counts) and halves the
+// interval every other step, so an uneven spread costs at most twice a bisection.
 void AuditModel::seekByTime(int row) const
 {
     const Timestamp oldest = m_store.oldest();
@@ -232,16 +243,21 @@ void AuditModel::seekByTime(int row) const
         return;
     }
     std::int64_t lo = oldest.secsSinceEpoch() - 1; // count(from = lo) > row
-    std::int64_t hi = newest.secsSinceEpoch() + 1; // count(from = hi) == 0 <= row
+    std::int64_t hi = newest.secsSinceEpoch() + 1; // count(from = hi) <= row
     if (!m_filter.from.isNull()) {
         lo = std::max(lo, m_filter.from.secsSinceEpoch() - 1);
     }
     if (!m_filter.to.isNull()) {
         hi = std::min(hi, m_filter.to.secsSinceEpoch() + 1);
     }
+    qint64 atLo = m_counting ? -1 : m_total;
     qint64 atHi = 0;
-    while (hi - lo > 1) {
-        const std::int64_t mid = lo + (hi - lo) / 2;
+    for (int step = 0; hi - lo > 1; ++step) {
+        std::int64_t mid = lo + (hi - lo) / 2;
+        if (step % 2 == 0 && atLo > atHi) {
+            const double share = double(atLo - row) / double(atLo - atHi);
+            mid = std::clamp<std::int64_t>(lo + std::int64_t(share * double(hi - lo)), lo + 1, hi - 1);
+        }
         Timestamp from = Timestamp::fromSecsSinceEpoch(mid);
         if (!m_filter.from.isNull() && from < m_filter.from) {
             from = m_filter.from;
@@ -255,6 +271,7 @@ void AuditModel::seekByTime(int row) const
             atHi = n;
         } else {
             lo = mid;
+            atLo = n;
         }
     }
     if (atHi > 0 && atHi <= row && !m_cursors.contains(int(atHi))) {
@@ -272,7 +289,8 @@ bool AuditModel::loadBlockFor(int row) const
     if (c == m_cursors.end()) {
         return false;
     }
-    if (row - c.key() > WalkLimit) {
+    constexpr double SeekCounts = 12;
+    if (row - c.key() > WalkLimit && SeekCounts * m_countMs < double(row - c.key()) * m_rowMs) {
         seekByTime(row);
         c = nearest(row);
     }
@@ -283,7 +301,10 @@ bool AuditModel::loadBlockFor(int row) const
     // Walk to the block's first row: the rows read on the way are not kept.
     while (known < start) {
         const int step = std::min(start - known, Cache::AuditStore::MaxLimit);
+        QElapsedTimer timer;
+        timer.start();
         const Cache::AuditPage walk = m_store.query(pageQuery(seek, step));
+        m_rowMs = double(timer.nsecsElapsed()) / 1e6 / std::max<qsizetype>(1, walk.rows.size());
         if (walk.nextCursor == 0 || walk.rows.size() != step) {
             m_error = m_store.lastError();
             return false;
@@ -299,7 +320,10 @@ bool AuditModel::loadBlockFor(int row) const
     if (next != m_blocks.end()) {
         limit = std::min(limit, next.key() - start);
     }
+    QElapsedTimer timer;
+    timer.start();
     const Cache::AuditPage page = m_store.query(pageQuery(seek, limit));
+    m_rowMs = double(timer.nsecsElapsed()) / 1e6 / std::max<qsizetype>(1, page.rows.size());
     if (page.rows.isEmpty()) {
         m_error = m_store.lastError();
         return false;
