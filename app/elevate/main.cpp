@@ -3,6 +3,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QIcon>
 #include <QLibraryInfo>
 #include <QLocale>
 #include <QTranslator>
@@ -15,6 +16,7 @@ int main(int argc, char* argv[])
     QApplication::setApplicationDisplayName(QStringLiteral("Elevate"));
     QApplication::setApplicationVersion(QStringLiteral(ELEVATE_VERSION));
     QApplication::setDesktopFileName(QStringLiteral("org.elevate.Elevate"));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/elevate.svg")));
 
     // The system locale picks the translation; Qt's own strings follow it too.
     QTranslator qtTranslator;
