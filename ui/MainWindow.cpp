@@ -187,7 +187,44 @@ MainWindow::MainWindow(QWidget* parent)
     m_syncedTimer->start();
 
     restoreWindowSettings();
+    if (QSettings().value(QStringLiteral("window/dark")).toBool()) {
+        applyPalette(true);
+    }
     setWorkspace(nullptr);
+}
+
+void MainWindow::applyPalette(bool dark)
+{
+    static const QPalette original = QApplication::palette();
+    if (!dark) {
+        QApplication::setPalette(original);
+        return;
+    }
+    // Fusion draws every control from the palette, so the whole window follows it.
+    QApplication::setStyle(QStringLiteral("Fusion"));
+    QPalette p;
+    const QColor window(0x2b, 0x2d, 0x31), base(0x1f, 0x21, 0x24), text(0xe8, 0xea, 0xed), dim(0x9a, 0xa0, 0xa6);
+    p.setColor(QPalette::Window, window);
+    p.setColor(QPalette::WindowText, text);
+    p.setColor(QPalette::Base, base);
+    p.setColor(QPalette::AlternateBase, QColor(0x27, 0x29, 0x2d));
+    p.setColor(QPalette::ToolTipBase, base);
+    p.setColor(QPalette::ToolTipText, text);
+    p.setColor(QPalette::Text, text);
+    p.setColor(QPalette::PlaceholderText, dim);
+    p.setColor(QPalette::Button, QColor(0x35, 0x37, 0x3c));
+    p.setColor(QPalette::ButtonText, text);
+    p.setColor(QPalette::BrightText, QColor(0xff, 0x6b, 0x6b));
+    p.setColor(QPalette::Link, QColor(0x8a, 0xb4, 0xf8));
+    p.setColor(QPalette::Highlight, QColor(0x3d, 0x7a, 0xd6));
+    p.setColor(QPalette::HighlightedText, Qt::white);
+    p.setColor(QPalette::Mid, QColor(0x45, 0x48, 0x4d));
+    p.setColor(QPalette::Dark, QColor(0x18, 0x19, 0x1c));
+    p.setColor(QPalette::Light, QColor(0x50, 0x53, 0x58));
+    p.setColor(QPalette::Disabled, QPalette::Text, dim);
+    p.setColor(QPalette::Disabled, QPalette::ButtonText, dim);
+    p.setColor(QPalette::Disabled, QPalette::WindowText, dim);
+    QApplication::setPalette(p);
 }
 
 MainWindow::~MainWindow()
@@ -248,6 +285,16 @@ void MainWindow::buildMenus()
         });
         m_paneActions.append(a);
     }
+
+    view->addSeparator();
+    QAction* dark = view->addAction(tr("&Dark Palette"));
+    dark->setObjectName(QStringLiteral("darkPaletteAction"));
+    dark->setCheckable(true);
+    dark->setChecked(QSettings().value(QStringLiteral("window/dark")).toBool());
+    connect(dark, &QAction::toggled, this, [](bool on) {
+        QSettings().setValue(QStringLiteral("window/dark"), on);
+        applyPalette(on);
+    });
 
     QMenu* sync = menuBar()->addMenu(tr("&Sync"));
     QAction* syncAll = sync->addAction(themedIcon(QStringLiteral("emblem-synchronizing")), tr("Sync &Everything Now"));

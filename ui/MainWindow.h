@@ -57,6 +57,10 @@ public:
     void showBanner(const Banner& banner);
     void notify(const Notification& notification);
 
+    // A dark palette for the whole application (View > Dark Palette, remembered), or back to
+    // the system's.
+    static void applyPalette(bool dark);
+
 signals:
     void profileSwitchRequested(const QString& name);
     void personaSwitchRequested(const QString& persona);
