@@ -12,6 +12,7 @@
 #include "SyncEngine.h"
 #include "Workspace.h"
 
+#include <QApplication>
 #include <QPointer>
 #include <QTemporaryDir>
 #include <QThread>
@@ -132,12 +133,7 @@ void Console::switchPersona(const QString& userName)
 
 void Console::openWorkspace(const Profile& profile)
 {
-    WorkspaceOptions options;
-    options.dataDir = m_demoDir ? m_demoDir->path() : m_options.dataDir;
-    options.tokensInMemoryOnly = m_options.demo;
-    auto workspace = std::make_unique<Workspace>(m_nam, profile, options);
-    workspace->credentials().setInteractiveSignIn(m_options.demo ? personaSignIn(m_persona)
-                                                                 : Ui::SignInDialog::handler(m_window.get()));
+    std::unique_ptr<Workspace> workspace = makeWorkspace(profile);
     QString problem;
     // No integrity check here: PRAGMA quick_check can take seconds on a cold disk. It runs in
     // the background once the window shows the cache.
@@ -153,8 +149,31 @@ void Console::openWorkspace(const Profile& profile)
         b.text = problem;
         m_window->showBanner(b);
     } else {
+        if (m_workspace->cacheWasRebuilt()) {
+            Ui::Banner b;
+            b.level = Ui::Banner::Level::Warning;
+            b.text = tr("The offline cache was damaged and has been rebuilt; it refills from the server.");
+            m_window->showBanner(b);
+        }
         checkCacheInBackground();
     }
+    startSyncing();
+    emit workspaceChanged();
+}
+
+std::unique_ptr<Workspace> Console::makeWorkspace(const Profile& profile)
+{
+    WorkspaceOptions options;
+    options.dataDir = m_demoDir ? m_demoDir->path() : m_options.dataDir;
+    options.tokensInMemoryOnly = m_options.demo;
+    auto workspace = std::make_unique<Workspace>(m_nam, profile, options);
+    workspace->credentials().setInteractiveSignIn(m_options.demo ? personaSignIn(m_persona)
+                                                                 : Ui::SignInDialog::handler(m_window.get()));
+    return workspace;
+}
+
+void Console::startSyncing()
+{
     if (m_options.demo) {
         // The persona signs in at once; syncing starts when the tokens are there.
         signIn();
@@ -163,45 +182,47 @@ void Console::openWorkspace(const Profile& profile)
         // out" and the banner offers to sign in.
         engine->start();
     }
-    emit workspaceChanged();
 }
 
 void Console::checkCacheInBackground()
 {
     const QString path = m_workspace->cache()->path();
     QPointer<Workspace> target(m_workspace.get());
-    auto* thread = QThread::create([this, path, target] {
+    QPointer<Console> self(this);
+    auto* thread = QThread::create([self, path, target] {
         const Cache::Integrity integrity = Cache::CacheDatabase::check(path);
         if (!integrity.isCorrupt()) {
             return;
         }
-        QMetaObject::invokeMethod(this, [this, target] {
-            if (!target || target != m_workspace.get()) {
-                return; // another profile is shown by now
+        // Back on the console's thread (qApp outlives every console), where the guards are
+        // safe to read.
+        QMetaObject::invokeMethod(qApp, [self, target] {
+            if (!self || !target || target != self->m_workspace.get()) {
+                return; // closed, or another profile is shown by now
             }
-            // A new workspace over the same profile opens with the check, which rebuilds.
-            const Profile profile = m_workspace->profile();
-            m_window->setWorkspace(nullptr);
-            m_workspace.reset();
-            WorkspaceOptions options;
-            options.dataDir = m_demoDir ? m_demoDir->path() : m_options.dataDir;
-            options.tokensInMemoryOnly = m_options.demo;
-            m_workspace = std::make_unique<Workspace>(m_nam, profile, options);
-            m_workspace->credentials().setInteractiveSignIn(m_options.demo ? personaSignIn(m_persona)
-                                                                           : Ui::SignInDialog::handler(m_window.get()));
-            QString problem;
-            m_workspace->openStorage(true, &problem);
-            m_window->setWorkspace(m_workspace.get());
-            Ui::Banner b;
-            b.level = Ui::Banner::Level::Warning;
-            b.text = problem.isEmpty() ? tr("The offline cache was damaged and has been rebuilt; it refills from the server.")
-                                       : problem;
-            m_window->showBanner(b);
-            emit workspaceChanged();
+            self->rebuildCache();
         });
     });
     connect(thread, &QThread::finished, thread, &QObject::deleteLater);
     thread->start(QThread::LowPriority);
+}
+
+void Console::rebuildCache()
+{
+    // A new workspace over the same profile, opened with the integrity check, which rebuilds.
+    const Profile profile = m_workspace->profile();
+    m_window->setWorkspace(nullptr);
+    m_workspace.reset();
+    m_workspace = makeWorkspace(profile);
+    QString problem;
+    m_workspace->openStorage(true, &problem);
+    m_window->setWorkspace(m_workspace.get());
+    Ui::Banner b;
+    b.level = Ui::Banner::Level::Warning;
+    b.text = problem.isEmpty() ? tr("The offline cache was damaged and has been rebuilt; it refills from the server.") : problem;
+    m_window->showBanner(b);
+    startSyncing();
+    emit workspaceChanged();
 }
 
 void Console::addProfile()

@@ -60,7 +60,10 @@ signals:
 
 private:
     void openWorkspace(const Profile& profile);
+    std::unique_ptr<Workspace> makeWorkspace(const Profile& profile);
+    void startSyncing();
     void checkCacheInBackground();
+    void rebuildCache();
     void addProfile();
     void signIn();
     void signOut();

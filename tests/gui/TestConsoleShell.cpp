@@ -4,6 +4,8 @@
 #include "ConsoleFixture.h"
 
 #include "../e2e/ApiClient.h"
+#include "CacheDatabase.h"
+#include "ProfileStore.h"
 #include "Console.h"
 #include "DemoSeed.h"
 #include "MainWindow.h"
@@ -14,6 +16,7 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QComboBox>
+#include <QFileInfo>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -82,6 +85,58 @@ private slots:
         auto* welcome = console.window().findChild<QWidget*>(QStringLiteral("welcomePage"));
         QVERIFY(welcome && welcome->isVisible());
         QVERIFY(console.window().findChild<QPushButton*>(QStringLiteral("welcomeAddProfileButton")));
+    }
+
+    // A cache damaged inside (only PRAGMA quick_check sees it) opens at once; the background
+    // check finds the damage and the console rebuilds it, the outbox untouched.
+    void aDamagedCacheIsRebuiltInTheBackground()
+    {
+        QTemporaryDir dir;
+        Profile profile = m_fixture.profileFor(QStringLiteral("diego"));
+        ProfileStore store(dir.filePath(QStringLiteral("profiles.ini")));
+        QVERIFY(store.save(profile));
+        QVERIFY(store.setCurrent(profile.name));
+        WorkspaceOptions options;
+        options.dataDir = dir.path();
+        options.tokensInMemoryOnly = true;
+        const QString folder = Workspace::storageFolder(options, profile);
+        {
+            Workspace ws(m_fixture.nam(), profile, options);
+            Testing::ConsoleFixture::signInAsPersona(ws, QStringLiteral("diego"));
+            QString problem;
+            QVERIFY2(ws.openStorage(false, &problem), qPrintable(problem));
+            std::optional<AuthResult> signedIn;
+            ws.credentials().signIn(QString(), [&](const AuthResult& r) { signedIn = r; });
+            QTRY_VERIFY_WITH_TIMEOUT(signedIn.has_value(), 30000);
+            QVERIFY(signedIn->ok());
+            Testing::ConsoleFixture::syncAll(ws);
+        }
+        const QString cachePath = folder + QStringLiteral("/cache.sqlite");
+        QVERIFY(QFileInfo(cachePath).size() > 8 * 4096);
+        {
+            // Scribble over the pages of the second half (table rows), leaving the header and
+            // the schema intact: opening succeeds, only quick_check sees it.
+            QFile file(cachePath);
+            QVERIFY(file.open(QIODevice::ReadWrite));
+            for (qint64 page = file.size() / 4096 / 2; page * 4096 < file.size(); ++page) {
+                QVERIFY(file.seek(page * 4096 + 8));
+                file.write(QByteArray(64, '\x5a'));
+            }
+        }
+        QVERIFY(Cache::CacheDatabase::check(cachePath).isCorrupt());
+
+        Console::Options consoleOptions;
+        consoleOptions.profilesFile = dir.filePath(QStringLiteral("profiles.ini"));
+        consoleOptions.dataDir = dir.path();
+        Console console(consoleOptions);
+        QSignalSpy changed(&console, &Console::workspaceChanged);
+        console.start();
+        QCOMPARE(changed.size(), 1);
+        QVERIFY(!console.workspace()->cacheWasRebuilt());
+        QTRY_COMPARE_WITH_TIMEOUT(changed.size(), 2, 30000);
+        QVERIFY(console.workspace()->cacheWasRebuilt());
+        QCOMPARE(Cache::CacheDatabase::check(cachePath).status, Cache::Integrity::Status::Ok);
+        QVERIFY(QFileInfo::exists(folder + QStringLiteral("/outbox.sqlite")));
     }
 
     void profileDialogExplainsWhatIsMissing()
