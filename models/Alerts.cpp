@@ -126,8 +126,7 @@ QList<Alert> Alerts::compute(const AlertInputs& inputs, const AlertSettings& set
         alert.roleId = it.key();
         alert.roleName = roleNameOf(inputs, it.key());
         alert.title = tr("%1 is assigned permanently").arg(alert.roleName);
-        alert.description = tr("%n people hold %1 all the time instead of activating it when needed.", nullptr,
-                               int(it.value().size()))
+        alert.description = tr("The people below hold %1 all the time instead of activating it when needed.")
                                 .arg(alert.roleName);
         alert.action = tr("Make these assignments eligible (or give them an end date), so the role is activated "
                           "only when needed, with its policy's checks.");
@@ -233,8 +232,7 @@ QList<Alert> Alerts::compute(const AlertInputs& inputs, const AlertSettings& set
             alert.roleId = it.key();
             alert.roleName = roleNameOf(inputs, it.key());
             alert.title = tr("%1 not activated in %n days", nullptr, settings.unusedDays).arg(alert.roleName);
-            alert.description = tr("%n people are eligible for %1 and have not activated it in the last %2 days.",
-                                   nullptr, int(it.value().size()))
+            alert.description = tr("The people below are eligible for %1 and have not activated it in the last %2 days.")
                                     .arg(alert.roleName)
                                     .arg(settings.unusedDays);
             alert.action = tr("Ask whether they still need it; remove the eligibilities nobody uses, or start an "

@@ -40,7 +40,7 @@ QVariant AlertsModel::data(const QModelIndex& index, int role) const
         case AlertColumn:
             return a.title;
         case AffectedColumn:
-            return tr("%n people", nullptr, int(a.affected.size()));
+            return a.affected.size() == 1 ? tr("1 person") : tr("%1 people").arg(a.affected.size());
         default:
             return {};
         }

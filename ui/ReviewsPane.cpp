@@ -347,10 +347,10 @@ void ReviewsPane::updateActions()
         }
         if (conflicts > 0) {
             m_syncIssues->setText(tr("S&ync issues (%1)").arg(conflicts));
-            m_syncIssues->setToolTip(tr("%n decisions were refused by the server.", nullptr, conflicts));
+            m_syncIssues->setToolTip(tr("Refused by the server: %1. Retry or discard them.").arg(conflicts));
         } else if (waiting > 0) {
             m_syncIssues->setText(tr("S&ync issues (%1 waiting)").arg(waiting));
-            m_syncIssues->setToolTip(tr("%n decisions are not sent yet.", nullptr, waiting));
+            m_syncIssues->setToolTip(tr("Not sent yet: %1. They go out when the server answers.").arg(waiting));
         } else {
             m_syncIssues->setText(tr("S&ync issues"));
             m_syncIssues->setToolTip(tr("Nothing is waiting to be sent."));
@@ -454,14 +454,15 @@ void ReviewsPane::finishDecisions(int recorded, const QStringList& refusals, con
     if (!refusals.isEmpty()) {
         banner.level = Banner::Level::Error;
         banner.text = refusals.size() == 1 ? refusals.first()
-                                           : tr("%n decisions were not applied. See Sync issues.", nullptr, int(refusals.size()));
+                                           : tr("Not applied: %1 decisions. See Sync issues.").arg(refusals.size());
         banner.details = (refusals + details).join(u'\n');
     } else if (offline) {
         banner.level = Banner::Level::Information;
-        banner.text = tr("%n decisions recorded offline: they are sent when the server answers.", nullptr, recorded);
+        banner.text = tr("Recorded offline: %1. Sent when the server answers.")
+                          .arg(recorded == 1 ? tr("1 decision") : tr("%1 decisions").arg(recorded));
     } else {
         banner.level = Banner::Level::Positive;
-        banner.text = tr("%n decisions recorded.", nullptr, recorded);
+        banner.text = tr("Recorded: %1.").arg(recorded == 1 ? tr("1 decision") : tr("%1 decisions").arg(recorded));
     }
     emit bannerRequested(banner);
 }

@@ -81,10 +81,9 @@ void SyncIssuesDialog::reload()
     if (conflicts == 0 && waiting == 0) {
         m_summary->setText(tr("Everything you decided has been sent."));
     } else if (conflicts == 0) {
-        m_summary->setText(tr("%n decisions wait to be sent; they go out when the server answers.", nullptr, waiting));
+        m_summary->setText(tr("Waiting to be sent: %1. They go out when the server answers.").arg(waiting));
     } else {
-        m_summary->setText(tr("The server refused %n decisions. Retry them once the cause is fixed, or discard them.",
-                              nullptr, conflicts));
+        m_summary->setText(tr("Refused by the server: %1. Retry once the cause is fixed, or discard.").arg(conflicts));
     }
     updateActions();
 }
