@@ -306,6 +306,15 @@ AlertInputs Alerts::fromCache(Cache::CacheDatabase& cache, Cache::AuditStore* au
             in.names.insert(a.principalId, a.principal->displayName);
         }
     }
+    // Eligibilities come without their principal expanded: requests (mine and those waiting for
+    // my approval) name people, the signed-in user among them.
+    for (const QString& scope : {QStringLiteral("mine"), QStringLiteral("approver")}) {
+        for (const ScheduleRequest& r : Cache::ScheduleRequestRepository(cache).all(scope)) {
+            if (r.principal && !r.principal->displayName.isEmpty() && !in.names.contains(r.principalId)) {
+                in.names.insert(r.principalId, r.principal->displayName);
+            }
+        }
+    }
     const auto auditState = cache.syncState(QStringLiteral("audit"));
     in.haveAudit = audit && audit->size() > 0 && auditState && !auditState->lastSync.isNull();
     if (!in.haveAudit) {
@@ -381,7 +390,10 @@ QStringList Alerts::limitations(const AlertInputs& inputs, const AlertSettings& 
             unknown << r.displayName;
         }
     }
-    if (!unknown.isEmpty()) {
+    if (withPolicy.isEmpty() && !unknown.isEmpty()) {
+        out << tr("Role policies are not in the offline cache: whether privileged roles need MFA or approval is not "
+                  "known.");
+    } else if (!unknown.isEmpty()) {
         unknown.sort(Qt::CaseInsensitive);
         out << tr("No policy cached for %1: whether they need MFA or approval is not known.")
                    .arg(unknown.join(QStringLiteral(", ")));

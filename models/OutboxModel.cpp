@@ -126,6 +126,11 @@ QVariant OutboxModel::data(const QModelIndex& index, int role) const
         case StateColumn:
             return stateText(row.item.state);
         case MessageColumn:
+            // A transport failure's text is technical (HTTP status, request id): the tooltip
+            // keeps it; a refusal is the server's own sentence.
+            if (row.item.state == Cache::OutboxItem::State::Failed) {
+                return tr("The server could not be reached.");
+            }
             return row.item.message;
         case RecordedColumn:
             return Format::dateTime(row.item.createdAt);

@@ -114,7 +114,8 @@ ReviewsPane::ReviewsPane(Workspace& workspace, QWidget* parent)
     m_splitter->addWidget(m_reviewsView);
     m_splitter->addWidget(right);
     m_splitter->setStretchFactor(0, 1);
-    m_splitter->setStretchFactor(1, 2);
+    m_splitter->setStretchFactor(1, 3);
+    m_splitter->setSizes({380, 1000});
 
     auto* top = new QHBoxLayout;
     top->addWidget(m_status, 1);
@@ -146,6 +147,10 @@ ReviewsPane::ReviewsPane(Workspace& workspace, QWidget* parent)
     reviewsProxy->setSortRole(ReviewsModel::RawValueRole);
     m_reviewsView->setModel(reviewsProxy);
     m_reviewsView->sortByColumn(ReviewsModel::DueColumn, Qt::AscendingOrder);
+    m_reviewsView->header()->setStretchLastSection(false);
+    m_reviewsView->header()->setSectionResizeMode(ReviewsModel::NameColumn, QHeaderView::Stretch);
+    m_reviewsView->header()->setSectionResizeMode(ReviewsModel::ProgressColumn, QHeaderView::ResizeToContents);
+    m_reviewsView->header()->setSectionResizeMode(ReviewsModel::DueColumn, QHeaderView::ResizeToContents);
 
     m_decisions = new DecisionsModel(*cache, workspace.outbox(), this);
     m_decisionsProxy = new QSortFilterProxyModel(this);
@@ -154,6 +159,10 @@ ReviewsPane::ReviewsPane(Workspace& workspace, QWidget* parent)
     m_decisionsProxy->setSortCaseSensitivity(Qt::CaseInsensitive);
     m_decisionsView->setModel(m_decisionsProxy);
     m_decisionsView->sortByColumn(DecisionsModel::PrincipalColumn, Qt::AscendingOrder);
+    m_decisionsView->header()->resizeSection(DecisionsModel::PrincipalColumn, 170);
+    m_decisionsView->header()->resizeSection(DecisionsModel::ResourceColumn, 170);
+    m_decisionsView->header()->resizeSection(DecisionsModel::RecommendationColumn, 270);
+    m_decisionsView->header()->resizeSection(DecisionsModel::DecisionColumn, 100);
 
     connect(m_reviewsView->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &ReviewsPane::selectReview);
     connect(m_decisionsView->selectionModel(), &QItemSelectionModel::selectionChanged, this, &ReviewsPane::updateActions);

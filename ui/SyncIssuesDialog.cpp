@@ -39,7 +39,9 @@ SyncIssuesDialog::SyncIssuesDialog(Cache::Outbox& outbox, Cache::CacheDatabase* 
     m_view->setModel(m_model);
     m_view->header()->setStretchLastSection(false);
     m_view->header()->setSectionResizeMode(OutboxModel::WhatColumn, QHeaderView::Stretch);
+    m_view->header()->setSectionResizeMode(OutboxModel::StateColumn, QHeaderView::ResizeToContents);
     m_view->header()->setSectionResizeMode(OutboxModel::MessageColumn, QHeaderView::Stretch);
+    m_view->header()->setSectionResizeMode(OutboxModel::RecordedColumn, QHeaderView::ResizeToContents);
 
     auto* box = new QDialogButtonBox(QDialogButtonBox::Close, this);
     m_retry = box->addButton(tr("&Retry"), QDialogButtonBox::ActionRole);

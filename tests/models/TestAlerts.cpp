@@ -285,7 +285,7 @@ void TestAlerts::rolesWithoutMfaOrApproval()
     QVERIFY(a);
     QCOMPARE(a->affectedIds, (QStringList{QStringLiteral("h1"), QStringLiteral("h2")}));
     QVERIFY(a->title.contains(QStringLiteral("Helpdesk Administrator")));
-    // Security Administrator's policy is not cached: not alerted, but said.
+    // Security Administrator's policy is not cached: not alerted, but said (by name when others are).
     const QStringList limits = Alerts::limitations(Alerts::fromCache(*m_cache, m_audit.get(), now()));
     QVERIFY2(limits.join(u' ').contains(QStringLiteral("Security Administrator")), qPrintable(limits.join(u' ')));
 }
