@@ -192,9 +192,11 @@ ReviewsPane::ReviewsPane(Workspace& workspace, QWidget* parent)
             }
         });
         connect(engine, &SyncEngine::outboxItemSettled, this,
-                [this](qint64, Cache::OutboxItem::State state, const QString&) {
-                    if (state != Cache::OutboxItem::State::Conflict) {
-                        return;
+                [this](qint64 id, Cache::OutboxItem::State state, const QString&) {
+                    const auto item = Pane::workspace().outbox() ? Pane::workspace().outbox()->item(id) : std::nullopt;
+                    if (state != Cache::OutboxItem::State::Conflict || !item
+                        || item->kind == Cache::OutboxItem::Kind::ApprovalDecision) {
+                        return; // approvals are the Pending Approvals pane's to report
                     }
                     Banner banner;
                     banner.level = Banner::Level::Warning;
@@ -422,19 +424,21 @@ void ReviewsPane::decideSelected(ReviewDecisionValue value)
     };
     auto run = std::make_shared<Run>();
     run->ids = ids;
+    // The step holds itself only weakly; the call in flight holds it strongly (no cycle).
     auto step = std::make_shared<std::function<void()>>();
+    std::weak_ptr<std::function<void()>> weakStep = step;
     QPointer<ReviewsPane> self(this);
-    *step = [self, run, step, value, reason] {
+    *step = [self, run, weakStep, value, reason] {
         if (!self) {
             return;
         }
         if (run->next >= run->ids.size()) {
             self->finishDecisions(run->recorded, run->refusals, run->details);
-            *step = nullptr; // break the cycle
             return;
         }
         const QString id = run->ids.at(run->next++);
-        self->workspace().session().decide(id, value, reason, [self, run, step](const SessionReply<NoContent>& r) {
+        auto keep = weakStep.lock();
+        self->workspace().session().decide(id, value, reason, [self, run, keep](const SessionReply<NoContent>& r) {
             if (r.ok()) {
                 ++run->recorded;
             } else {
@@ -446,8 +450,8 @@ void ReviewsPane::decideSelected(ReviewDecisionValue value)
             if (self) {
                 self->reload();
             }
-            if (*step) {
-                (*step)();
+            if (keep && *keep) {
+                (*keep)();
             }
         });
     };

@@ -14,6 +14,7 @@
 #include "ReviewsModel.h"
 #include "Session.h"
 #include "SyncEngine.h"
+#include "Database.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
@@ -89,6 +90,7 @@ private slots:
     void decisionsModelShowsNotYetSentThenSent();
     void decisionsModelShowsAConflict();
     void outboxModelFollowsTheQueue();
+    void acceptRecommendationsOfflineMarksTheRest();
 
 private:
     QString instanceId() const;
@@ -358,6 +360,77 @@ void TestReviewsModels::outboxModelFollowsTheQueue()
     QCOMPARE(s.removed.size(), 1);
     QCOMPARE(s.total(), 1);
     QCOMPARE(model.rowCount(), 0);
+}
+
+void TestReviewsModels::acceptRecommendationsOfflineMarksTheRest()
+{
+    Cache::CacheDatabase& cache = *m_diego->cache();
+    QCOMPARE(synced(*m_diego->engine(), SyncCollection::Reviews), QString());
+    DecisionsModel decisions(cache, m_diego->outbox());
+    ReviewsModel reviews(cache, m_diego->outbox());
+    QAbstractItemModelTester decisionsTester(&decisions, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester reviewsTester(&reviews, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    decisions.setReview(instanceId());
+    const int total = decisions.rowCount();
+    // The rows accepting applies to: not decided yet, with an Approve or Deny recommendation.
+    QList<int> open;
+    int withoutRecommendation = 0;
+    for (int row = 0; row < total; ++row) {
+        if (decisions.index(row, 0).data(DecisionsModel::EffectiveDecisionRole).toInt() != int(ReviewDecisionValue::NotReviewed)) {
+            continue;
+        }
+        const auto recommendation = ReviewRecommendation(
+            decisions.index(row, DecisionsModel::RecommendationColumn).data(DecisionsModel::RawValueRole).toInt());
+        if (recommendation == ReviewRecommendation::Approve || recommendation == ReviewRecommendation::Deny) {
+            open << row;
+        } else {
+            ++withoutRecommendation;
+        }
+    }
+    QVERIFY(open.size() > 0 && open.size() < total); // the earlier cases decided a few
+    QCOMPARE(reviews.openDecisions(), open.size() + withoutRecommendation);
+
+    // Offline: "accept recommendations" waits in the outbox and already shows on the open rows.
+    m_relay->stop();
+    std::optional<SessionReply<NoContent>> got;
+    m_diego->session().acceptRecommendations(definitionId(), [&got](const SessionReply<NoContent>& r) { got = r; });
+    QTRY_VERIFY_WITH_TIMEOUT(got.has_value(), 60000);
+    QVERIFY2(got->ok(), qPrintable(got->message));
+    Signals s(&decisions);
+    decisions.reload();
+    reviews.reload();
+    QCOMPARE(s.changed.size(), open.size());
+    QCOMPARE(s.total(), int(open.size()));
+    for (int row = 0; row < total; ++row) {
+        const auto recommendation =
+            ReviewRecommendation(decisions.index(row, DecisionsModel::RecommendationColumn).data(DecisionsModel::RawValueRole).toInt());
+        const QString state = decisions.index(row, DecisionsModel::StateColumn).data().toString();
+        if (open.contains(row)) {
+            QCOMPARE(state, QStringLiteral("not yet sent"));
+            QCOMPARE(decisions.index(row, DecisionsModel::DecisionColumn).data().toString(),
+                     DecisionsModel::recommendationText(recommendation));
+        } else {
+            QVERIFY2(state != QStringLiteral("not yet sent"), qPrintable(state));
+        }
+    }
+    QCOMPARE(reviews.openDecisions(), withoutRecommendation);
+    QCOMPARE(reviews.index(0, ReviewsModel::ProgressColumn).data().toString(),
+             QStringLiteral("%1 / %2").arg(total - withoutRecommendation).arg(total));
+
+    // Online again: applied by the server, the pull shows the same.
+    QVERIFY(m_relay->start());
+    QTRY_COMPARE_WITH_TIMEOUT(m_diego->engine()->state(), ConnectionState::Online, 60000);
+    QVERIFY(drained(*m_diego->engine()));
+    QCOMPARE(m_diego->outbox()->pendingCount(), 0);
+    QCOMPARE(synced(*m_diego->engine(), SyncCollection::Reviews), QString());
+    decisions.reload();
+    for (int row : open) {
+        QVERIFY(decisions.index(row, DecisionsModel::StateColumn).data().toString().startsWith(QStringLiteral("recorded")));
+    }
+    const QVariant stillOpen = m_fixture.server().database().scalar(
+        QStringLiteral("SELECT COUNT(*) FROM review_decisions WHERE instance_id = ? AND decision = 'NotReviewed'"),
+        {instanceId()});
+    QCOMPARE(stillOpen.toInt(), withoutRecommendation);
 }
 
 QTEST_GUILESS_MAIN(TestReviewsModels)
