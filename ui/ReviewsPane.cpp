@@ -19,6 +19,7 @@
 #include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
+#include <QTimer>
 #include <QTreeView>
 #include <QVBoxLayout>
 
@@ -210,6 +211,12 @@ ReviewsPane::ReviewsPane(Workspace& workspace, QWidget* parent)
                 });
     }
 
+    // "Updated 3 min ago" ages with the clock, not only with pulls.
+    auto* ageTimer = new QTimer(this);
+    ageTimer->setInterval(std::chrono::seconds(30));
+    connect(ageTimer, &QTimer::timeout, this, &ReviewsPane::updateStatus);
+    ageTimer->start();
+
     reload();
     if (m_reviewsView->model()->rowCount() > 0) {
         m_reviewsView->setCurrentIndex(m_reviewsView->model()->index(0, 0));
@@ -378,16 +385,29 @@ void ReviewsPane::updateStatus()
     }
     const auto state = cache->syncState(QStringLiteral("reviews"));
     const Timestamp lastSync = state ? state->lastSync : Timestamp();
-    const bool online = engine->state() == ConnectionState::Online;
-    if (lastSync.isNull()) {
-        m_status->setText(online ? tr("Loading your access reviews…")
-                                 : tr("Offline, and your access reviews were never loaded. They appear when the server answers."));
-    } else if (online) {
-        m_status->setText(tr("Updated %1.").arg(Models::Format::ago(lastSync, nowUtc())));
-    } else {
-        m_status->setText(tr("Offline: showing your reviews as of %1. Decisions you make are kept and sent when the "
-                             "server answers.")
-                              .arg(Models::Format::ago(lastSync, nowUtc())));
+    const QString age = lastSync.isNull() ? QString() : Models::Format::ago(lastSync, nowUtc());
+    switch (engine->state()) {
+    case ConnectionState::Online:
+        m_status->setText(lastSync.isNull() ? tr("Loading your access reviews…") : tr("Updated %1.").arg(age));
+        break;
+    case ConnectionState::Offline:
+        m_status->setText(lastSync.isNull()
+                              ? tr("Offline, and your access reviews were never loaded. They appear when the server answers.")
+                              : tr("Offline: showing your reviews as of %1. Decisions you make are kept and sent when "
+                                   "the server answers.")
+                                    .arg(age));
+        break;
+    case ConnectionState::Throttled:
+        m_status->setText(tr("The server asked to slow down: showing your reviews as of %1. Decisions are sent shortly.")
+                              .arg(age.isEmpty() ? tr("never") : age));
+        break;
+    case ConnectionState::SigningIn:
+        m_status->setText(tr("Signing in…"));
+        break;
+    case ConnectionState::SignedOut:
+        m_status->setText(tr("Signed out: showing your reviews as of %1. Sign in again to send your decisions.")
+                              .arg(age.isEmpty() ? tr("never") : age));
+        break;
     }
 }
 
