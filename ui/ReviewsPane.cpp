@@ -93,10 +93,19 @@ ReviewsPane::ReviewsPane(Workspace& workspace, QWidget* parent)
     m_acceptRecommendations->setToolTip(tr("Every decision not made yet takes its recommendation."));
     m_syncIssues = makeButton(QStringLiteral("syncIssuesButton"), tr("S&ync issues"), tr("Show sync issues"), this);
 
+    m_filter = new QLineEdit(this);
+    m_filter->setObjectName(QStringLiteral("decisionFilterEdit"));
+    m_filter->setAccessibleName(tr("Find a person"));
+    m_filter->setPlaceholderText(tr("Find a person (Ctrl+F)"));
+    m_filter->setClearButtonEnabled(true);
+
     auto* right = new QWidget(this);
     auto* rightLayout = new QVBoxLayout(right);
     rightLayout->setContentsMargins(0, 0, 0, 0);
-    rightLayout->addWidget(m_reviewTitle);
+    auto* titleRow = new QHBoxLayout;
+    titleRow->addWidget(m_reviewTitle, 1);
+    titleRow->addWidget(m_filter);
+    rightLayout->addLayout(titleRow);
     rightLayout->addWidget(m_decisionsView, 1);
     auto* reasonRow = new QHBoxLayout;
     reasonRow->addWidget(reasonLabel);
@@ -125,7 +134,8 @@ ReviewsPane::ReviewsPane(Workspace& workspace, QWidget* parent)
     layout->addLayout(top);
     layout->addWidget(m_splitter, 1);
 
-    setTabOrder(m_reviewsView, m_decisionsView);
+    setTabOrder(m_reviewsView, m_filter);
+    setTabOrder(m_filter, m_decisionsView);
     setTabOrder(m_decisionsView, m_reason);
     setTabOrder(m_reason, m_approve);
     setTabOrder(m_approve, m_deny);
@@ -158,6 +168,9 @@ ReviewsPane::ReviewsPane(Workspace& workspace, QWidget* parent)
     m_decisionsProxy->setSourceModel(m_decisions);
     m_decisionsProxy->setSortRole(DecisionsModel::RawValueRole);
     m_decisionsProxy->setSortCaseSensitivity(Qt::CaseInsensitive);
+    m_decisionsProxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    m_decisionsProxy->setFilterKeyColumn(DecisionsModel::PrincipalColumn);
+    connect(m_filter, &QLineEdit::textChanged, m_decisionsProxy, &QSortFilterProxyModel::setFilterFixedString);
     m_decisionsView->setModel(m_decisionsProxy);
     m_decisionsView->sortByColumn(DecisionsModel::PrincipalColumn, Qt::AscendingOrder);
     m_decisionsView->header()->resizeSection(DecisionsModel::PrincipalColumn, 170);
@@ -242,6 +255,12 @@ void ReviewsPane::refresh()
         // Waiting decisions first, then the reviews as the server now has them.
         engine->drainOutbox([engine] { engine->syncNow(SyncCollection::Reviews); });
     }
+}
+
+void ReviewsPane::focusFind()
+{
+    m_filter->setFocus(Qt::ShortcutFocusReason);
+    m_filter->selectAll();
 }
 
 void ReviewsPane::primaryAction()

@@ -43,6 +43,7 @@ public:
     QString title() const override;
     QIcon icon() const override;
     void refresh() override;
+    void focusFind() override;
     void primaryAction() override;
     void saveState(QSettings& settings) const override;
     void restoreState(QSettings& settings) override;
@@ -72,6 +73,7 @@ private:
     QTreeView* m_reviewsView = nullptr;
     QTreeView* m_decisionsView = nullptr;
     QLineEdit* m_reason = nullptr;
+    QLineEdit* m_filter = nullptr;
     QPushButton* m_approve = nullptr;
     QPushButton* m_deny = nullptr;
     QPushButton* m_dontKnow = nullptr;

@@ -215,6 +215,17 @@ void TestReviewsPane::recordThreeReviewDecisionsOfflineThenSync()
     }
     QCOMPARE(serverValue(QStringLiteral("SELECT COUNT(*) FROM review_decisions WHERE decision <> 'NotReviewed'")).toInt(), 3);
     Q_UNUSED(definitionId)
+
+    // Ctrl+F finds a person among the decisions.
+    m_pane->focusFind();
+    auto* filter = child<QLineEdit>(QStringLiteral("decisionFilterEdit"));
+    QVERIFY(filter && filter->hasFocus());
+    const QString someone = cell(decisions, 5, DecisionsModel::PrincipalColumn);
+    QTest::keyClicks(filter, someone);
+    QCOMPARE(decisions->model()->rowCount(), 1);
+    QCOMPARE(cell(decisions, 0, DecisionsModel::PrincipalColumn), someone);
+    filter->clear();
+    QCOMPARE(decisions->model()->rowCount(), total);
 }
 
 void TestReviewsPane::conflictShowsInSyncIssuesWithRetryAndDiscard()
