@@ -452,32 +452,22 @@ void ReviewsPane::decideSelected(ReviewDecisionValue value)
         return;
     }
     setBusy(true);
-    // One after the other, in the order shown: each goes into the outbox, then out if it can.
+    // Each decide() records its decision in the outbox at once (durable, in the order shown) and
+    // then waits for the one drain of the outbox that carries them all. So the rows say "not yet
+    // sent" immediately, even when the network hangs rather than refuses, and the answers come
+    // together when the drain ends.
     struct Run
     {
-        QStringList ids;
-        int next = 0;
+        int waiting = 0;
         int recorded = 0;
         QStringList refusals;
         QStringList details;
     };
     auto run = std::make_shared<Run>();
-    run->ids = ids;
-    // The step holds itself only weakly; the call in flight holds it strongly (no cycle).
-    auto step = std::make_shared<std::function<void()>>();
-    std::weak_ptr<std::function<void()>> weakStep = step;
+    run->waiting = int(ids.size());
     QPointer<ReviewsPane> self(this);
-    *step = [self, run, weakStep, value, reason] {
-        if (!self) {
-            return;
-        }
-        if (run->next >= run->ids.size()) {
-            self->finishDecisions(run->recorded, run->refusals, run->details);
-            return;
-        }
-        const QString id = run->ids.at(run->next++);
-        auto keep = weakStep.lock();
-        self->workspace().session().decide(id, value, reason, [self, run, keep](const SessionReply<NoContent>& r) {
+    for (const QString& id : ids) {
+        workspace().session().decide(id, value, reason, [self, run](const SessionReply<NoContent>& r) {
             if (r.ok()) {
                 ++run->recorded;
             } else {
@@ -486,15 +476,14 @@ void ReviewsPane::decideSelected(ReviewDecisionValue value)
                     run->details << r.details;
                 }
             }
-            if (self) {
-                self->reload();
-            }
-            if (keep && *keep) {
-                (*keep)();
+            if (--run->waiting == 0 && self) {
+                self->finishDecisions(run->recorded, run->refusals, run->details);
             }
         });
-    };
-    (*step)();
+    }
+    if (run->waiting > 0) {
+        reload(); // what the outbox now holds
+    }
 }
 
 void ReviewsPane::finishDecisions(int recorded, const QStringList& refusals, const QStringList& details)

@@ -77,6 +77,7 @@ private slots:
     void cleanupTestCase();
     void recordThreeReviewDecisionsOfflineThenSync();
     void conflictShowsInSyncIssuesWithRetryAndDiscard();
+    void decisionsShowAtOnceWhenTheNetworkHangs();
 
 private:
     template <typename T>
@@ -327,6 +328,54 @@ void TestReviewsPane::conflictShowsInSyncIssuesWithRetryAndDiscard()
                  .toInt(),
              0);
     dialog->close();
+}
+
+void TestReviewsPane::decisionsShowAtOnceWhenTheNetworkHangs()
+{
+    QVERIFY(m_pane);
+    auto* reviews = child<QTreeView>(QStringLiteral("reviewsView"));
+    auto* decisions = child<QTreeView>(QStringLiteral("decisionsView"));
+    auto* reason = child<QLineEdit>(QStringLiteral("reasonEdit"));
+    auto* approve = child<QPushButton>(QStringLiteral("approveDecisionButton"));
+    int quarterly = -1;
+    for (int row = 0; row < reviews->model()->rowCount(); ++row) {
+        if (cell(reviews, row, ReviewsModel::NameColumn) == QStringLiteral("Helpdesk Administrator: quarterly review")) {
+            quarterly = row;
+        }
+    }
+    QVERIFY(quarterly >= 0);
+    clickRow(reviews, quarterly);
+    QCOMPARE(cell(decisions, 3, DecisionsModel::DecisionColumn), QStringLiteral("Not reviewed"));
+    QCOMPARE(cell(decisions, 4, DecisionsModel::DecisionColumn), QStringLiteral("Not reviewed"));
+    const QStringList ids{decisions->model()->index(3, 0).data(DecisionsModel::IdRole).toString(),
+                          decisions->model()->index(4, 0).data(DecisionsModel::IdRole).toString()};
+
+    // The link dies without a refusal: requests hang. The rows must not wait for them.
+    m_relay->hold();
+    clickRow(decisions, 3);
+    clickRow(decisions, 4, Qt::ControlModifier);
+    reason->clear();
+    QTest::keyClicks(reason, QStringLiteral("Covers the night shift"));
+    QTest::mouseClick(approve, Qt::LeftButton);
+    for (const QString& id : ids) {
+        QCOMPARE(cell(decisions, rowOfDecision(decisions, id), DecisionsModel::StateColumn), QStringLiteral("not yet sent"));
+        QCOMPARE(cell(decisions, rowOfDecision(decisions, id), DecisionsModel::DecisionColumn), QStringLiteral("Approve"));
+    }
+    QVERIFY(!approve->isEnabled()); // the send is still out
+
+    // The link breaks for good, then comes back: both are sent once.
+    m_relay->stop();
+    QTRY_VERIFY_WITH_TIMEOUT(approve->isEnabled(), 60000);
+    QVERIFY(m_relay->start());
+    for (const QString& id : ids) {
+        QTRY_VERIFY_WITH_TIMEOUT(
+            cell(decisions, rowOfDecision(decisions, id), DecisionsModel::StateColumn).startsWith(QStringLiteral("recorded")),
+            60000);
+        QCOMPARE(serverValue(QStringLiteral("SELECT COUNT(*) FROM audit_events WHERE activity = 'Approve decision' AND body LIKE ?"),
+                             {QString(QStringLiteral("%") + id + QStringLiteral("%"))})
+                     .toInt(),
+                 1);
+    }
 }
 
 QTEST_MAIN(TestReviewsPane)

@@ -2,7 +2,8 @@
 // A TCP relay on 127.0.0.1 in front of an in-process server, so a test can take the backend
 // away for real: stop() closes the listening socket and aborts every relayed connection (the
 // client then sees "connection refused", exactly as with a stopped server), start() listens
-// again on the same port. The server itself keeps running with its data.
+// again on the same port. The server itself keeps running with its data. hold() makes the
+// network hang instead: connections are accepted and never answered (a dead link, not a refusal).
 #include <QHostAddress>
 #include <QList>
 #include <QPointer>
@@ -27,19 +28,22 @@ public:
     // Listens (again) on the relay's port; false when the port could not be taken.
     bool start()
     {
+        m_hold = false;
         return m_listener.isListening() || m_listener.listen(QHostAddress::LocalHost, m_port);
     }
 
     void stop()
     {
         m_listener.close();
-        const auto sockets = std::exchange(m_sockets, {});
-        for (const QPointer<QTcpSocket>& s : sockets) {
-            if (s) {
-                s->abort();
-                s->deleteLater();
-            }
-        }
+        m_hold = false;
+        dropConnections();
+    }
+
+    // Keeps listening but answers nothing, on new connections and (dropped) old ones.
+    void hold()
+    {
+        m_hold = true;
+        dropConnections();
     }
 
     bool isListening() const { return m_listener.isListening(); }
@@ -53,10 +57,26 @@ public:
     QUrl url() { return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(port())); }
 
 private:
+    void dropConnections()
+    {
+        const auto sockets = std::exchange(m_sockets, {});
+        for (const QPointer<QTcpSocket>& s : sockets) {
+            if (s) {
+                s->abort();
+                s->deleteLater();
+            }
+        }
+    }
+
     void accept()
     {
         port();
         while (QTcpSocket* client = m_listener.nextPendingConnection()) {
+            if (m_hold) {
+                m_sockets << client;
+                connect(client, &QTcpSocket::readyRead, client, [client] { client->readAll(); });
+                continue;
+            }
             auto* upstream = new QTcpSocket(this);
             m_sockets << client << upstream;
             connect(client, &QTcpSocket::readyRead, upstream, [client, upstream] {
@@ -76,6 +96,7 @@ private:
     QTcpServer m_listener;
     quint16 m_targetPort;
     quint16 m_port = 0;
+    bool m_hold = false;
     QList<QPointer<QTcpSocket>> m_sockets;
 };
 
