@@ -534,6 +534,9 @@ void ReviewsPane::acceptRecommendations()
             self->finishDecisions(0, {r.message}, {r.details});
         }
     });
+    if (m_busy) {
+        reload(); // recorded in the outbox already; the send may still be out
+    }
 }
 
 void ReviewsPane::showSyncIssues()

@@ -376,6 +376,42 @@ void TestReviewsPane::decisionsShowAtOnceWhenTheNetworkHangs()
                      .toInt(),
                  1);
     }
+
+    // Offline again, "Accept recommendations" settles the rest: shown at once, sent on return.
+    QSignalSpy badges(m_pane.get(), &Pane::badgeChanged);
+    auto* accept = child<QPushButton>(QStringLiteral("acceptRecommendationsButton"));
+    QVERIFY(accept->isEnabled());
+    QStringList rest;
+    for (int row = 0; row < decisions->model()->rowCount(); ++row) {
+        const auto recommendation = ReviewRecommendation(
+            decisions->model()->index(row, DecisionsModel::RecommendationColumn).data(DecisionsModel::RawValueRole).toInt());
+        if (cell(decisions, row, DecisionsModel::DecisionColumn) == QStringLiteral("Not reviewed")
+            && (recommendation == ReviewRecommendation::Approve || recommendation == ReviewRecommendation::Deny)) {
+            rest << decisions->model()->index(row, 0).data(DecisionsModel::IdRole).toString();
+        }
+    }
+    QVERIFY(!rest.isEmpty());
+    m_relay->stop();
+    QTest::mouseClick(accept, Qt::LeftButton);
+    for (const QString& id : rest) {
+        QCOMPARE(cell(decisions, rowOfDecision(decisions, id), DecisionsModel::StateColumn), QStringLiteral("not yet sent"));
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(!badges.isEmpty(), 60000);
+    const int openAfter = decisions->model()->rowCount() - int(serverValue(
+        QStringLiteral("SELECT COUNT(*) FROM review_decisions WHERE instance_id = ? AND decision <> 'NotReviewed'"),
+        {reviews->model()->index(quarterly, 0).data(ReviewsModel::InstanceIdRole)}).toInt()) - int(rest.size());
+    QCOMPARE(badges.last().at(0).toInt(), openAfter);
+    QVERIFY(m_relay->start());
+    for (const QString& id : rest) {
+        QTRY_VERIFY_WITH_TIMEOUT(
+            cell(decisions, rowOfDecision(decisions, id), DecisionsModel::StateColumn).startsWith(QStringLiteral("recorded")),
+            60000);
+    }
+    QCOMPARE(serverValue(QStringLiteral("SELECT COUNT(*) FROM review_decisions WHERE instance_id = ? AND decision = 'NotReviewed'"),
+                         {reviews->model()->index(quarterly, 0).data(ReviewsModel::InstanceIdRole)})
+                 .toInt(),
+             openAfter);
+    QCOMPARE(serverValue(QStringLiteral("SELECT COUNT(*) FROM audit_events WHERE activity = 'Accept recommendations'")).toInt(), 1);
 }
 
 QTEST_MAIN(TestReviewsPane)
