@@ -98,6 +98,7 @@ ReviewsPane::ReviewsPane(Workspace& workspace, QWidget* parent)
     m_filter->setAccessibleName(tr("Find a person"));
     m_filter->setPlaceholderText(tr("Find a person (Ctrl+F)"));
     m_filter->setClearButtonEnabled(true);
+    m_filter->setMinimumWidth(m_filter->fontMetrics().horizontalAdvance(m_filter->placeholderText()) + 48);
 
     auto* right = new QWidget(this);
     auto* rightLayout = new QVBoxLayout(right);
