@@ -1,6 +1,8 @@
 #include "Panes.h"
 
+#include "AlertsPane.h"
 #include "Pane.h"
+#include "ReviewsPane.h"
 
 namespace Elevate::Ui {
 
@@ -9,10 +11,10 @@ QList<Pane*> createPanes(Workspace& workspace, QWidget* parent)
     QList<Pane*> panes;
     // My Roles, Pending Approvals
     // Access Reviews
+    panes << new ReviewsPane(workspace, parent);
     // Audit
     // Alerts
-    Q_UNUSED(workspace)
-    Q_UNUSED(parent)
+    panes << new AlertsPane(workspace, parent);
     return panes;
 }
 
