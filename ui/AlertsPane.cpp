@@ -94,7 +94,7 @@ QString AlertsPane::title() const
 
 QIcon AlertsPane::icon() const
 {
-    return themedIcon(QStringLiteral("dialog-warning"));
+    return themedIcon(QStringLiteral("elevate-alerts"));
 }
 
 void AlertsPane::refresh()

@@ -247,7 +247,7 @@ QString ReviewsPane::title() const
 
 QIcon ReviewsPane::icon() const
 {
-    return themedIcon(QStringLiteral("view-task"));
+    return themedIcon(QStringLiteral("elevate-reviews"));
 }
 
 void ReviewsPane::refresh()
