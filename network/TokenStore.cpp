@@ -39,7 +39,10 @@ void TokenStore::loadRefreshToken(const Profile& profile, std::function<void(con
         QMetaObject::invokeMethod(this, [done = std::move(done), token] { done(token); }, Qt::QueuedConnection);
         return;
     }
-    auto* job = new QKeychain::ReadPasswordJob(m_service, this);
+    // No parent: a job deleted while the Secret Service call is pending crashes in libsecret's
+    // callback (seen when a profile is switched mid-read). It deletes itself when finished;
+    // `this` as the connection's context keeps its answer from reaching a destroyed store.
+    auto* job = new QKeychain::ReadPasswordJob(m_service);
     job->setAutoDelete(true);
     job->setInsecureFallback(false);
     job->setKey(key);
@@ -66,7 +69,7 @@ void TokenStore::storeRefreshToken(const Profile& profile, const QString& token,
         QMetaObject::invokeMethod(this, [done = std::move(done)] { done(false); }, Qt::QueuedConnection);
         return;
     }
-    auto* job = new QKeychain::WritePasswordJob(m_service, this);
+    auto* job = new QKeychain::WritePasswordJob(m_service);
     job->setAutoDelete(true);
     job->setInsecureFallback(false);
     job->setKey(key);
@@ -91,7 +94,7 @@ void TokenStore::erase(const Profile& profile, std::function<void(bool)> done)
         QMetaObject::invokeMethod(this, [done = std::move(done)] { done(true); }, Qt::QueuedConnection);
         return;
     }
-    auto* job = new QKeychain::DeletePasswordJob(m_service, this);
+    auto* job = new QKeychain::DeletePasswordJob(m_service);
     job->setAutoDelete(true);
     job->setInsecureFallback(false);
     job->setKey(key);

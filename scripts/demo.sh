@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, and starts the demo: the console (`elevate --demo`) when it
-# is built, else the self-hosted backend with its seeded demo tenant (`elevated --demo`).
+# Installs what is missing, builds, and starts the demo: the console (`elevate --demo`) with an
+# embedded elevated serving a seeded demo organisation on 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,14 +10,9 @@ export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=true
 cmake --preset default >/dev/null
 cmake --build --preset default -j "$(nproc 2>/dev/null || echo 2)"
 
-for candidate in build/default/app/elevate build/default/server/elevated; do
-    if [ -x "$candidate" ]; then
-        exec "$candidate" --demo "$@"
-    fi
-done
-
-cat <<'MSG'
-Elevate is built, but neither the console (elevate) nor the demo backend (elevated) exists yet:
-this checkout holds the foundation only. Run scripts/test.sh
-to exercise it.
-MSG
+# Without a display (a server, a container), the console runs under a virtual one.
+if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && command -v xvfb-run >/dev/null; then
+    echo "No display: running the console under xvfb-run." >&2
+    exec xvfb-run -a -s '-screen 0 1280x800x24' build/default/app/elevate --demo "$@"
+fi
+exec build/default/app/elevate --demo "$@"

@@ -8,6 +8,9 @@ packages=(
     qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite qt6-httpserver-dev
     qt6-websockets-dev  # Qt6HttpServerConfig.cmake needs it; Debian does not depend on it
     qtkeychain-qt6-dev nlohmann-json3-dev libargon2-dev
+    # the console: charts in the Audit pane (Qt Charts needs Qt's OpenGL headers), SVG icons,
+    # and the translation tools (lupdate, lrelease and their CMake functions)
+    qt6-charts-dev libqt6opengl6-dev qt6-svg-dev libqt6svg6 qt6-l10n-tools qt6-tools-dev
     libsqlite3-dev  # the cache writes its hot audit inserts through the C API
     clang libclang-rt-14-dev
     xvfb xauth dbus dbus-x11 gnome-keyring

@@ -132,7 +132,7 @@ QString AuditPane::title() const
 
 QIcon AuditPane::icon() const
 {
-    return themedIcon(QStringLiteral("document-properties"));
+    return themedIcon(QStringLiteral("elevate-audit"));
 }
 
 void AuditPane::buildUi()
@@ -195,7 +195,7 @@ void AuditPane::buildUi()
     m_searchEdit->setPlaceholderText(tr("Search (Ctrl+F)"));
     m_searchEdit->setClearButtonEnabled(true);
     m_searchEdit->setMinimumWidth(160);
-    m_exportButton = new QPushButton(themedIcon(QStringLiteral("document-save-as")), tr("&Export…"), this);
+    m_exportButton = new QPushButton(themedIcon(QStringLiteral("document-export")), tr("&Export…"), this);
     m_exportButton->setObjectName(QStringLiteral("exportButton"));
     m_exportButton->setAccessibleName(tr("Export the filtered events"));
     m_exportButton->setToolTip(tr("Save the events that match the filter as CSV or JSON"));

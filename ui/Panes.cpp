@@ -1,7 +1,9 @@
 #include "Panes.h"
 
+#include "AlertsPane.h"
 #include "AuditPane.h"
 #include "Pane.h"
+#include "ReviewsPane.h"
 
 namespace Elevate::Ui {
 
@@ -10,11 +12,11 @@ QList<Pane*> createPanes(Workspace& workspace, QWidget* parent)
     QList<Pane*> panes;
     // My Roles, Pending Approvals
     // Access Reviews
+    panes << new ReviewsPane(workspace, parent);
     // Audit
     panes << new AuditPane(workspace, parent);
     // Alerts
-    Q_UNUSED(workspace)
-    Q_UNUSED(parent)
+    panes << new AlertsPane(workspace, parent);
     return panes;
 }
 

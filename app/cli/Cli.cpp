@@ -11,6 +11,7 @@
 #include "SyncEngine.h"
 #include "TextTable.h"
 #include "TokenStore.h"
+#include "Workspace.h"
 
 #include <QCommandLineParser>
 #include <QDir>
@@ -354,14 +355,18 @@ bool Cli::prepareBackend()
     m_profile = *profile;
     m_nam = std::make_unique<QNetworkAccessManager>();
     m_nam->setAutoDeleteReplies(false);
-    m_tokens = std::make_unique<TokenStore>(m_env.keychainService);
-    m_authority = std::make_unique<Authority>(*m_nam, m_profile);
+    WorkspaceOptions options;
+    options.dataDir = m_env.dataDir;
+    options.keychainService = m_env.keychainService;
+    m_workspace = std::make_unique<Workspace>(*m_nam, m_profile, options);
+    m_tokens = &m_workspace->tokens();
+    m_authority = &m_workspace->authority();
+    m_credentials = &m_workspace->credentials();
+    m_graph = &m_workspace->graph();
+    m_session = &m_workspace->session();
     if (m_env.openBrowser) {
         m_authority->setBrowserOpener(m_env.openBrowser);
     }
-    m_credentials = std::make_unique<Credentials>(*m_authority, *m_tokens);
-    m_graph = std::make_unique<GraphClient>(*m_nam, *m_credentials);
-    m_session = std::make_unique<Session>(*m_graph);
     openOffline();
     const bool deviceCode = m_parser->optionNames().contains(QStringLiteral("device-code"));
     m_credentials->setInteractiveSignIn(
@@ -452,8 +457,8 @@ void Cli::cmdProfile(const QStringList& args)
             return;
         }
         // Its refresh token goes too.
-        m_tokens = std::make_unique<TokenStore>(m_env.keychainService);
-        m_tokens->erase(*p, [this, name](bool) {
+        m_looseTokens = std::make_unique<TokenStore>(m_env.keychainService);
+        m_looseTokens->erase(*p, [this, name](bool) {
             m_profiles->remove(name);
             m_out << "Removed profile " << name << ".\n";
             finish(Done);
@@ -1036,34 +1041,18 @@ void Cli::cmdAudit(const QStringList&)
 
 void Cli::openOffline()
 {
-    const QString base = m_env.dataDir.isEmpty()
-        ? QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + QStringLiteral("/Elevate")
-        : m_env.dataDir;
-    const QString dir = base + QStringLiteral("/profiles/") + m_profile.id;
-    if (!QDir().mkpath(dir)) {
-        m_err << "elevatectl: cannot create " << dir << "; working online only.\n";
+    // A command-line run has no UI thread to protect: the integrity check runs here.
+    QString problem;
+    if (!m_workspace->openStorage(true, &problem)) {
+        m_err << "elevatectl: " << problem << "\n";
         return;
     }
-    QFile::setPermissions(dir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
-    auto cache = std::make_unique<Cache::CacheDatabase>();
-    const QString cachePath = dir + QStringLiteral("/cache.sqlite");
-    // A command-line run has no UI thread to protect: the check runs here.
-    if (!cache->open(cachePath, Cache::CacheDatabase::check(cachePath))) {
-        m_err << "elevatectl: the offline cache cannot be opened (" << cache->lastError() << "); working online only.\n";
-        return;
-    }
-    if (cache->wasRebuilt()) {
+    if (m_workspace->cacheWasRebuilt()) {
         m_err << "elevatectl: the offline cache was damaged and has been rebuilt; it fills again from the server.\n";
     }
-    auto outbox = std::make_unique<Cache::Outbox>();
-    if (!outbox->open(dir + QStringLiteral("/outbox.sqlite"))) {
-        m_err << "elevatectl: the outbox cannot be opened (" << outbox->lastError() << "); working online only.\n";
-        return;
-    }
-    m_cache = std::move(cache);
-    m_outbox = std::move(outbox);
-    m_engine = std::make_unique<SyncEngine>(*m_graph, *m_cache, *m_outbox);
-    m_session->attachCache(*m_cache, *m_outbox, *m_engine);
+    m_cache = m_workspace->cache();
+    m_outbox = m_workspace->outbox();
+    m_engine = m_workspace->engine();
     m_session->setOffline(m_parser->isSet(QStringLiteral("offline")));
 }
 

@@ -22,6 +22,7 @@ class Outbox;
 } // namespace Cache
 class Credentials;
 class SyncEngine;
+class Workspace;
 class GraphClient;
 class ProfileStore;
 class TokenStore;
@@ -112,14 +113,18 @@ private:
     std::unique_ptr<ProfileStore> m_profiles;
     Profile m_profile;
     std::unique_ptr<QNetworkAccessManager> m_nam;
-    std::unique_ptr<TokenStore> m_tokens;
-    std::unique_ptr<Authority> m_authority;
-    std::unique_ptr<Credentials> m_credentials;
-    std::unique_ptr<GraphClient> m_graph;
-    std::unique_ptr<Session> m_session;
-    std::unique_ptr<Cache::CacheDatabase> m_cache;
-    std::unique_ptr<Cache::Outbox> m_outbox;
-    std::unique_ptr<SyncEngine> m_engine;
+    std::unique_ptr<TokenStore> m_looseTokens; // 'profile remove': a token store without a workspace
+    std::unique_ptr<Workspace> m_workspace;    // the profile's client stack (prepareBackend)
+    // Views into m_workspace; null before prepareBackend, and the last three when the offline
+    // layer could not be opened.
+    TokenStore* m_tokens = nullptr;
+    Authority* m_authority = nullptr;
+    Credentials* m_credentials = nullptr;
+    GraphClient* m_graph = nullptr;
+    Session* m_session = nullptr;
+    Cache::CacheDatabase* m_cache = nullptr;
+    Cache::Outbox* m_outbox = nullptr;
+    SyncEngine* m_engine = nullptr;
     bool m_json = false;
     bool m_finished = false;
 };

@@ -509,9 +509,12 @@ HttpResponse OAuthEndpoints::deviceCode(const HttpRequest& request, const QStrin
     // only for the demo's personas. Anywhere else the hint changes nothing.
     const QString hint = form.value(QStringLiteral("login_hint")).trimmed();
     const QHostAddress peer(request.remoteAddress);
+    qint64 interval = started.interval;
     if (!hint.isEmpty() && !m_settings.demoLoginHints.isEmpty() && !peer.isNull() && peer.isLoopback()
         && m_settings.demoLoginHints.contains(hint, Qt::CaseInsensitive)) {
-        if (!m_identity.approveDeviceCodeForDemo(started.deviceCode, m_identity.userIdForName(hint))) {
+        if (m_identity.approveDeviceCodeForDemo(started.deviceCode, m_identity.userIdForName(hint))) {
+            interval = 1; // already approved: the first poll, as soon as allowed, gets the tokens
+        } else {
             qCWarning(lcIdentity) << "demo sign-in by login_hint failed";
         }
     }
@@ -520,7 +523,7 @@ HttpResponse OAuthEndpoints::deviceCode(const HttpRequest& request, const QStrin
         {QStringLiteral("device_code"), started.deviceCode},
         {QStringLiteral("verification_uri"), started.verificationUri},
         {QStringLiteral("expires_in"), static_cast<qint64>(started.expiresIn)},
-        {QStringLiteral("interval"), started.interval},
+        {QStringLiteral("interval"), interval},
         {QStringLiteral("message"), started.message},
     };
     return json(request, 200, QJsonDocument(body).toJson(QJsonDocument::Compact));
