@@ -395,7 +395,18 @@ QVariant AuditModel::displayValue(const AuditEvent& e, int column) const
         return e.activityDisplayName;
     case InitiatedByColumn: {
         const QString name = e.initiatorName();
-        return name.isEmpty() ? tr("System") : name;
+        if (!name.isEmpty()) {
+            return name;
+        }
+        // A principal known only by its sign-in name or id is still someone, not the system.
+        if (e.initiatedByUser) {
+            return e.initiatedByUser->userPrincipalName.isEmpty() ? e.initiatedByUser->id
+                                                                  : e.initiatedByUser->userPrincipalName;
+        }
+        if (e.initiatedByApp && !e.initiatedByApp->appId.isEmpty()) {
+            return e.initiatedByApp->appId;
+        }
+        return tr("System");
     }
     case TargetColumn: {
         const AuditEvent::TargetResource* t = roleTarget(e);

@@ -82,6 +82,7 @@ private slots:
     void initTestCase();
     void init();
     void columnsAndHeaders();
+    void initiatorWithoutANameIsStillShown();
     void windowReadsEveryRowInOrder();
     void jumpFarDownReadsTheRightRows();
     void jumpsLandRightWhenEventsShareASecond();
@@ -190,6 +191,28 @@ void TestAuditModel::columnsAndHeaders()
     QCOMPARE(m_model->index(0, AuditModel::TargetColumn).data().toString(), first.targetResources.first().displayName);
     QCOMPARE(m_model->index(0, AuditModel::ResultColumn).data(AuditModel::RawValueRole).toInt(), int(first.result));
     QCOMPARE(m_model->index(0, AuditModel::ReasonColumn).data().toString(), first.resultReason);
+}
+
+void TestAuditModel::initiatorWithoutANameIsStillShown()
+{
+    QTemporaryDir dir;
+    CacheDatabase db;
+    QVERIFY(db.open(dir.filePath(QStringLiteral("names.db"))));
+    AuditStore store(db);
+    AuditGenerator gen(3);
+    AuditEvent byId = gen.next(m_newest);
+    byId.initiatedByUser = AuditEvent::UserInitiator{};
+    byId.initiatedByUser->id = QStringLiteral("08bfb0d0-84a9-4970-a133-4e4abd418857");
+    AuditEvent bySystem = gen.next(m_newest.plusSeconds(-60));
+    bySystem.initiatedByUser.reset();
+    bySystem.initiatedByApp.reset();
+    QVERIFY(store.merge({byId, bySystem}));
+    AuditModel model(store);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setFilter({});
+    QCOMPARE(model.rowCount(), 2);
+    QCOMPARE(model.index(0, AuditModel::InitiatedByColumn).data().toString(), byId.initiatedByUser->id);
+    QCOMPARE(model.index(1, AuditModel::InitiatedByColumn).data().toString(), QStringLiteral("System"));
 }
 
 void TestAuditModel::windowReadsEveryRowInOrder()
