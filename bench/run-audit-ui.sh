@@ -17,8 +17,13 @@ export QT_QPA_PLATFORM=offscreen TZ=UTC LANG=C.UTF-8
 export DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent/elevate-bench
 "$bin" fill "$dir" "$events"
 echo
-echo "== peak memory, each in its own process =="
-"$bin" bare
-"$bin" pane "$dir"
+echo "== start-up and peak memory, each in its own process (whole process: /usr/bin/time) =="
+for mode in bare pane; do
+    if [ -x /usr/bin/time ]; then
+        /usr/bin/time -f "  whole process ($mode): %e s wall, %M KB peak RSS" "$bin" $mode "$dir"
+    else
+        "$bin" $mode "$dir"
+    fi
+done
 echo
 "$bin" filter "$dir" "$runs"
