@@ -12,6 +12,11 @@
 #include <QUuid>
 
 #include <algorithm>
+#include <QElapsedTimer>
+#include <cstdio>
+#include <ctime>
+namespace { struct CpuTimer { qint64 s=0; static qint64 now(){ timespec ts; clock_gettime(CLOCK_THREAD_CPUTIME_ID,&ts); return ts.tv_sec*1000000000LL+ts.tv_nsec;} void start(){s=now();} void restart(){s=now();} qint64 nsecsElapsed() const { return now()-s; } };
+struct Prof { qint64 t[8]={}; ~Prof(){ std::fprintf(stderr,"PROF prep %.2f insert %.2f tokens %.2f fts %.2f deltas %.2f merge-total %.2f select %.2f\n", t[0]/1e9,t[1]/1e9,t[2]/1e9,t[3]/1e9,t[4]/1e9,t[5]/1e9,t[6]/1e9);} } g_prof; }
 #include <limits>
 
 namespace Elevate::Cache {
@@ -61,17 +66,43 @@ qint64 dayOf(const Timestamp& t)
     return floorDiv(t.ticks(), TicksPerDay);
 }
 
-// A GUID in its canonical lowercase form is stored as 16 bytes; anything else as text, so the
-// id read back is exactly the id that was stored.
-QVariant compactId(const QString& id)
+// The 16 bytes of a GUID in its canonical lowercase form (what QUuid::toString(WithoutBraces)
+// writes back), else empty: anything else is stored as text, so the id read back is exactly
+// the id that was stored.
+QByteArray packUuid(QStringView id)
 {
-    if (id.size() == 36) {
-        const QUuid uuid = QUuid::fromString(id);
-        if (!uuid.isNull() && uuid.toString(QUuid::WithoutBraces) == id) {
-            return uuid.toRfc4122();
-        }
+    if (id.size() != 36) {
+        return {};
     }
-    return id;
+    QByteArray out(16, Qt::Uninitialized);
+    int byte = 0;
+    for (qsizetype i = 0; i < 36;) {
+        if (i == 8 || i == 13 || i == 18 || i == 23) {
+            if (id[i] != u'-') {
+                return {};
+            }
+            ++i;
+            continue;
+        }
+        const auto nibble = [](char16_t ch) -> int {
+            if (ch >= u'0' && ch <= u'9') {
+                return ch - u'0';
+            }
+            if (ch >= u'a' && ch <= u'f') {
+                return ch - u'a' + 10;
+            }
+            return -1;
+        };
+        const int high = nibble(id[i].unicode());
+        const int low = nibble(id[i + 1].unicode());
+        if (high < 0 || low < 0) {
+            return {};
+        }
+        out[byte++] = char((high << 4) | low);
+        i += 2;
+    }
+    // The null GUID reads back as "" from QUuid: keep it as text.
+    return out == QByteArray(16, '\0') ? QByteArray() : out;
 }
 
 QString expandId(const QVariant& v)
@@ -87,14 +118,6 @@ QString expandId(const QVariant& v)
         return QString::fromUtf8(bytes);
     }
     return v.toString();
-}
-
-QByteArray idIdentity(const QVariant& compact)
-{
-    if (compact.typeId() == QMetaType::QByteArray) {
-        return compact.toByteArray();
-    }
-    return QByteArrayLiteral("t:") + compact.toString().toUtf8();
 }
 
 bool looksLikeUuid(const QString& s)
@@ -345,6 +368,57 @@ QStringList AuditStore::eventTokens(const AuditEvent& e) const
     return words; // repeats are harmless to FTS5; counters skip them
 }
 
+void AuditStore::appendMemoTokens(const QString& text, QString* out) const
+{
+    if (text.isEmpty()) {
+        return;
+    }
+    auto hit = m_textMemo.constFind(text);
+    if (hit == m_textMemo.constEnd()) {
+        if (m_textMemo.size() > 100'000) {
+            m_textMemo.clear();
+        }
+        hit = m_textMemo.insert(text, tokens(text).join(u' '));
+    }
+    if (hit->isEmpty()) {
+        return;
+    }
+    if (!out->isEmpty()) {
+        *out += u' ';
+    }
+    *out += *hit;
+}
+
+void AuditStore::appendEventText(const AuditEvent& e, QString* out) const
+{
+    // The same words as eventTokens(), in the same order, built without a list per event.
+    appendMemoTokens(e.activityDisplayName, out);
+    if (e.initiatedByUser) {
+        appendMemoTokens(e.initiatedByUser->displayName, out);
+        appendMemoTokens(e.initiatedByUser->userPrincipalName, out);
+    }
+    if (e.initiatedByApp) {
+        appendMemoTokens(e.initiatedByApp->displayName, out);
+    }
+    for (const auto& t : e.targetResources) {
+        appendMemoTokens(t.displayName, out);
+        appendMemoTokens(t.userPrincipalName, out);
+    }
+    QStringList words;
+    appendTokens(e.resultReason, &words);
+    for (const auto& kv : e.additionalDetails) {
+        if (!looksLikeUuid(kv.value)) {
+            appendTokens(kv.value, &words);
+        }
+    }
+    for (const QString& w : std::as_const(words)) {
+        if (!out->isEmpty()) {
+            *out += u' ';
+        }
+        *out += w;
+    }
+}
+
 // additionalDetails as "key US value RS key US value": decoding a JSON array for each row read
 // cost more than the rest of the row. Keys or values holding those separators are rare; they
 // are stored as Graph JSON instead (which starts with '[').
@@ -461,15 +535,19 @@ bool AuditStore::insertEvents(const QList<AuditEvent>& events, int* inserted, QH
 {
     SqliteConnection& c = m_db.connection();
     QList<qint64> bases;
-    QList<QVariant> ids;
+    QList<QByteArray> ids; // stored form: 16 bytes for a canonical GUID, else UTF-8 text
+    QList<bool> idIsText;
     bases.reserve(events.size());
     ids.reserve(events.size());
+    idIsText.reserve(events.size());
     qint64 lo = MaxKey;
     qint64 hi = MinKey;
     for (const AuditEvent& e : events) {
         const qint64 base = orderKey(e.activityDateTime);
         bases << base;
-        ids << compactId(e.id);
+        QByteArray packed = packUuid(e.id);
+        idIsText << packed.isEmpty();
+        ids << (packed.isEmpty() ? e.id.toUtf8() : std::move(packed));
         lo = std::min(lo, base);
         hi = std::max(hi, base);
     }
@@ -478,18 +556,25 @@ bool AuditStore::insertEvents(const QList<AuditEvent>& events, int* inserted, QH
     // What the archive already holds around these times: taken slots, and ids to skip.
     QSet<qint64> used;
     QSet<QByteArray> known;
+    CpuTimer pt; pt.start();
     {
-        QSqlQuery q = c.prepare(QStringLiteral("SELECT seq, id FROM audit_events WHERE seq BETWEEN ? AND ?"));
-        if (!c.exec(q, {stored(hi), stored(lo)})) {
+        SqliteStatement q(c, "SELECT seq, id, typeof(id) = 'text' FROM audit_events WHERE seq BETWEEN ? AND ?");
+        if (!q.isValid() || !q.bindInt(1, stored(hi)) || !q.bindInt(2, stored(lo))) {
             return false;
         }
         while (q.next()) {
-            used.insert(stored(q.value(0).toLongLong()));
-            known.insert(idIdentity(q.value(1)));
+            used.insert(stored(q.columnInt(0)));
+            known.insert(q.columnInt(2) ? QByteArrayLiteral("t:") + q.columnBytes(1) : q.columnBytes(1));
+        }
+        q.reset();
+        if (q.failed()) {
+            return false;
         }
     }
 
-    // Straight on the SQLite handle: these two run once per event (a million times in a first sync).
+    // Straight on the SQLite handle with typed binds: these run once per event (a million
+    // times in a first sync). Prepared per page: a prepare costs microseconds, and a statement
+    // never outlives the connection it was prepared on.
     SqliteStatement insert(c, "INSERT OR IGNORE INTO audit_events (seq, id, at, actor, target, activity, result, "
                               "initiator, shape, targets, correlation, reason, details) "
                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -498,9 +583,13 @@ bool AuditStore::insertEvents(const QList<AuditEvent>& events, int* inserted, QH
         return false;
     }
     QHash<DayKey, qint64>& deltas = *deltasOut;
+    QString targetRefs;
+    QString text;
+    g_prof.t[6] += pt.nsecsElapsed();
     for (qsizetype i = 0; i < events.size(); ++i) {
+        pt.restart();
         const AuditEvent& e = events.at(i);
-        const QByteArray identity = idIdentity(ids.at(i));
+        const QByteArray identity = idIsText.at(i) ? QByteArrayLiteral("t:") + ids.at(i) : ids.at(i);
         if (known.contains(identity)) {
             continue;
         }
@@ -518,80 +607,96 @@ bool AuditStore::insertEvents(const QList<AuditEvent>& events, int* inserted, QH
             ref(TargetKey, targetKey, role ? role->displayName : QString(), targetKey);
         const std::optional<qint64> activity =
             ref(ActivityKey, e.activityDisplayName, e.activityDisplayName, e.activityDisplayName);
-        const QString shapeKey = e.category + Separator + e.loggedByService + Separator + e.operationType;
-        const std::optional<qint64> shape = ref(ShapeKey, shapeKey, QString(), shapeKey);
 
-        QString initiatorCache;
-        if (e.initiatedByUser) {
-            const auto& u = *e.initiatedByUser;
-            initiatorCache += Separator + u.id + Separator + u.displayName + Separator + u.userPrincipalName + Separator
-                              + u.ipAddress + Separator + u.userType + Separator + u.homeTenantId + Separator
-                              + u.homeTenantName;
+        std::optional<qint64> shape;
+        const ShapeFields shapeFields{e.category, e.loggedByService, e.operationType};
+        if (const auto hit = m_shapeRefs.constFind(shapeFields); hit != m_shapeRefs.constEnd()) {
+            shape = *hit;
+        } else {
+            const QString shapeKey = e.category + Separator + e.loggedByService + Separator + e.operationType;
+            shape = ref(ShapeKey, shapeKey, QString(), shapeKey);
+            if (shape) {
+                m_shapeRefs.insert(shapeFields, *shape);
+            }
         }
-        initiatorCache += u'\x1e';
-        if (e.initiatedByApp) {
-            const auto& a = *e.initiatedByApp;
-            initiatorCache += Separator + a.appId + Separator + a.displayName + Separator + a.servicePrincipalId
-                              + Separator + a.servicePrincipalName;
-        }
+
         std::optional<qint64> initiator;
-        if (const auto hit = m_refs[InitiatorJson].constFind(initiatorCache); hit != m_refs[InitiatorJson].constEnd()) {
+        const InitiatorFields initiatorFields{e.initiatedByUser, e.initiatedByApp};
+        if (const auto hit = m_initiatorRefs.constFind(initiatorFields); hit != m_initiatorRefs.constEnd()) {
             initiator = *hit;
         } else {
             AuditEvent part;
             part.initiatedByUser = e.initiatedByUser;
             part.initiatedByApp = e.initiatedByApp;
-            initiator = ref(InitiatorJson, partJson(part, "initiatedBy"), QString(), initiatorCache);
+            const QString json = partJson(part, "initiatedBy");
+            initiator = ref(InitiatorJson, json, QString(), json);
+            if (initiator) {
+                m_initiatorRefs.insert(initiatorFields, *initiator);
+            }
         }
 
-        QStringList targetRefs;
+        targetRefs.clear();
         bool refsOk = actor && target && activity && shape && initiator;
         for (const auto& t : e.targetResources) {
-            QString cacheKey = t.id + Separator + t.displayName + Separator + t.type
-                               + Separator + t.userPrincipalName + Separator + t.groupType;
-            for (const auto& m : t.modifiedProperties) {
-                cacheKey += u'\x1e' + m.displayName + Separator + m.oldValue + Separator + m.newValue;
-            }
             std::optional<qint64> r;
-            if (const auto hit = m_refs[TargetJson].constFind(cacheKey); hit != m_refs[TargetJson].constEnd()) {
+            if (const auto hit = m_targetRefs.constFind(TargetFields{t}); hit != m_targetRefs.constEnd()) {
                 r = *hit;
             } else {
                 AuditEvent part;
                 part.targetResources << t;
-                r = ref(TargetJson, partJson(part, "targetResources", 0), QString(), cacheKey);
+                const QString json = partJson(part, "targetResources", 0);
+                r = ref(TargetJson, json, QString(), json);
+                if (r) {
+                    m_targetRefs.insert(TargetFields{t}, *r);
+                }
             }
             if (!r) {
                 refsOk = false;
                 break;
             }
-            targetRefs << QString::number(*r);
+            if (!targetRefs.isEmpty()) {
+                targetRefs += u' ';
+            }
+            targetRefs += QString::number(*r);
         }
         if (!refsOk) {
             return false;
         }
-        const QVariant details = e.additionalDetails.isEmpty() ? QVariant() : QVariant(encodeDetails(e.additionalDetails));
-        const QVariant correlation = e.correlationId.isEmpty() ? QVariant() : compactId(e.correlationId);
-        if (!insert.run({stored(seq), ids.at(i), qint64(e.activityDateTime.ticks()), *actor, *target, *activity,
-                             static_cast<int>(e.result), *initiator, *shape,
-                             targetRefs.isEmpty() ? QVariant() : QVariant(targetRefs.join(u' ')), correlation,
-                             e.resultReason.isEmpty() ? QVariant() : QVariant(e.resultReason), details})) {
+        const QString details = e.additionalDetails.isEmpty() ? QString() : encodeDetails(e.additionalDetails);
+        const QByteArray correlation = e.correlationId.isEmpty() ? QByteArray() : packUuid(e.correlationId);
+        g_prof.t[0] += pt.nsecsElapsed(); pt.restart();
+        const bool bound = insert.bindInt(1, stored(seq))
+            && (idIsText.at(i) ? insert.bindText(2, e.id) : insert.bindBlob(2, ids.at(i)))
+            && insert.bindInt(3, e.activityDateTime.ticks()) && insert.bindInt(4, *actor)
+            && insert.bindInt(5, *target) && insert.bindInt(6, *activity)
+            && insert.bindInt(7, static_cast<int>(e.result)) && insert.bindInt(8, *initiator)
+            && insert.bindInt(9, *shape) && insert.bindTextOrNull(10, targetRefs)
+            && (e.correlationId.isEmpty() ? insert.bindNull(11)
+                : correlation.isEmpty()   ? insert.bindText(11, e.correlationId)
+                                          : insert.bindBlob(11, correlation))
+            && insert.bindTextOrNull(12, e.resultReason) && insert.bindTextOrNull(13, details);
+        if (!bound || !insert.step()) {
             return false;
         }
         if (insert.changes() == 0) {
             continue; // the same id stored at another time
         }
         used.insert(seq);
-        const QStringList words = eventTokens(e);
-        if (!fts.run({stored(seq), words.join(u' ')})) {
+        g_prof.t[1] += pt.nsecsElapsed(); pt.restart();
+        text.clear();
+        appendEventText(e, &text);
+        g_prof.t[2] += pt.nsecsElapsed(); pt.restart();
+        if (!fts.bindInt(1, stored(seq)) || !fts.bindText(2, text) || !fts.step()) {
             return false;
         }
+        g_prof.t[3] += pt.nsecsElapsed(); pt.restart();
         const qint64 day = dayOf(e.activityDateTime);
         if (!m_trackedTerms.isEmpty()) {
-            QStringList counted;
-            for (const QString& w : words) {
-                if (m_trackedTerms.contains(w) && !counted.contains(w)) {
+            QList<QStringView> counted;
+            for (const QStringView w : QStringView(text).tokenize(u' ', Qt::SkipEmptyParts)) {
+                if (m_trackedTerms.contains(w.toString()) && !counted.contains(w)) {
                     counted << w;
-                    (*termDeltas)[TermDay{w, day}] += 1;
+                    (*termDeltas)[TermDay{w.toString(), day}] += 1;
                 }
             }
         }
@@ -601,20 +706,24 @@ bool AuditStore::insertEvents(const QList<AuditEvent>& events, int* inserted, QH
         deltas[DayKey{ActivityDim, *activity, day}] += 1;
         deltas[DayKey{ResultDim, static_cast<int>(e.result), day}] += 1;
         ++*inserted;
+        g_prof.t[4] += pt.nsecsElapsed();
     }
     return true;
 }
 
 bool AuditStore::flushDayCounts(const QHash<DayKey, qint64>& deltas)
 {
-    SqliteConnection& c = m_db.connection();
-    QSqlQuery q = c.prepare(QStringLiteral("INSERT INTO audit_daycount (dim, value, day, n) VALUES (?, ?, ?, ?) "
-                                           "ON CONFLICT (dim, value, day) DO UPDATE SET n = n + excluded.n"));
+    SqliteStatement q(m_db.connection(), "INSERT INTO audit_daycount (dim, value, day, n) VALUES (?, ?, ?, ?) "
+                                         "ON CONFLICT (dim, value, day) DO UPDATE SET n = n + excluded.n");
+    if (!q.isValid()) {
+        return false;
+    }
     for (auto it = deltas.cbegin(); it != deltas.cend(); ++it) {
         if (it.value() == 0) {
             continue;
         }
-        if (!c.exec(q, {it.key().dim, it.key().value, it.key().day, it.value()})) {
+        if (!q.bindInt(1, it.key().dim) || !q.bindInt(2, it.key().value) || !q.bindInt(3, it.key().day)
+            || !q.bindInt(4, it.value()) || !q.step()) {
             return false;
         }
     }
@@ -669,20 +778,42 @@ bool AuditStore::updateTermStatistics(qint64 minEvents)
             return false;
         }
         QSqlQuery track = c.prepare(QStringLiteral("INSERT INTO audit_tracked_terms (term) VALUES (?)"));
+        SqliteStatement matches(c, "SELECT rowid FROM audit_fts WHERE audit_fts MATCH ?");
+        if (!matches.isValid()) {
+            return false;
+        }
         QSqlQuery day = c.prepare(QStringLiteral("INSERT INTO audit_term_days (term, day, n) VALUES (?, ?, ?)"));
         for (const QString& term : terms) {
             if (!c.exec(track, {term})) {
                 return false;
             }
             // The row ids say the day: seq / 2^20 is the millisecond.
+            // Straight on the SQLite handle: a common term has up to a row per event.
             QMap<qint64, qint64> perDay;
-            QSqlQuery matches = c.prepare(QStringLiteral("SELECT rowid FROM audit_fts WHERE audit_fts MATCH ?"));
-            if (!c.exec(matches, {QString(u'"' + term + u'"')})) {
+            const QString expression = u'"' + term + u'"';
+            if (!matches.bindText(1, expression)) {
                 return false;
             }
+            qint64 runDay = std::numeric_limits<qint64>::min();
+            qint64 runCount = 0;
             while (matches.next()) {
-                const qint64 ms = floorDiv(stored(matches.value(0).toLongLong()), SlotsPerMs);
-                perDay[floorDiv(ms, TicksPerDay / TicksPerMs)] += 1;
+                const qint64 ms = floorDiv(stored(matches.columnInt(0)), SlotsPerMs);
+                const qint64 d = floorDiv(ms, TicksPerDay / TicksPerMs);
+                if (d != runDay) {
+                    if (runCount > 0) {
+                        perDay[runDay] += runCount;
+                    }
+                    runDay = d;
+                    runCount = 0;
+                }
+                ++runCount;
+            }
+            if (runCount > 0) {
+                perDay[runDay] += runCount;
+            }
+            matches.reset();
+            if (matches.failed()) {
+                return false;
             }
             for (auto it = perDay.cbegin(); it != perDay.cend(); ++it) {
                 if (!c.exec(day, {term, it.key(), it.value()})) {
@@ -734,39 +865,72 @@ std::optional<int> AuditStore::merge(const QList<AuditEvent>& events)
         m_bulkOpen = true;
         m_bulkPages = 0;
     }
+    CpuTimer mt; mt.start();
+    struct MT { CpuTimer& m; ~MT(){ g_prof.t[5] += m.nsecsElapsed(); } } mtg{mt};
     int inserted = 0;
     QHash<DayKey, qint64> deltas;
     QHash<TermDay, qint64> termDeltas;
-    const bool ok = c.transaction([&] {
-        if (!insertEvents(events, &inserted, &deltas, &termDeltas)) {
-            return false;
-        }
-        // In a bulk load the day counts wait in memory for finishBulkLoad().
-        return m_bulk || (flushDayCounts(deltas) && flushTermCounts(termDeltas));
+    // In a bulk load the page goes straight into the long transaction: a savepoint per page
+    // would make FTS5 flush its pending terms as a new segment each time (SQLite 3.40 syncs
+    // FTS5 on every savepoint). A failed page then abandons the whole open batch (rolled back
+    // below): the pull fails and the next one pulls those events again.
+    const bool ok = m_bulk ? insertEvents(events, &inserted, &deltas, &termDeltas) : c.transaction([&] {
+        return insertEvents(events, &inserted, &deltas, &termDeltas) && flushDayCounts(deltas)
+            && flushTermCounts(termDeltas);
     });
     if (!ok) {
         m_lastError = c.lastError();
+        if (m_bulk) {
+            // The batch's earlier pages go with it (never committed, never counted).
+            c.rollbackLong();
+            m_bulkOpen = false;
+            m_batchDayDeltas.clear();
+        }
         // Keys created in the rolled-back transaction are gone: forget the cached numbers.
         for (auto& cache : m_refs) {
             cache.clear();
         }
+        m_shapeRefs.clear();
+        m_initiatorRefs.clear();
+        m_targetRefs.clear();
         m_decoded.clear();
         m_keyText.clear();
         return std::nullopt;
     }
     if (m_bulk) {
         for (auto it = deltas.cbegin(); it != deltas.cend(); ++it) {
-            m_dayDeltas[it.key()] += it.value();
+            m_batchDayDeltas[it.key()] += it.value();
         }
-        if (++m_bulkPages >= BulkPagesPerCommit) {
-            m_bulkOpen = false;
-            if (!c.commitLong()) {
-                m_lastError = c.lastError();
-                return std::nullopt;
-            }
+        if (++m_bulkPages >= BulkPagesPerCommit && !commitBulkBatch()) {
+            return std::nullopt;
         }
     }
     return inserted;
+}
+
+bool AuditStore::commitBulkBatch()
+{
+    if (!m_bulkOpen) {
+        return true;
+    }
+    SqliteConnection& c = m_db.connection();
+    m_bulkOpen = false;
+    if (!c.commitLong()) {
+        m_lastError = c.lastError();
+        m_batchDayDeltas.clear();
+        for (auto& cache : m_refs) {
+            cache.clear();
+        }
+        m_shapeRefs.clear();
+        m_initiatorRefs.clear();
+        m_targetRefs.clear();
+        return false;
+    }
+    for (auto it = m_batchDayDeltas.cbegin(); it != m_batchDayDeltas.cend(); ++it) {
+        m_dayDeltas[it.key()] += it.value();
+    }
+    m_batchDayDeltas.clear();
+    return true;
 }
 
 bool AuditStore::beginBulkLoad()
@@ -793,7 +957,71 @@ bool AuditStore::beginBulkLoad()
     }
     m_bulk = true;
     m_dayDeltas.clear();
+    m_batchDayDeltas.clear();
     return true;
+}
+
+bool AuditStore::removeDuplicates()
+{
+    // Keep the earliest copy of each id, remove the rest from the FTS index and counts too.
+    SqliteConnection& c = m_db.connection();
+    QList<qint64> duplicates;
+    {
+        QSqlQuery q(c.handle());
+        if (!q.exec(QStringLiteral("SELECT seq FROM audit_events WHERE seq NOT IN "
+                                   "(SELECT max(seq) FROM audit_events GROUP BY id)"))) {
+            c.setLastError(QStringLiteral("duplicate scan failed"));
+            return false;
+        }
+        while (q.next()) {
+            duplicates << q.value(0).toLongLong();
+        }
+    }
+    for (const qint64 seq : duplicates) {
+        const std::optional<AuditEvent> e = load(seq);
+        if (!e) {
+            return false;
+        }
+        QSqlQuery del = c.prepare(QStringLiteral("INSERT INTO audit_fts (audit_fts, rowid, text) VALUES ('delete', ?, ?)"));
+        QSqlQuery row = c.prepare(QStringLiteral("SELECT actor, target, activity, result FROM audit_events WHERE seq = ?"));
+        if (!c.exec(del, {seq, eventTokens(*e).join(u' ')}) || !c.exec(row, {seq}) || !row.next()) {
+            return false;
+        }
+        const qint64 day = dayOf(e->activityDateTime);
+        m_dayDeltas[DayKey{AllDim, 0, day}] -= 1;
+        for (int dim = ActorDim; dim <= ResultDim; ++dim) {
+            m_dayDeltas[DayKey{dim, row.value(dim - 1).toLongLong(), day}] -= 1;
+        }
+        row.finish();
+        QSqlQuery drop = c.prepare(QStringLiteral("DELETE FROM audit_events WHERE seq = ?"));
+        if (!c.exec(drop, {seq})) {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool AuditStore::finishIndexes()
+{
+    SqliteConnection& c = m_db.connection();
+    QElapsedTimer ft; ft.start();
+    const QStringList statements = auditIndexStatements();
+    for (qsizetype i = 1; i < statements.size(); ++i) {
+        if (!c.execDirect(statements.at(i))) {
+            return false;
+        }
+    }
+    std::fprintf(stderr, "PROF other indexes %.2f\n", ft.nsecsElapsed()/1e9); ft.restart();
+    if (!flushDayCounts(m_dayDeltas)) {
+        return false;
+    }
+    std::fprintf(stderr, "PROF daycounts %.2f\n", ft.nsecsElapsed()/1e9); ft.restart();
+    // One FTS5 segment: a common word's matches are read from one b-tree.
+    if (!c.execDirect(QStringLiteral("INSERT INTO audit_fts (audit_fts) VALUES ('optimize')"))) {
+        return false;
+    }
+    std::fprintf(stderr, "PROF optimize %.2f\n", ft.nsecsElapsed()/1e9); ft.restart();
+    return m_db.setWatermark(QStringLiteral("audit.bulk"), QStringLiteral("done"));
 }
 
 bool AuditStore::finishBulkLoad()
@@ -802,62 +1030,23 @@ bool AuditStore::finishBulkLoad()
         return true;
     }
     SqliteConnection& c = m_db.connection();
-    if (m_bulkOpen) {
-        m_bulkOpen = false;
-        if (!c.commitLong()) {
-            m_lastError = c.lastError();
-            return false;
-        }
+    if (!commitBulkBatch()) {
+        return false;
     }
+    QElapsedTimer ft; ft.start();
     const bool ok = c.transaction([&] {
-        // Duplicates that slipped past the per-page check (same id, different times) would
-        // break the unique index: keep the earliest copy, remove the rest from the FTS index too.
-        QList<qint64> duplicates;
-        {
-            QSqlQuery q(c.handle());
-            if (!q.exec(QStringLiteral("SELECT seq FROM audit_events WHERE seq NOT IN "
-                                       "(SELECT max(seq) FROM audit_events GROUP BY id)"))) {
-                c.setLastError(QStringLiteral("duplicate scan failed"));
-                return false;
-            }
-            while (q.next()) {
-                duplicates << q.value(0).toLongLong();
-            }
+        // The unique id index first: it fails only when duplicates slipped past the per-page
+        // check (same id at different times); then those are removed and it is built again.
+        // (A GROUP BY over every id up front would sort the whole archive for a rare case.)
+        const QString idIndex = auditIndexStatements().constFirst();
+        if (c.transaction([&] { return c.execDirect(idIndex); })) {
+            std::fprintf(stderr, "PROF unique index %.2f\n", ft.nsecsElapsed()/1e9); ft.restart();
+            return finishIndexes();
         }
-        for (const qint64 seq : duplicates) {
-            const std::optional<AuditEvent> e = load(seq);
-            if (!e) {
-                return false;
-            }
-            QSqlQuery del = c.prepare(QStringLiteral("INSERT INTO audit_fts (audit_fts, rowid, text) VALUES ('delete', ?, ?)"));
-            QSqlQuery row = c.prepare(QStringLiteral("SELECT actor, target, activity, result FROM audit_events WHERE seq = ?"));
-            if (!c.exec(del, {seq, eventTokens(*e).join(u' ')}) || !c.exec(row, {seq}) || !row.next()) {
-                return false;
-            }
-            const qint64 day = dayOf(e->activityDateTime);
-            m_dayDeltas[DayKey{AllDim, 0, day}] -= 1;
-            for (int dim = ActorDim; dim <= ResultDim; ++dim) {
-                m_dayDeltas[DayKey{dim, row.value(dim - 1).toLongLong(), day}] -= 1;
-            }
-            row.finish();
-            QSqlQuery drop = c.prepare(QStringLiteral("DELETE FROM audit_events WHERE seq = ?"));
-            if (!c.exec(drop, {seq})) {
-                return false;
-            }
-        }
-        for (const QString& sql : auditIndexStatements()) {
-            if (!c.execDirect(sql)) {
-                return false;
-            }
-        }
-        if (!flushDayCounts(m_dayDeltas)) {
+        if (!removeDuplicates() || !c.execDirect(idIndex)) {
             return false;
         }
-        // One FTS5 segment: a common word's matches are read from one b-tree.
-        if (!c.execDirect(QStringLiteral("INSERT INTO audit_fts (audit_fts) VALUES ('optimize')"))) {
-            return false;
-        }
-        return m_db.setWatermark(QStringLiteral("audit.bulk"), QStringLiteral("done"));
+        return finishIndexes();
     });
     if (!ok) {
         m_lastError = c.lastError();
@@ -865,8 +1054,12 @@ bool AuditStore::finishBulkLoad()
     }
     m_dayDeltas.clear();
     m_bulk = false;
+    ft.restart();
     c.execDirect(QStringLiteral("PRAGMA optimize"));
-    return updateTermStatistics();
+    std::fprintf(stderr, "PROF pragma optimize %.2f\n", ft.nsecsElapsed()/1e9); ft.restart();
+    const bool r = updateTermStatistics();
+    std::fprintf(stderr, "PROF term stats %.2f\n", ft.nsecsElapsed()/1e9); ft.restart();
+    return r;
 }
 
 bool AuditStore::resolve(const AuditQuery& query, Filter* f)

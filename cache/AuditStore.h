@@ -116,6 +116,9 @@ private:
     bool insertEvents(const QList<AuditEvent>& events, int* inserted, QHash<DayKey, qint64>* deltas,
                       QHash<TermDay, qint64>* termDeltas);
     bool flushTermCounts(const QHash<TermDay, qint64>& deltas);
+    bool commitBulkBatch();
+    bool removeDuplicates();
+    bool finishIndexes();
     bool flushDayCounts(const QHash<DayKey, qint64>& deltas);
     bool resolve(const AuditQuery& query, Filter* filter);
     qint64 countFilter(const Filter& f);
@@ -127,6 +130,9 @@ private:
     AuditEvent decodeRow(const QSqlQuery& q);
     const AuditEvent& decodedRef(qint64 ref);
     QStringList eventTokens(const AuditEvent& e) const;
+    // The text the FTS index holds for an event: its tokens joined by spaces.
+    void appendEventText(const AuditEvent& e, QString* out) const;
+    void appendMemoTokens(const QString& text, QString* out) const;
     static void appendTokens(const QString& text, QStringList* out);
     static QString encodeDetails(const QList<AuditEvent::KeyValue>& details);
     static QList<AuditEvent::KeyValue> decodeDetails(const QString& text);
@@ -143,9 +149,59 @@ private:
     std::array<QHash<QString, qint64>, 7> m_refs; // per kind: fields -> audit_keys.ref
     QHash<qint64, AuditEvent> m_decoded;     // audit_keys.ref -> the part of an event it holds
     QHash<qint64, QString> m_keyText;        // audit_keys.ref -> key (activity, shape)
-    QHash<DayKey, qint64> m_dayDeltas;       // per-day counts not yet written
+    QHash<DayKey, qint64> m_dayDeltas;       // per-day counts not yet written (committed rows)
+    QHash<DayKey, qint64> m_batchDayDeltas;  // the same for the open bulk batch
     QSet<QString> m_trackedTerms;            // audit_tracked_terms
     mutable QHash<QString, QStringList> m_tokenMemo; // tokens of names seen before
+    mutable QHash<QString, QString> m_textMemo;      // the same, joined by spaces
+
+    // Caches of audit_keys refs keyed by the fields themselves (hashed, no string built per event).
+    struct ShapeFields
+    {
+        QString category;
+        QString service;
+        QString operation;
+        friend bool operator==(const ShapeFields&, const ShapeFields&) = default;
+        friend size_t qHash(const ShapeFields& k, size_t seed = 0)
+        {
+            return qHashMulti(seed, k.category, k.service, k.operation);
+        }
+    };
+    struct InitiatorFields
+    {
+        std::optional<AuditEvent::UserInitiator> user;
+        std::optional<AuditEvent::AppInitiator> app;
+        friend bool operator==(const InitiatorFields&, const InitiatorFields&) = default;
+        friend size_t qHash(const InitiatorFields& k, size_t seed = 0)
+        {
+            if (k.user) {
+                seed = qHashMulti(seed, 1, k.user->id, k.user->displayName, k.user->userPrincipalName,
+                                  k.user->ipAddress, k.user->userType, k.user->homeTenantId, k.user->homeTenantName);
+            }
+            if (k.app) {
+                seed = qHashMulti(seed, 2, k.app->appId, k.app->displayName, k.app->servicePrincipalId,
+                                  k.app->servicePrincipalName);
+            }
+            return seed;
+        }
+    };
+    struct TargetFields
+    {
+        AuditEvent::TargetResource target;
+        friend bool operator==(const TargetFields&, const TargetFields&) = default;
+        friend size_t qHash(const TargetFields& k, size_t seed = 0)
+        {
+            const auto& t = k.target;
+            seed = qHashMulti(seed, t.id, t.displayName, t.type, t.userPrincipalName, t.groupType);
+            for (const auto& m : t.modifiedProperties) {
+                seed = qHashMulti(seed, m.displayName, m.oldValue, m.newValue);
+            }
+            return seed;
+        }
+    };
+    QHash<ShapeFields, qint64> m_shapeRefs;
+    QHash<InitiatorFields, qint64> m_initiatorRefs;
+    QHash<TargetFields, qint64> m_targetRefs;
 };
 
 } // namespace Elevate::Cache
