@@ -12,11 +12,6 @@
 #include <QUuid>
 
 #include <algorithm>
-#include <QElapsedTimer>
-#include <cstdio>
-#include <ctime>
-namespace { struct CpuTimer { qint64 s=0; static qint64 now(){ timespec ts; clock_gettime(CLOCK_THREAD_CPUTIME_ID,&ts); return ts.tv_sec*1000000000LL+ts.tv_nsec;} void start(){s=now();} void restart(){s=now();} qint64 nsecsElapsed() const { return now()-s; } };
-struct Prof { qint64 t[8]={}; ~Prof(){ std::fprintf(stderr,"PROF prep %.2f insert %.2f tokens %.2f fts %.2f deltas %.2f merge-total %.2f select %.2f\n", t[0]/1e9,t[1]/1e9,t[2]/1e9,t[3]/1e9,t[4]/1e9,t[5]/1e9,t[6]/1e9);} } g_prof; }
 #include <limits>
 
 namespace Elevate::Cache {
@@ -33,6 +28,8 @@ constexpr qint64 MaxKey = std::numeric_limits<qint64>::max();
 // Above this many candidate rows for the narrowest column filter, a free-text filter drives the
 // query instead (each column-driven row costs one FTS5 probe).
 constexpr qint64 ProbeLimit = 20'000;
+// FTS5's pending-terms buffer during a bulk load (the default is 1 MB).
+constexpr int BulkFtsHashBytes = 256 * 1024 * 1024;
 
 // audit_keys kinds.
 enum KeyKind { ActorKey = 1, TargetKey = 2, ActivityKey = 3, ShapeKey = 4, InitiatorJson = 5, TargetJson = 6 };
@@ -556,7 +553,6 @@ bool AuditStore::insertEvents(const QList<AuditEvent>& events, int* inserted, QH
     // What the archive already holds around these times: taken slots, and ids to skip.
     QSet<qint64> used;
     QSet<QByteArray> known;
-    CpuTimer pt; pt.start();
     {
         SqliteStatement q(c, "SELECT seq, id, typeof(id) = 'text' FROM audit_events WHERE seq BETWEEN ? AND ?");
         if (!q.isValid() || !q.bindInt(1, stored(hi)) || !q.bindInt(2, stored(lo))) {
@@ -585,9 +581,7 @@ bool AuditStore::insertEvents(const QList<AuditEvent>& events, int* inserted, QH
     QHash<DayKey, qint64>& deltas = *deltasOut;
     QString targetRefs;
     QString text;
-    g_prof.t[6] += pt.nsecsElapsed();
     for (qsizetype i = 0; i < events.size(); ++i) {
-        pt.restart();
         const AuditEvent& e = events.at(i);
         const QByteArray identity = idIsText.at(i) ? QByteArrayLiteral("t:") + ids.at(i) : ids.at(i);
         if (known.contains(identity)) {
@@ -664,7 +658,6 @@ bool AuditStore::insertEvents(const QList<AuditEvent>& events, int* inserted, QH
         }
         const QString details = e.additionalDetails.isEmpty() ? QString() : encodeDetails(e.additionalDetails);
         const QByteArray correlation = e.correlationId.isEmpty() ? QByteArray() : packUuid(e.correlationId);
-        g_prof.t[0] += pt.nsecsElapsed(); pt.restart();
         const bool bound = insert.bindInt(1, stored(seq))
             && (idIsText.at(i) ? insert.bindText(2, e.id) : insert.bindBlob(2, ids.at(i)))
             && insert.bindInt(3, e.activityDateTime.ticks()) && insert.bindInt(4, *actor)
@@ -682,14 +675,11 @@ bool AuditStore::insertEvents(const QList<AuditEvent>& events, int* inserted, QH
             continue; // the same id stored at another time
         }
         used.insert(seq);
-        g_prof.t[1] += pt.nsecsElapsed(); pt.restart();
         text.clear();
         appendEventText(e, &text);
-        g_prof.t[2] += pt.nsecsElapsed(); pt.restart();
         if (!fts.bindInt(1, stored(seq)) || !fts.bindText(2, text) || !fts.step()) {
             return false;
         }
-        g_prof.t[3] += pt.nsecsElapsed(); pt.restart();
         const qint64 day = dayOf(e.activityDateTime);
         if (!m_trackedTerms.isEmpty()) {
             QList<QStringView> counted;
@@ -706,7 +696,6 @@ bool AuditStore::insertEvents(const QList<AuditEvent>& events, int* inserted, QH
         deltas[DayKey{ActivityDim, *activity, day}] += 1;
         deltas[DayKey{ResultDim, static_cast<int>(e.result), day}] += 1;
         ++*inserted;
-        g_prof.t[4] += pt.nsecsElapsed();
     }
     return true;
 }
@@ -865,8 +854,6 @@ std::optional<int> AuditStore::merge(const QList<AuditEvent>& events)
         m_bulkOpen = true;
         m_bulkPages = 0;
     }
-    CpuTimer mt; mt.start();
-    struct MT { CpuTimer& m; ~MT(){ g_prof.t[5] += m.nsecsElapsed(); } } mtg{mt};
     int inserted = 0;
     QHash<DayKey, qint64> deltas;
     QHash<TermDay, qint64> termDeltas;
@@ -949,7 +936,12 @@ bool AuditStore::beginBulkLoad()
                 return false;
             }
         }
-        return m_db.setWatermark(QStringLiteral("audit.bulk"), QStringLiteral("open"));
+        // FTS5 during the load: a large pending-terms buffer (fewer, bigger segments) and no
+        // incremental merging; finishBulkLoad() merges once ('optimize') and restores both.
+        return c.execDirect(QStringLiteral("INSERT INTO audit_fts (audit_fts, rank) VALUES ('hashsize', %1)")
+                                .arg(BulkFtsHashBytes))
+            && c.execDirect(QStringLiteral("INSERT INTO audit_fts (audit_fts, rank) VALUES ('automerge', 0)"))
+            && m_db.setWatermark(QStringLiteral("audit.bulk"), QStringLiteral("open"));
     });
     if (!ok) {
         m_lastError = c.lastError();
@@ -1004,23 +996,22 @@ bool AuditStore::removeDuplicates()
 bool AuditStore::finishIndexes()
 {
     SqliteConnection& c = m_db.connection();
-    QElapsedTimer ft; ft.start();
     const QStringList statements = auditIndexStatements();
     for (qsizetype i = 1; i < statements.size(); ++i) {
         if (!c.execDirect(statements.at(i))) {
             return false;
         }
     }
-    std::fprintf(stderr, "PROF other indexes %.2f\n", ft.nsecsElapsed()/1e9); ft.restart();
     if (!flushDayCounts(m_dayDeltas)) {
         return false;
     }
-    std::fprintf(stderr, "PROF daycounts %.2f\n", ft.nsecsElapsed()/1e9); ft.restart();
-    // One FTS5 segment: a common word's matches are read from one b-tree.
-    if (!c.execDirect(QStringLiteral("INSERT INTO audit_fts (audit_fts) VALUES ('optimize')"))) {
+    // One FTS5 segment: a common word's matches are read from one b-tree. Then the defaults for
+    // incremental pages again (FTS5's documented defaults).
+    if (!c.execDirect(QStringLiteral("INSERT INTO audit_fts (audit_fts) VALUES ('optimize')"))
+        || !c.execDirect(QStringLiteral("INSERT INTO audit_fts (audit_fts, rank) VALUES ('hashsize', 1048576)"))
+        || !c.execDirect(QStringLiteral("INSERT INTO audit_fts (audit_fts, rank) VALUES ('automerge', 4)"))) {
         return false;
     }
-    std::fprintf(stderr, "PROF optimize %.2f\n", ft.nsecsElapsed()/1e9); ft.restart();
     return m_db.setWatermark(QStringLiteral("audit.bulk"), QStringLiteral("done"));
 }
 
@@ -1033,14 +1024,12 @@ bool AuditStore::finishBulkLoad()
     if (!commitBulkBatch()) {
         return false;
     }
-    QElapsedTimer ft; ft.start();
     const bool ok = c.transaction([&] {
         // The unique id index first: it fails only when duplicates slipped past the per-page
         // check (same id at different times); then those are removed and it is built again.
         // (A GROUP BY over every id up front would sort the whole archive for a rare case.)
         const QString idIndex = auditIndexStatements().constFirst();
         if (c.transaction([&] { return c.execDirect(idIndex); })) {
-            std::fprintf(stderr, "PROF unique index %.2f\n", ft.nsecsElapsed()/1e9); ft.restart();
             return finishIndexes();
         }
         if (!removeDuplicates() || !c.execDirect(idIndex)) {
@@ -1054,12 +1043,8 @@ bool AuditStore::finishBulkLoad()
     }
     m_dayDeltas.clear();
     m_bulk = false;
-    ft.restart();
     c.execDirect(QStringLiteral("PRAGMA optimize"));
-    std::fprintf(stderr, "PROF pragma optimize %.2f\n", ft.nsecsElapsed()/1e9); ft.restart();
-    const bool r = updateTermStatistics();
-    std::fprintf(stderr, "PROF term stats %.2f\n", ft.nsecsElapsed()/1e9); ft.restart();
-    return r;
+    return updateTermStatistics();
 }
 
 bool AuditStore::resolve(const AuditQuery& query, Filter* f)
