@@ -270,9 +270,9 @@ int main(int argc, char** argv)
         std::printf("%d pulled, %d new, %.1f ms per page: %.0f events/s  [target >= 12000: %s] (process CPU incl. page "
                     "generation %.1f s)\n",
                     pulled, stored, double(ns) / 1e6 / 20, rate, rate >= 12000 ? "met" : "MISSED", incCpu);
-        const double cpuRate = pulled / (double(cpuNs) / 1e9);
+        const double cpuPageRate = pulled / (double(cpuNs) / 1e9);
         std::printf("thread CPU: %.1f ms per page: %.0f events/s  [target >= 12000: %s]\n", double(cpuNs) / 1e6 / 20,
-                    cpuRate, cpuRate >= 12000 ? "met" : "MISSED");
+                    cpuPageRate, cpuPageRate >= 12000 ? "met" : "MISSED");
     }
     db.connection().execDirect(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"));
 

@@ -322,26 +322,38 @@ QString AuditStore::ftsExpression(const QString& userText)
     return terms.join(QStringLiteral(" AND "));
 }
 
-QStringList AuditStore::eventTokens(const AuditEvent& e) const
+void AuditStore::appendEventText(const AuditEvent& e, QString* out) const
 {
-    QStringList words;
-    words.reserve(40);
-    // Names repeat across events (activities, people, roles): tokenise each once.
+    // Names repeat across events (activities, people, roles): each is tokenised once and kept
+    // joined. A name that appears twice in one event (the user who is also the target) is
+    // indexed once: FTS5 here keeps neither positions nor counts.
+    // Held (not pointed to): the memo may rehash or clear while this event is built.
+    std::array<QString, 12> seen;
+    std::size_t seenCount = 0;
     const auto named = [&](const QString& text) {
         if (text.isEmpty()) {
             return;
         }
-        const auto hit = m_tokenMemo.constFind(text);
-        if (hit != m_tokenMemo.constEnd()) {
-            words << *hit;
+        auto hit = m_textMemo.constFind(text);
+        if (hit == m_textMemo.constEnd()) {
+            if (m_textMemo.size() > 100'000) {
+                m_textMemo.clear();
+            }
+            hit = m_textMemo.insert(text, tokens(text).join(u' '));
+        }
+        const QString& joined = *hit;
+        if (joined.isEmpty()
+            || std::any_of(seen.begin(), seen.begin() + seenCount,
+                           [&](const QString& s) { return s.constData() == joined.constData(); })) {
             return;
         }
-        if (m_tokenMemo.size() > 100'000) {
-            m_tokenMemo.clear();
+        if (!out->isEmpty()) {
+            *out += u' ';
         }
-        const QStringList t = tokens(text);
-        m_tokenMemo.insert(text, t);
-        words << t;
+        *out += joined;
+        if (seenCount < seen.size()) {
+            seen[seenCount++] = joined;
+        }
     };
     named(e.activityDisplayName);
     if (e.initiatedByUser) {
@@ -355,52 +367,8 @@ QStringList AuditStore::eventTokens(const AuditEvent& e) const
         named(t.displayName);
         named(t.userPrincipalName);
     }
-    appendTokens(e.resultReason, &words);
-    // Detail values such as a ticket number are searchable; GUIDs only bloat the index.
-    for (const auto& kv : e.additionalDetails) {
-        if (!looksLikeUuid(kv.value)) {
-            appendTokens(kv.value, &words);
-        }
-    }
-    return words; // repeats are harmless to FTS5; counters skip them
-}
-
-void AuditStore::appendMemoTokens(const QString& text, QString* out) const
-{
-    if (text.isEmpty()) {
-        return;
-    }
-    auto hit = m_textMemo.constFind(text);
-    if (hit == m_textMemo.constEnd()) {
-        if (m_textMemo.size() > 100'000) {
-            m_textMemo.clear();
-        }
-        hit = m_textMemo.insert(text, tokens(text).join(u' '));
-    }
-    if (hit->isEmpty()) {
-        return;
-    }
-    if (!out->isEmpty()) {
-        *out += u' ';
-    }
-    *out += *hit;
-}
-
-void AuditStore::appendEventText(const AuditEvent& e, QString* out) const
-{
-    // The same words as eventTokens(), in the same order, built without a list per event.
-    appendMemoTokens(e.activityDisplayName, out);
-    if (e.initiatedByUser) {
-        appendMemoTokens(e.initiatedByUser->displayName, out);
-        appendMemoTokens(e.initiatedByUser->userPrincipalName, out);
-    }
-    if (e.initiatedByApp) {
-        appendMemoTokens(e.initiatedByApp->displayName, out);
-    }
-    for (const auto& t : e.targetResources) {
-        appendMemoTokens(t.displayName, out);
-        appendMemoTokens(t.userPrincipalName, out);
-    }
+    // Free text: tokenised each time. Detail values such as a ticket number are searchable;
+    // GUIDs only bloat the index.
     QStringList words;
     appendTokens(e.resultReason, &words);
     for (const auto& kv : e.additionalDetails) {
@@ -976,7 +944,9 @@ bool AuditStore::removeDuplicates()
         }
         QSqlQuery del = c.prepare(QStringLiteral("INSERT INTO audit_fts (audit_fts, rowid, text) VALUES ('delete', ?, ?)"));
         QSqlQuery row = c.prepare(QStringLiteral("SELECT actor, target, activity, result FROM audit_events WHERE seq = ?"));
-        if (!c.exec(del, {seq, eventTokens(*e).join(u' ')}) || !c.exec(row, {seq}) || !row.next()) {
+        QString text;
+        appendEventText(*e, &text);
+        if (!c.exec(del, {seq, text}) || !c.exec(row, {seq}) || !row.next()) {
             return false;
         }
         const qint64 day = dayOf(e->activityDateTime);

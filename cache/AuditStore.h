@@ -129,10 +129,8 @@ private:
     std::optional<AuditEvent> load(qint64 seq);
     AuditEvent decodeRow(const QSqlQuery& q);
     const AuditEvent& decodedRef(qint64 ref);
-    QStringList eventTokens(const AuditEvent& e) const;
     // The text the FTS index holds for an event: its tokens joined by spaces.
     void appendEventText(const AuditEvent& e, QString* out) const;
-    void appendMemoTokens(const QString& text, QString* out) const;
     static void appendTokens(const QString& text, QStringList* out);
     static QString encodeDetails(const QList<AuditEvent::KeyValue>& details);
     static QList<AuditEvent::KeyValue> decodeDetails(const QString& text);
@@ -152,8 +150,7 @@ private:
     QHash<DayKey, qint64> m_dayDeltas;       // per-day counts not yet written (committed rows)
     QHash<DayKey, qint64> m_batchDayDeltas;  // the same for the open bulk batch
     QSet<QString> m_trackedTerms;            // audit_tracked_terms
-    mutable QHash<QString, QStringList> m_tokenMemo; // tokens of names seen before
-    mutable QHash<QString, QString> m_textMemo;      // the same, joined by spaces
+    mutable QHash<QString, QString> m_textMemo; // tokens of names seen before, joined by spaces
 
     // Caches of audit_keys refs keyed by the fields themselves (hashed, no string built per event).
     struct ShapeFields
