@@ -32,9 +32,12 @@ class CacheDatabase;
 //
 // Sync: pull from pullFrom() (the newest stored time minus an overlap, because events can
 // arrive late), merge() each page: events already stored (same id) are skipped. For the first
-// big pull, beginBulkLoad() drops the secondary indexes, merge() appends (committing every
-// BulkPagesPerCommit pages: a crash loses at most those, a clean shutdown none), and
-// finishBulkLoad() builds the indexes; one left unfinished is finished at the next open.
+// big pull, beginBulkLoad() drops the secondary indexes and lets FTS5 buffer more and merge
+// never, merge() appends (committing every BulkPagesPerCommit pages: a crash loses at most
+// those, a clean shutdown none), and finishBulkLoad() builds the indexes (the unique id index
+// first: duplicates that slipped past the per-page check are looked for only when it fails),
+// merges the FTS index once and restores its settings; one left unfinished is finished at the
+// next open.
 //
 // Threading: uses the CacheDatabase's connection, so the thread that opened it. A reader on
 // another thread opens its own CacheDatabase on the same file.
@@ -73,7 +76,8 @@ public:
 
     // Stores one pulled page in one transaction. Events whose id is already stored (or that
     // appear twice in the page) are skipped. Returns how many were new, or nullopt on failure
-    // (nothing of the page is stored then).
+    // (nothing of the page is stored then; during a bulk load, nothing of the open batch of up
+    // to BulkPagesPerCommit pages either: the pull fails, and the next one pulls them again).
     std::optional<int> merge(const QList<AuditEvent>& events);
 
     // The first sync of an empty archive: indexes are dropped and rebuilt once at the end.
