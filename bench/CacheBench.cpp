@@ -1,8 +1,10 @@
 // elevate-bench-cache: the audit archive at 1,000,000 events. Prints figures (never asserts):
 // first sync rate (GraphCodec parse of 1000-event pages + store + indexes ready), incremental page
-// rate, each filter kind's first 200 rows + total (median, p95 over the runs) next to the same
-// query as plain SQL through the sqlite3 C API on the same file, keyset vs OFFSET, quick_check
-// time and size on disk. Usage: elevate-bench-cache [EVENTS] [RUNS] [DIR]
+// rate (both in wall time and in the working thread's CPU time: the machine is shared), the
+// raw-SQLite floor for writing the same rows, each filter kind's first 200 rows + total (median,
+// p95 over the runs) next to the same query as plain SQL through the sqlite3 C API on the same
+// file, keyset vs OFFSET, quick_check time and size on disk.
+// Usage: elevate-bench-cache [EVENTS] [RUNS] [DIR]
 #include "AuditFixtures.h"
 #include "AuditStore.h"
 #include "CacheDatabase.h"
