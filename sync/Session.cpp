@@ -89,7 +89,8 @@ bool looksLikeGuid(const QString& text)
 // The claims an MFA step-up asks for: a token whose authentication methods include MFA.
 const QString MfaClaims = QStringLiteral(R"({"access_token":{"amr":{"essential":true,"values":["mfa"]}}})");
 
-// My Roles' rows: each eligibility, with its active assignment when there is one.
+} // namespace
+
 QList<RoleRow> roleRows(const QList<Eligibility>& eligible, const QList<ActiveAssignment>& active)
 {
     QList<RoleRow> rows;
@@ -134,8 +135,6 @@ QList<RoleRow> roleRows(const QList<Eligibility>& eligible, const QList<ActiveAs
     });
     return rows;
 }
-
-} // namespace
 
 std::optional<RoleTarget> resolveRole(const QList<RoleRow>& rows, const QString& nameOrId, QStringList* ambiguous)
 {

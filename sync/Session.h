@@ -132,6 +132,11 @@ private:
     int m_pollMs = 5000;
 };
 
+// My Roles' rows: each eligibility with its active assignment when there is one, then active
+// assignments without an eligibility (permanent ones), sorted by display name. Shared by
+// Session::myRoles (online and from the cache) and the console's MyRolesModel.
+QList<RoleRow> roleRows(const QList<Eligibility>& eligible, const QList<ActiveAssignment>& active);
+
 // Finds a role among rows by display name (case-insensitive) or id; "Name:owner"/"Name:member"
 // picks a group's access. Empty when none; `ambiguous` lists candidates when several match.
 std::optional<RoleTarget> resolveRole(const QList<RoleRow>& rows, const QString& nameOrId, QStringList* ambiguous = nullptr);

@@ -51,6 +51,70 @@ void inOrder(const std::shared_ptr<QList<T>>& items,
     });
 }
 
+// Graph's key of the policy governing a role ("/", roleDefinitionId) or a group's access
+// (groupId, "member"/"owner"): what RolePolicyAssignment carries as scopeId/roleDefinitionId.
+RolePolicyAssignment policyKey(PimKind kind, const QString& roleId, const QString& groupId, GroupAccess access)
+{
+    RolePolicyAssignment a;
+    if (kind == PimKind::Group) {
+        a.scopeId = groupId;
+        a.scopeType = PolicyScopeType::Group;
+        a.roleDefinitionId = access == GroupAccess::Owner ? QStringLiteral("owner") : QStringLiteral("member");
+    } else {
+        a.scopeId = QStringLiteral("/");
+        a.scopeType = PolicyScopeType::DirectoryRole;
+        a.roleDefinitionId = roleId;
+    }
+    return a;
+}
+
+// The policies of `keys` (de-duplicated), one call each, in order. A policy the caller may not
+// read or the server does not have (403/404/400) is left out; any other failure stops and is
+// passed on, so the pull fails as a whole and the cache keeps the previous policies.
+void fetchPolicies(GraphClient& graph, QList<RolePolicyAssignment> keys,
+                   std::function<void(const QList<RolePolicyAssignment>&, const std::optional<ApiResult>&)> done)
+{
+    QList<RolePolicyAssignment> unique;
+    for (const RolePolicyAssignment& k : keys) {
+        const bool seen = std::any_of(unique.cbegin(), unique.cend(), [&k](const RolePolicyAssignment& u) {
+            return u.scopeId == k.scopeId && u.roleDefinitionId == k.roleDefinitionId;
+        });
+        if (!seen) {
+            unique << k;
+        }
+    }
+    auto items = std::make_shared<QList<RolePolicyAssignment>>(unique);
+    auto found = std::make_shared<QList<RolePolicyAssignment>>();
+    auto failure = std::make_shared<std::optional<ApiResult>>();
+    inOrder<RolePolicyAssignment>(
+        items,
+        0,
+        [&graph, found, failure](const RolePolicyAssignment& key, std::function<void(bool)> next) {
+            const bool group = key.scopeType == PolicyScopeType::Group;
+            const GroupAccess access = key.roleDefinitionId == u"owner" ? GroupAccess::Owner : GroupAccess::Member;
+            graph.rolePolicy(group ? PimKind::Group : PimKind::DirectoryRole,
+                             group ? key.scopeId : key.roleDefinitionId,
+                             access,
+                             [found, failure, key, next](const GraphReply<RolePolicy>& p) {
+                                 if (p.ok()) {
+                                     RolePolicyAssignment a = key;
+                                     a.policyId = p.value.id;
+                                     a.id = key.scopeId + u'|' + key.roleDefinitionId;
+                                     a.policy = p.value;
+                                     *found << a;
+                                 } else if (p.result.kind != ApiErrorKind::NotFound
+                                            && p.result.kind != ApiErrorKind::Forbidden
+                                            && !groupsUnsupported(p.result)) {
+                                     *failure = p.result;
+                                     next(false);
+                                     return;
+                                 }
+                                 next(true);
+                             });
+        },
+        [found, failure, done](bool) { done(*found, *failure); });
+}
+
 } // namespace
 
 QString connectionStateName(ConnectionState state)
@@ -384,11 +448,28 @@ void SyncEngine::pullMyRoles(const std::shared_ptr<Pull>& pull)
                     finishPull(pull, errorOf(**failure), {});
                     return;
                 }
+                // Each eligible role's policy, for the console's pre-flight and policy column.
+                QList<RolePolicyAssignment> keys;
+                for (const Eligibility& e : pull->eligible) {
+                    keys << policyKey(e.kind, e.roleDefinitionId, e.groupId, e.accessId);
+                }
+                fetchPolicies(m_graph, keys, [this, pull, defs](const QList<RolePolicyAssignment>& policies,
+                                                                const std::optional<ApiResult>& policyFailure) {
+                if (policyFailure) {
+                    note(*policyFailure);
+                    finishPull(pull, errorOf(*policyFailure), {});
+                    return;
+                }
                 note(ApiResult{});
                 const Timestamp when = now();
                 Cache::RoleDefinitionRepository roles(m_cache);
                 Cache::EligibilityRepository eligible(m_cache);
                 Cache::ActiveAssignmentRepository active(m_cache);
+                Cache::PolicyRepository policyRows(m_cache);
+                if (!policyRows.replaceCollection(QString(), policies, QStringLiteral("rolePolicies"), when)) {
+                    finishPull(pull, policyRows.lastError(), {});
+                    return;
+                }
                 if (!roles.replaceCollection(QString(), defs, QStringLiteral("roleDefinitions"), when)) {
                     finishPull(pull, roles.lastError(), {});
                     return;
@@ -408,7 +489,9 @@ void SyncEngine::pullMyRoles(const std::shared_ptr<Pull>& pull)
                            {},
                            { QStringLiteral("roleDefinitions"),
                              QStringLiteral("eligibilities"),
-                             QStringLiteral("activeAssignments") });
+                             QStringLiteral("activeAssignments"),
+                             QStringLiteral("rolePolicies") });
+                });
             });
     });
 }
@@ -477,10 +560,28 @@ void SyncEngine::pullApprovals(const std::shared_ptr<Pull>& pull)
                         finishPull(pull, errorOf(**failure), {});
                         return;
                     }
+                    // The policies of the requests waiting for me: who else approves, whether
+                    // a reason is required, when the request lapses.
+                    QList<RolePolicyAssignment> keys;
+                    for (const ScheduleRequest& r : pull->approver) {
+                        keys << policyKey(r.kind, r.roleDefinitionId, r.groupId, r.accessId);
+                    }
+                    fetchPolicies(m_graph, keys, [this, pull](const QList<RolePolicyAssignment>& policies,
+                                                              const std::optional<ApiResult>& policyFailure) {
+                    if (policyFailure) {
+                        note(*policyFailure);
+                        finishPull(pull, errorOf(*policyFailure), {});
+                        return;
+                    }
                     note(ApiResult{});
                     const Timestamp when = now();
                     Cache::ScheduleRequestRepository stored(m_cache);
                     Cache::ApprovalRepository approvals(m_cache);
+                    Cache::PolicyRepository policyRows(m_cache);
+                    if (!policyRows.replaceCollection(QStringLiteral("approver"), policies)) {
+                        finishPull(pull, policyRows.lastError(), {});
+                        return;
+                    }
                     if (!stored.replaceCollection(
                             QStringLiteral("approver"), pull->approver, QStringLiteral("approverRequests"), when)
                         || !approvals.replaceCollection(
@@ -493,7 +594,12 @@ void SyncEngine::pullApprovals(const std::shared_ptr<Pull>& pull)
                         return;
                     }
                     m_cache.markSynced(QStringLiteral("approvals"), when);
-                    finishPull(pull, {}, { QStringLiteral("scheduleRequests"), QStringLiteral("approvals") });
+                    finishPull(pull,
+                               {},
+                               { QStringLiteral("scheduleRequests"),
+                                 QStringLiteral("approvals"),
+                                 QStringLiteral("rolePolicies") });
+                    });
                 });
         });
 }

@@ -35,8 +35,10 @@ QString connectionStateName(ConnectionState state);
 
 // The collections the engine pulls, each on its own interval.
 enum class SyncCollection {
-    MyRoles, // eligibilities, active assignments, role definitions (60 s, and after activations)
-    Approvals, // requests waiting for my approval with their approvals, and my own requests (60 s)
+    MyRoles, // eligibilities, active assignments, role definitions, each eligible role's policy (scope
+             // '' of rolePolicies) (60 s, and after activations)
+    Approvals, // requests waiting for my approval with their approvals and policies (scope "approver"),
+               // and my own requests (60 s)
     Reviews, // review definitions, instances, my decisions (5 min)
     Audit, // the audit archive, incrementally (5 min)
 };
