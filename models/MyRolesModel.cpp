@@ -186,7 +186,7 @@ bool MyRolesModel::dependsOn(const QStringList& tables)
     return std::any_of(tables.cbegin(), tables.cend(), [](const QString& t) { return mine.contains(t); });
 }
 
-QList<MyRoleEntry> MyRolesModel::load(QString* error) const
+QList<MyRoleEntry> MyRolesModel::load(QString* error, QList<ScheduleRequest>* mineOut) const
 {
     if (!m_cache || !m_cache->isOpen()) {
         *error = tr("The offline cache is not open.");
@@ -211,6 +211,7 @@ QList<MyRoleEntry> MyRolesModel::load(QString* error) const
         }
     }
 
+    *mineOut = mine;
     QHash<QString, QString> roleNames;
     for (const RoleDefinition& d : definitions) {
         roleNames.insert(d.id, d.displayName);
@@ -283,7 +284,8 @@ QList<MyRoleEntry> MyRolesModel::load(QString* error) const
 void MyRolesModel::refresh()
 {
     QString error;
-    QList<MyRoleEntry> fresh = load(&error);
+    QList<ScheduleRequest> mine;
+    const QList<MyRoleEntry> fresh = load(&error, &mine);
     if (!error.isEmpty()) {
         m_lastError = error;
         emit refreshFailed(error);
@@ -306,7 +308,26 @@ void MyRolesModel::refresh()
     update.endReset = [this] { endResetModel(); };
     update.changed = [this](int row) { emit dataChanged(index(row, 0), index(row, ColumnCount - 1)); };
     update.apply(m_rows, fresh);
+
+    // My requests decided since the last refresh (the tray tells me).
+    QHash<QString, RequestStatus> waiting;
+    QList<ScheduleRequest> decided;
+    for (const ScheduleRequest& r : mine) {
+        if (r.status == RequestStatus::PendingApproval || r.status == RequestStatus::PendingAdminDecision) {
+            waiting.insert(r.id, r.status);
+        } else if (m_loaded && m_waitingMine.contains(r.id)
+                   && (r.status == RequestStatus::Provisioned || r.status == RequestStatus::Granted
+                       || r.status == RequestStatus::ScheduleCreated || r.status == RequestStatus::Denied
+                       || r.status == RequestStatus::Failed)) {
+            decided << r;
+        }
+    }
+    m_waitingMine = waiting;
+    m_loaded = true;
     emit refreshed();
+    for (const ScheduleRequest& r : decided) {
+        emit requestDecided(r);
+    }
 }
 
 void MyRolesModel::tick()

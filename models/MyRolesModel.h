@@ -8,6 +8,7 @@
 #include "Timestamp.h"
 
 #include <QAbstractTableModel>
+#include <QHash>
 #include <QList>
 #include <QTimer>
 
@@ -100,15 +101,21 @@ signals:
     void refreshFailed(const QString& error);
     // After every successful refresh (also when nothing changed).
     void refreshed();
+    // A request of mine that was waiting for approval at the previous refresh has been decided
+    // since (approved: Provisioned/Granted/ScheduleCreated; denied: Denied; or Failed). Not on
+    // the first refresh, and not for requests I cancelled.
+    void requestDecided(const Elevate::ScheduleRequest& request);
 
 private:
-    QList<MyRoleEntry> load(QString* error) const;
+    QList<MyRoleEntry> load(QString* error, QList<ScheduleRequest>* mine) const;
     QVariant displayValue(const MyRoleEntry& e, int column) const;
     QVariant rawValue(const MyRoleEntry& e, int column) const;
 
     Cache::CacheDatabase* m_cache;
     std::function<Timestamp()> m_now;
     QList<MyRoleEntry> m_rows;
+    QHash<QString, RequestStatus> m_waitingMine; // my requests pending approval at the last refresh
+    bool m_loaded = false;
     Timestamp m_lastSync;
     QString m_lastError;
     QTimer m_countdown;

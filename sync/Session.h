@@ -65,6 +65,9 @@ public:
     void deactivate(const QString& role, Callback<ScheduleRequest> done);
     void extend(const QString& role, const IsoDuration& duration, const QString& justification,
                 Callback<ScheduleRequest> done);
+    // The same with the ticket a policy with a ticketing rule asks for.
+    void extend(const QString& role, const IsoDuration& duration, const QString& justification,
+                const TicketInfo& ticket, Callback<ScheduleRequest> done);
     // Polls a request until it leaves PendingApproval/PendingProvisioning or `timeoutMs` passes.
     void waitForRequest(PimKind kind, const QString& id, int timeoutMs, Callback<ScheduleRequest> done);
     void myRequests(Callback<QList<ScheduleRequest>> done);

@@ -339,12 +339,15 @@ void SyncEngine::probe()
 
 void SyncEngine::syncNow(SyncCollection collection, std::function<void(const QString&)> done)
 {
-    auto& waiting = m_waiting[int(collection)];
-    const bool running = !waiting.isEmpty();
-    waiting << (done ? std::move(done) : std::function<void(const QString&)>([](const QString&) {}));
-    if (running) {
+    auto callback = done ? std::move(done) : std::function<void(const QString&)>([](const QString&) {});
+    if (m_waiting.contains(int(collection))) {
+        // A pull is running, but it may have read the server before what the caller just changed
+        // (an approval decided while the approver list was coming): one more pull follows it, for
+        // every caller that asked meanwhile.
+        m_again[int(collection)] << std::move(callback);
         return;
     }
+    m_waiting[int(collection)] << std::move(callback);
     auto pull = std::make_shared<Pull>();
     pull->collection = collection;
     switch (collection) {
@@ -402,8 +405,22 @@ void SyncEngine::finishPull(const std::shared_ptr<Pull>& pull, const QString& er
     }
     emit collectionSynced(pull->collection, error);
     const auto waiters = m_waiting.take(int(pull->collection));
+    const auto again = m_again.take(int(pull->collection));
     for (const auto& w : waiters) {
         w(error);
+    }
+    if (!again.isEmpty()) {
+        QMetaObject::invokeMethod(
+            this,
+            [this, collection = pull->collection, again] {
+                // A pull started since began after the change: joining it is enough.
+                const bool started = m_waiting.contains(int(collection));
+                if (!started) {
+                    syncNow(collection, again.first());
+                }
+                m_waiting[int(collection)] << (started ? again : again.mid(1));
+            },
+            Qt::QueuedConnection);
     }
 }
 

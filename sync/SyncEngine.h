@@ -82,8 +82,9 @@ public:
     void stop();
     bool isRunning() const { return m_running; }
 
-    // Pulls one collection now (a pull already running is not started twice); `done` gets the
-    // pull's error (empty on success).
+    // Pulls one collection now; `done` gets the pull's error (empty on success). Asked while a
+    // pull of the collection runs, it runs one more pull after that one (shared by everyone who
+    // asked meanwhile), so the answer never predates the call.
     void syncNow(SyncCollection collection, std::function<void(const QString& error)> done = {});
     // Drains the outbox, then pulls every collection; `done` once all finished.
     void syncAll(std::function<void(const QStringList& errors)> done = {});
@@ -141,6 +142,7 @@ private:
     QHash<int, QTimer*> m_timers;
     QHash<int, std::chrono::milliseconds> m_intervals;
     QHash<int, QList<std::function<void(const QString&)>>> m_waiting; // pulls in flight
+    QHash<int, QList<std::function<void(const QString&)>>> m_again;   // asked during a pull: one more after it
     QTimer m_probe;
     std::chrono::milliseconds m_backoffFirst{ 5000 };
     std::chrono::milliseconds m_backoffMax{ 300'000 };

@@ -1,5 +1,7 @@
 #include "Panes.h"
 
+#include "ApprovalsPane.h"
+#include "MyRolesPane.h"
 #include "Pane.h"
 
 namespace Elevate::Ui {
@@ -8,11 +10,10 @@ QList<Pane*> createPanes(Workspace& workspace, QWidget* parent)
 {
     QList<Pane*> panes;
     // My Roles, Pending Approvals
+    panes << new MyRolesPane(workspace, parent) << new ApprovalsPane(workspace, parent);
     // Access Reviews
     // Audit
     // Alerts
-    Q_UNUSED(workspace)
-    Q_UNUSED(parent)
     return panes;
 }
 

@@ -274,6 +274,49 @@ private slots:
         QCOMPARE(spies.total(), 1);
     }
 
+    void myRequestDecidedBetweenTwoSyncs()
+    {
+        MyRolesModel model(m_alex->cache());
+        model.setCountdownRunning(false);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QList<ScheduleRequest> decided;
+        connect(&model, &MyRolesModel::requestDecided, this, [&decided](const ScheduleRequest& r) { decided << r; });
+        model.refresh();
+
+        ActivationRequest request;
+        request.roles = {QStringLiteral("Security Administrator")};
+        request.duration = IsoDuration::fromHours(2);
+        request.justification = QStringLiteral("Tune the alert policies");
+        request.ticket = {QStringLiteral("CHG-2001"), QStringLiteral("ServiceNow")};
+        const auto asked = await<QList<ActivationOutcome>>([&](auto done) { m_alex->session().activate(request, done); });
+        QVERIFY2(asked.ok(), qPrintable(asked.message));
+        const QString id = asked.value.first().request->id;
+        QCOMPARE(synced(*m_alex->engine(), SyncCollection::Approvals), QString());
+        model.refresh();
+        QVERIFY(decided.isEmpty());
+        const int row = rowNamed(model, QStringLiteral("Security Administrator"));
+        QCOMPARE(model.index(row, MyRolesModel::StateColumn).data().toString(), QStringLiteral("Waiting for approval"));
+
+        QString error;
+        std::unique_ptr<Workspace> megan = m_fixture.workspace(QStringLiteral("megan"), &error);
+        QVERIFY2(megan, qPrintable(error));
+        QCOMPARE(synced(*megan->engine(), SyncCollection::Approvals), QString());
+        const auto approved = await<QList<ItemOutcome>>([&](auto done) {
+            megan->session().decideApprovals({id}, ApprovalVerdict::Approve, QStringLiteral("Go ahead"), done);
+        });
+        QVERIFY2(approved.ok(), qPrintable(approved.message));
+        QCOMPARE(synced(*m_alex->engine(), SyncCollection::Approvals), QString());
+        QCOMPARE(synced(*m_alex->engine(), SyncCollection::MyRoles), QString());
+        model.refresh();
+        QCOMPARE(decided.size(), 1);
+        QCOMPARE(decided.first().id, id);
+        QCOMPARE(decided.first().status, RequestStatus::Provisioned);
+        QCOMPARE(model.index(row, MyRolesModel::StateColumn).data().toString(), QStringLiteral("Active"));
+        // Once only.
+        model.refresh();
+        QCOMPARE(decided.size(), 1);
+    }
+
     void failedRefreshKeepsTheRows()
     {
         // A cache of its own, so closing it leaves the others alone.
