@@ -7,6 +7,7 @@
 #include "Session.h"
 
 #include <QDateTime>
+#include <QFont>
 #include <QHash>
 
 #include <algorithm>
@@ -406,6 +407,13 @@ QVariant MyRolesModel::data(const QModelIndex& index, int role) const
                                                   : tr("Ends %1").arg(Format::dateTime(e.active->endDateTime));
         }
         return displayValue(e, index.column());
+    case Qt::FontRole:
+        if (e.active) { // what I hold now stands out
+            QFont bold;
+            bold.setBold(true);
+            return bold;
+        }
+        return {};
     case RawValueRole:
         return rawValue(e, index.column());
     case IdRole:

@@ -68,10 +68,11 @@ RolePolicyAssignment policyKey(PimKind kind, const QString& roleId, const QStrin
     return a;
 }
 
-// The policies of `keys` (de-duplicated), one call each, in order. A policy the caller may not
-// read or the server does not have (403/404/400) is left out; any other failure stops and is
-// passed on, so the pull fails as a whole and the cache keeps the previous policies.
-void fetchPolicies(GraphClient& graph, QList<RolePolicyAssignment> keys,
+// The policies of `keys` (de-duplicated), one call each, all at once (a tenant has dozens of
+// eligible roles; in turn they cost a round trip each). A policy the caller may not read or the
+// server does not have (403/404/400) is left out; any other failure is passed on, so the pull
+// fails as a whole and the cache keeps the previous policies. `done` gets them in `keys` order.
+void fetchPolicies(GraphClient& graph, const QList<RolePolicyAssignment>& keys,
                    std::function<void(const QList<RolePolicyAssignment>&, const std::optional<ApiResult>&)> done)
 {
     QList<RolePolicyAssignment> unique;
@@ -83,36 +84,50 @@ void fetchPolicies(GraphClient& graph, QList<RolePolicyAssignment> keys,
             unique << k;
         }
     }
-    auto items = std::make_shared<QList<RolePolicyAssignment>>(unique);
-    auto found = std::make_shared<QList<RolePolicyAssignment>>();
-    auto failure = std::make_shared<std::optional<ApiResult>>();
-    inOrder<RolePolicyAssignment>(
-        items,
-        0,
-        [&graph, found, failure](const RolePolicyAssignment& key, std::function<void(bool)> next) {
-            const bool group = key.scopeType == PolicyScopeType::Group;
-            const GroupAccess access = key.roleDefinitionId == u"owner" ? GroupAccess::Owner : GroupAccess::Member;
-            graph.rolePolicy(group ? PimKind::Group : PimKind::DirectoryRole,
-                             group ? key.scopeId : key.roleDefinitionId,
-                             access,
-                             [found, failure, key, next](const GraphReply<RolePolicy>& p) {
-                                 if (p.ok()) {
-                                     RolePolicyAssignment a = key;
-                                     a.policyId = p.value.id;
-                                     a.id = key.scopeId + u'|' + key.roleDefinitionId;
-                                     a.policy = p.value;
-                                     *found << a;
-                                 } else if (p.result.kind != ApiErrorKind::NotFound
-                                            && p.result.kind != ApiErrorKind::Forbidden
-                                            && !groupsUnsupported(p.result)) {
-                                     *failure = p.result;
-                                     next(false);
-                                     return;
+    if (unique.isEmpty()) {
+        done({}, std::nullopt);
+        return;
+    }
+    struct Gather
+    {
+        QList<std::optional<RolePolicyAssignment>> found;
+        std::optional<ApiResult> failure;
+        qsizetype left = 0;
+    };
+    auto g = std::make_shared<Gather>();
+    g->found.resize(unique.size());
+    g->left = unique.size();
+    for (qsizetype i = 0; i < unique.size(); ++i) {
+        const RolePolicyAssignment key = unique.at(i);
+        const bool group = key.scopeType == PolicyScopeType::Group;
+        const GroupAccess access = key.roleDefinitionId == u"owner" ? GroupAccess::Owner : GroupAccess::Member;
+        graph.rolePolicy(group ? PimKind::Group : PimKind::DirectoryRole,
+                         group ? key.scopeId : key.roleDefinitionId,
+                         access,
+                         [g, key, i, done](const GraphReply<RolePolicy>& p) {
+                             if (p.ok()) {
+                                 RolePolicyAssignment a = key;
+                                 a.policyId = p.value.id;
+                                 a.id = key.scopeId + u'|' + key.roleDefinitionId;
+                                 a.policy = p.value;
+                                 g->found[i] = a;
+                             } else if (p.result.kind != ApiErrorKind::NotFound
+                                        && p.result.kind != ApiErrorKind::Forbidden && !groupsUnsupported(p.result)
+                                        && !g->failure) {
+                                 g->failure = p.result;
+                             }
+                             if (--g->left > 0) {
+                                 return;
+                             }
+                             QList<RolePolicyAssignment> out;
+                             for (const auto& f : g->found) {
+                                 if (f) {
+                                     out << *f;
                                  }
-                                 next(true);
-                             });
-        },
-        [found, failure, done](bool) { done(*found, *failure); });
+                             }
+                             done(out, g->failure);
+                         });
+    }
 }
 
 } // namespace

@@ -42,6 +42,7 @@ ApprovalsPane::ApprovalsPane(Workspace& workspace, QWidget* parent)
     m_filter->setAccessibleName(tr("Filter requests"));
     m_filter->setPlaceholderText(tr("Filter requests (Ctrl+F)"));
     m_filter->setClearButtonEnabled(true);
+    m_filter->setMinimumWidth(240);
     connect(m_filter, &QLineEdit::textChanged, m_proxy, &QSortFilterProxyModel::setFilterFixedString);
 
     m_view = new QTreeView(this);
@@ -55,10 +56,14 @@ ApprovalsPane::ApprovalsPane(Workspace& workspace, QWidget* parent)
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setSortingEnabled(true);
     m_view->sortByColumn(ApprovalsModel::RequestedColumn, Qt::DescendingOrder);
-    m_view->header()->resizeSection(ApprovalsModel::RequesterColumn, 140);
-    m_view->header()->resizeSection(ApprovalsModel::RoleColumn, 220);
-    m_view->header()->resizeSection(ApprovalsModel::ScopeColumn, 80);
-    m_view->header()->resizeSection(ApprovalsModel::JustificationColumn, 240);
+    const QList<std::pair<int, int>> widths = {{ApprovalsModel::RequesterColumn, 130}, {ApprovalsModel::RoleColumn, 210},
+                                               {ApprovalsModel::ScopeColumn, 70},      {ApprovalsModel::JustificationColumn, 230},
+                                               {ApprovalsModel::TicketColumn, 150},    {ApprovalsModel::DurationColumn, 65},
+                                               {ApprovalsModel::RequestedColumn, 85},  {ApprovalsModel::LapsesColumn, 125},
+                                               {ApprovalsModel::StageColumn, 55}};
+    for (const auto& [column, width] : widths) {
+        m_view->header()->resizeSection(column, width);
+    }
 
     m_details = new QLabel(this);
     m_details->setObjectName(QStringLiteral("detailsLabel"));

@@ -64,6 +64,7 @@ MyRolesPane::MyRolesPane(Workspace& workspace, QWidget* parent)
     m_filter->setAccessibleName(tr("Filter roles"));
     m_filter->setPlaceholderText(tr("Filter roles (Ctrl+F)"));
     m_filter->setClearButtonEnabled(true);
+    m_filter->setMinimumWidth(240);
     connect(m_filter, &QLineEdit::textChanged, m_proxy, &QSortFilterProxyModel::setFilterFixedString);
 
     m_view = new QTreeView(this);

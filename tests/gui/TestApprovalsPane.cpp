@@ -20,6 +20,15 @@ using Elevate::Models::ApprovalsModel;
 
 namespace {
 
+// ELEVATE_SCREENSHOTS=<folder> saves what the user sees at a few steps (for a look at the pane).
+void screenshot(QWidget* widget, const QString& name)
+{
+    const QString folder = qEnvironmentVariable("ELEVATE_SCREENSHOTS");
+    if (!folder.isEmpty()) {
+        widget->grab().save(folder + u'/' + name + QStringLiteral(".png"));
+    }
+}
+
 void clickRow(QTreeView* view, int row, Qt::KeyboardModifiers modifiers = Qt::NoModifier)
 {
     const QModelIndex index = view->model()->index(row, 0);
@@ -76,6 +85,7 @@ private slots:
         QVERIFY(!approve->isEnabled());
         QVERIFY(!deny->isEnabled());
         QVERIFY2(hint->text().contains(QStringLiteral("reason")), qPrintable(hint->text()));
+        screenshot(&pane, QStringLiteral("approvals-reason-missing"));
         QTest::keyClicks(reason, QStringLiteral("Planned work, tickets checked"));
         QVERIFY(approve->isEnabled());
         QVERIFY(deny->isEnabled());

@@ -42,6 +42,15 @@ QString cell(QTreeView* view, const QString& role, int column)
     return index.isValid() ? index.siblingAtColumn(column).data().toString() : QString();
 }
 
+// ELEVATE_SCREENSHOTS=<folder> saves what the user sees at a few steps (for a look at the pane).
+void screenshot(QWidget* widget, const QString& name)
+{
+    const QString folder = qEnvironmentVariable("ELEVATE_SCREENSHOTS");
+    if (!folder.isEmpty()) {
+        widget->grab().save(folder + u'/' + name + QStringLiteral(".png"));
+    }
+}
+
 void clickRow(QTreeView* view, const QModelIndex& index, Qt::KeyboardModifiers modifiers = Qt::NoModifier)
 {
     view->scrollTo(index);
@@ -108,6 +117,7 @@ private slots:
         QVERIFY2(preflight->text().contains(QStringLiteral("ticket system and ticket number")), qPrintable(preflight->text()));
         QVERIFY(!ok->isEnabled());
         QCOMPARE(dialog->missing().size(), 2);
+        screenshot(dialog, QStringLiteral("activate-missing"));
 
         QTest::keyClicks(justification, QStringLiteral("Onboard the pilot users and their devices"));
         QVERIFY(!preflight->text().contains(QStringLiteral("Give a justification")));
@@ -125,6 +135,7 @@ private slots:
         auto* result = dialog->findChild<QLabel*>(QStringLiteral("resultLabel"));
         QTRY_VERIFY_WITH_TIMEOUT(result->text().count(QStringLiteral("✔")) == 2, 60000);
         QVERIFY(result->text().contains(QStringLiteral("User Administrator")));
+        screenshot(dialog, QStringLiteral("activate-done"));
         QVERIFY(result->text().contains(QStringLiteral("Intune Administrator")));
         QCOMPARE(dialog->findChild<QPushButton*>(QStringLiteral("closeButton"))->text(), QStringLiteral("Close"));
         // The justification is offered next time.
@@ -138,6 +149,7 @@ private slots:
             const QString left = cell(view, role, MyRolesModel::TimeLeftColumn);
             QVERIFY2(left == QStringLiteral("1 h 30 min left") || left == QStringLiteral("1 h 29 min left"), qPrintable(left));
         }
+        screenshot(&pane, QStringLiteral("roles-pane"));
         // And the server says so.
         Server::Caller admin;
         admin.isAdmin = true;
