@@ -5,6 +5,7 @@
 #include "SyncEngine.h"
 #include "Workspace.h"
 
+#include <QDateTime>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -156,10 +157,14 @@ ApprovalsPane::ApprovalsPane(Workspace& workspace, QWidget* parent)
         }
     });
 
+    // The cache at once; the server in the background, unless the engine pulled just now.
     m_model->refresh();
     updateButtons();
     updateDetails();
-    QTimer::singleShot(0, this, &ApprovalsPane::refresh);
+    const Timestamp last = m_model->lastSync();
+    if (last.isNull() || last.secsSinceEpoch() < QDateTime::currentSecsSinceEpoch() - 30) {
+        QTimer::singleShot(0, this, &ApprovalsPane::refresh);
+    }
 }
 
 ApprovalsPane::~ApprovalsPane() = default;

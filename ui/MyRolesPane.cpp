@@ -154,10 +154,17 @@ MyRolesPane::MyRolesPane(Workspace& workspace, QWidget* parent)
     connect(&m_statusTimer, &QTimer::timeout, this, &MyRolesPane::updateStatus);
     m_statusTimer.start();
 
-    // The cache at once; the server in the background.
+    // The cache at once; the server in the background, unless the engine pulled just now (it
+    // pulls everything when it starts).
     m_model->refresh();
-    emit badgeChanged(-1);
-    QTimer::singleShot(0, this, &MyRolesPane::refresh);
+    const Timestamp last = m_model->lastSync();
+    if (last.isNull() || last.secsSinceEpoch() < m_model->now().secsSinceEpoch() - 30) {
+        QTimer::singleShot(0, this, [this] {
+            if (SyncEngine* engine = this->workspace().engine()) {
+                engine->syncNow(SyncCollection::MyRoles);
+            }
+        });
+    }
 }
 
 MyRolesPane::~MyRolesPane() = default;
@@ -359,6 +366,7 @@ void MyRolesPane::deactivateSelected()
                 b.details = batch->details;
             }
             emit self->bannerRequested(b);
+            self->updateButtons();
             self->refresh();
         });
     }
@@ -392,6 +400,7 @@ void MyRolesPane::cancelSelectedRequests()
             b.level = failures->isEmpty() ? Banner::Level::Positive : Banner::Level::Error;
             b.text = failures->isEmpty() ? tr("Request withdrawn.") : failures->join(u' ');
             emit self->bannerRequested(b);
+            self->updateButtons();
             self->refresh();
         });
     }

@@ -210,6 +210,55 @@ private slots:
         QTRY_VERIFY(pane.activeDialog() == nullptr);
     }
 
+    void cancelRequestAndDeactivate()
+    {
+        MyRolesPane pane(*m_alex);
+        QList<Banner> banners;
+        connect(&pane, &Pane::bannerRequested, this, [&banners](const Banner& b) { banners << b; });
+        pane.resize(1100, 800);
+        pane.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&pane));
+        auto* view = pane.findChild<QTreeView*>(QStringLiteral("rolesView"));
+        auto* cancel = pane.findChild<QPushButton*>(QStringLiteral("cancelRequestButton"));
+        auto* deactivate = pane.findChild<QPushButton*>(QStringLiteral("deactivateButton"));
+        QTRY_VERIFY(view->model()->rowCount() > 0);
+        // My own requests come with the approvals pull.
+        pane.refresh();
+        const QString pra = QStringLiteral("Privileged Role Administrator");
+        QTRY_COMPARE_WITH_TIMEOUT(cell(view, pra, MyRolesModel::StateColumn), QStringLiteral("Waiting for approval"), 60000);
+
+        clickRow(view, rowNamed(view, pra));
+        QVERIFY(cancel->isEnabled());
+        QVERIFY(!deactivate->isEnabled());
+        QTest::mouseClick(cancel, Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(cell(view, pra, MyRolesModel::StateColumn), QStringLiteral("Eligible"), 60000);
+        QCOMPARE(banners.last().level, Banner::Level::Positive);
+
+        const QString user = QStringLiteral("User Administrator");
+        QTRY_COMPARE(cell(view, user, MyRolesModel::StateColumn), QStringLiteral("Active"));
+        view->clearSelection();
+        clickRow(view, rowNamed(view, user));
+        QVERIFY(deactivate->isEnabled());
+        QVERIFY(!cancel->isEnabled());
+        // Minutes after activating, the server refuses (a minimum active time): the banner says
+        // why and the role stays active.
+        const int bannersBefore = int(banners.size());
+        QTest::mouseClick(deactivate, Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(int(banners.size()), bannersBefore + 1, 60000);
+        QCOMPARE(banners.last().level, Banner::Level::Error);
+        QVERIFY(!banners.last().text.isEmpty());
+        QVERIFY2(banners.last().text.startsWith(user), qPrintable(banners.last().text));
+        QCOMPARE(cell(view, user, MyRolesModel::StateColumn), QStringLiteral("Active"));
+        QTRY_VERIFY(deactivate->isEnabled());
+
+        m_fixture.server().engine().setMinimumActiveSeconds(0);
+        QTest::mouseClick(deactivate, Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(cell(view, user, MyRolesModel::StateColumn), QStringLiteral("Eligible"), 60000);
+        QCOMPARE(banners.last().level, Banner::Level::Positive);
+        QCOMPARE(banners.last().text, QStringLiteral("User Administrator is deactivated."));
+        QCOMPARE(cell(view, user, MyRolesModel::TimeLeftColumn), QString());
+    }
+
     void cleanupTestCase() { m_alex.reset(); }
 
 private:
