@@ -341,7 +341,7 @@ void ActivateDialog::submit()
             const bool ok = o.outcome == SessionOutcome::Done;
             any = any || ok;
             all = all && ok;
-            lines << (ok ? QStringLiteral("✔ ") : QStringLiteral("✖ ")) + o.message;
+            lines << (ok ? QStringLiteral("✔ ") : QStringLiteral("✖ ")) + (ok ? self->outcomeText(o) : o.message);
         }
         if (r.value.isEmpty()) {
             lines << r.message;
@@ -349,6 +349,32 @@ void ActivateDialog::submit()
         }
         self->showOutcomes(lines, any, all);
     });
+}
+
+QString ActivateDialog::outcomeText(const ActivationOutcome& outcome) const
+{
+    const QString name = outcome.target.displayName;
+    if (!outcome.request) {
+        return outcome.message;
+    }
+    const ScheduleRequest& r = *outcome.request;
+    const Timestamp start = r.scheduleInfo && !r.scheduleInfo->startDateTime.isNull() ? r.scheduleInfo->startDateTime : m_now();
+    const Timestamp end = r.scheduleInfo && r.scheduleInfo->expiration.duration ? start.plus(*r.scheduleInfo->expiration.duration)
+                                                                                : Timestamp();
+    switch (r.status) {
+    case RequestStatus::Provisioned:
+        return end.isNull() ? tr("%1 is active now.").arg(name)
+                            : tr("%1 is active now, until %2.").arg(name, Models::Format::dateTime(end));
+    case RequestStatus::PendingApproval:
+    case RequestStatus::PendingAdminDecision:
+        return tr("%1 waits for approval; you will be told when it is decided.").arg(name);
+    case RequestStatus::Granted:
+    case RequestStatus::ScheduleCreated:
+    case RequestStatus::PendingScheduleCreation:
+        return tr("%1 is scheduled from %2.").arg(name, Models::Format::dateTime(start));
+    default:
+        return outcome.message;
+    }
 }
 
 void ActivateDialog::showOutcomes(const QStringList& lines, bool anySucceeded, bool allSucceeded)

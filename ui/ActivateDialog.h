@@ -58,6 +58,7 @@ private:
     void submit();
     void showOutcomes(const QStringList& lines, bool anySucceeded, bool allSucceeded);
     ScheduleRequest requestFor(const Models::MyRoleEntry& role) const;
+    QString outcomeText(const ActivationOutcome& outcome) const;
     static void rememberJustification(const QString& text);
 
     Session& m_session;

@@ -59,7 +59,7 @@ ApprovalsPane::ApprovalsPane(Workspace& workspace, QWidget* parent)
     m_view->sortByColumn(ApprovalsModel::RequestedColumn, Qt::DescendingOrder);
     const QList<std::pair<int, int>> widths = {{ApprovalsModel::RequesterColumn, 130}, {ApprovalsModel::RoleColumn, 210},
                                                {ApprovalsModel::ScopeColumn, 70},      {ApprovalsModel::JustificationColumn, 230},
-                                               {ApprovalsModel::TicketColumn, 150},    {ApprovalsModel::DurationColumn, 65},
+                                               {ApprovalsModel::TicketColumn, 175},    {ApprovalsModel::DurationColumn, 65},
                                                {ApprovalsModel::RequestedColumn, 85},  {ApprovalsModel::LapsesColumn, 125},
                                                {ApprovalsModel::StageColumn, 55}};
     for (const auto& [column, width] : widths) {
@@ -246,7 +246,8 @@ void ApprovalsPane::updateButtons()
     } else if (needsReason && !hasReason) {
         m_reasonHint->setText(tr("Give a reason: the policy asks for one."));
     } else {
-        m_reasonHint->setText(selected == 1 ? tr("1 request selected.") : tr("%1 requests selected.").arg(selected));
+        m_reasonHint->setText(needsReason ? tr("The requesters see your reason.")
+                                          : tr("A reason is optional here; the requesters see it."));
     }
 }
 
@@ -254,7 +255,15 @@ void ApprovalsPane::updateDetails()
 {
     const QModelIndexList rows = m_view->selectionModel()->selectedRows();
     if (rows.size() != 1) {
-        m_details->setText(rows.isEmpty() ? QString() : tr("%1 requests selected.").arg(rows.size()));
+        QStringList lines;
+        for (const QModelIndex& index : rows) {
+            lines << tr("%1: %2").arg(index.siblingAtColumn(ApprovalsModel::RequesterColumn).data().toString(),
+                                      index.siblingAtColumn(ApprovalsModel::RoleColumn).data().toString())
+                         .toHtmlEscaped();
+        }
+        m_details->setText(rows.isEmpty() ? tr("Select a request to see its details.")
+                                          : tr("<b>%1 requests selected</b>").arg(rows.size()) + QStringLiteral("<br>")
+                                  + lines.join(QStringLiteral("<br>")));
         return;
     }
     const int row = m_model->rowOfId(rows.first().data(ApprovalsModel::IdRole).toString());
