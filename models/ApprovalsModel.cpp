@@ -17,7 +17,8 @@ namespace {
 QString policyKeyOf(const ScheduleRequest& r)
 {
     if (r.kind == PimKind::Group) {
-        return r.groupId + u'|' + (r.accessId == GroupAccess::Owner ? QStringLiteral("owner") : QStringLiteral("member"));
+        return r.groupId + u'|'
+            + (r.accessId == GroupAccess::Owner ? QStringLiteral("owner") : QStringLiteral("member"));
     }
     return QStringLiteral("/|") + r.roleDefinitionId;
 }
@@ -60,8 +61,8 @@ std::optional<IsoDuration> ApprovalEntry::duration() const
         return e.duration;
     }
     if (e.type == ExpirationType::AfterDateTime && !e.endDateTime.isNull()) {
-        const Timestamp start =
-            request.scheduleInfo->startDateTime.isNull() ? request.createdDateTime : request.scheduleInfo->startDateTime;
+        const Timestamp start = request.scheduleInfo->startDateTime.isNull() ? request.createdDateTime
+                                                                             : request.scheduleInfo->startDateTime;
         return IsoDuration::fromSeconds(e.endDateTime.secsSinceEpoch() - start.secsSinceEpoch());
     }
     return std::nullopt;
@@ -123,7 +124,8 @@ bool ApprovalEntry::reasonRequired() const
 {
     const ApprovalRule* rule = approvalRuleOf(policy);
     const int stage = currentStage();
-    return rule && stage < rule->approvalStages.size() && rule->approvalStages.at(stage).isApproverJustificationRequired;
+    return rule && stage < rule->approvalStages.size()
+        && rule->approvalStages.at(stage).isApproverJustificationRequired;
 }
 
 ApprovalsModel::ApprovalsModel(Cache::CacheDatabase* cache, QObject* parent)
@@ -153,8 +155,8 @@ void ApprovalsModel::setMyId(const QString& id)
 
 bool ApprovalsModel::dependsOn(const QStringList& tables)
 {
-    static const QStringList mine = {QStringLiteral("scheduleRequests"), QStringLiteral("approvals"),
-                                     QStringLiteral("rolePolicies")};
+    static const QStringList mine
+        = { QStringLiteral("scheduleRequests"), QStringLiteral("approvals"), QStringLiteral("rolePolicies") };
     return std::any_of(tables.cbegin(), tables.cend(), [](const QString& t) { return mine.contains(t); });
 }
 
@@ -170,7 +172,7 @@ QList<ApprovalEntry> ApprovalsModel::load(QString* error) const
     const QList<ScheduleRequest> requests = requestRepo.all(QStringLiteral("approver"));
     const QList<Approval> approvals = approvalRepo.all();
     const QList<RolePolicyAssignment> policies = policyRepo.all(QStringLiteral("approver"));
-    for (const QString& e : {requestRepo.lastError(), approvalRepo.lastError(), policyRepo.lastError()}) {
+    for (const QString& e : { requestRepo.lastError(), approvalRepo.lastError(), policyRepo.lastError() }) {
         if (!e.isEmpty()) {
             *error = e;
             return {};
@@ -203,8 +205,9 @@ QList<ApprovalEntry> ApprovalsModel::load(QString* error) const
         rows << e;
     }
     std::stable_sort(rows.begin(), rows.end(), [](const ApprovalEntry& a, const ApprovalEntry& b) {
-        return a.request.createdDateTime != b.request.createdDateTime ? a.request.createdDateTime > b.request.createdDateTime
-                                                                      : a.request.id < b.request.id;
+        return a.request.createdDateTime != b.request.createdDateTime
+            ? a.request.createdDateTime > b.request.createdDateTime
+            : a.request.id < b.request.id;
     });
     return rows;
 }
@@ -329,7 +332,7 @@ QVariant ApprovalsModel::displayValue(const ApprovalEntry& e, int column) const
             return tr("Group");
         }
         return e.request.directoryScopeId.isEmpty() || e.request.directoryScopeId == u"/" ? tr("Directory")
-                                                                                           : e.request.directoryScopeId;
+                                                                                          : e.request.directoryScopeId;
     case JustificationColumn:
         return e.request.justification;
     case TicketColumn: {

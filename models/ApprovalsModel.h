@@ -65,8 +65,8 @@ public:
     };
     enum Role {
         RawValueRole = Qt::UserRole + 1, // sortable: QDateTime for times, seconds for durations
-        IdRole,                          // the request id
-        ReasonRequiredRole,              // bool
+        IdRole, // the request id
+        ReasonRequiredRole, // bool
     };
 
     explicit ApprovalsModel(Cache::CacheDatabase* cache, QObject* parent = nullptr);

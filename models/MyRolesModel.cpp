@@ -72,7 +72,8 @@ MyRoleEntry::State MyRoleEntry::state() const
         return active->endDateTime.isNull() ? State::PermanentlyActive : State::Active;
     }
     if (pending) {
-        return pending->status == RequestStatus::PendingApproval || pending->status == RequestStatus::PendingAdminDecision
+        return pending->status == RequestStatus::PendingApproval
+                || pending->status == RequestStatus::PendingAdminDecision
             ? State::PendingApproval
             : State::Scheduled;
     }
@@ -146,7 +147,8 @@ QString policySummary(const RolePolicy& policy)
             parts << MyRolesModel::tr("MFA");
         }
     }
-    if (const AuthenticationContextRule* c = policy.authenticationContextRule(RuleIds::AuthenticationContextEndUserAssignment);
+    if (const AuthenticationContextRule* c
+        = policy.authenticationContextRule(RuleIds::AuthenticationContextEndUserAssignment);
         c && c->isEnabled) {
         parts << MyRolesModel::tr("strong sign-in");
     }
@@ -181,9 +183,11 @@ void MyRolesModel::setCountdownRunning(bool running)
 
 bool MyRolesModel::dependsOn(const QStringList& tables)
 {
-    static const QStringList mine = {QStringLiteral("eligibilities"), QStringLiteral("activeAssignments"),
-                                     QStringLiteral("roleDefinitions"), QStringLiteral("rolePolicies"),
-                                     QStringLiteral("scheduleRequests")};
+    static const QStringList mine = { QStringLiteral("eligibilities"),
+                                      QStringLiteral("activeAssignments"),
+                                      QStringLiteral("roleDefinitions"),
+                                      QStringLiteral("rolePolicies"),
+                                      QStringLiteral("scheduleRequests") };
     return std::any_of(tables.cbegin(), tables.cend(), [](const QString& t) { return mine.contains(t); });
 }
 
@@ -204,8 +208,11 @@ QList<MyRoleEntry> MyRolesModel::load(QString* error, QList<ScheduleRequest>* mi
     const QList<RoleDefinition> definitions = definitionRepo.all();
     const QList<RolePolicyAssignment> policies = policyRepo.all();
     const QList<ScheduleRequest> mine = requestRepo.all(QStringLiteral("mine"));
-    for (const QString& e : {eligibleRepo.lastError(), activeRepo.lastError(), definitionRepo.lastError(),
-                             policyRepo.lastError(), requestRepo.lastError()}) {
+    for (const QString& e : { eligibleRepo.lastError(),
+                              activeRepo.lastError(),
+                              definitionRepo.lastError(),
+                              policyRepo.lastError(),
+                              requestRepo.lastError() }) {
         if (!e.isEmpty()) {
             *error = e;
             return {};
@@ -249,8 +256,9 @@ QList<MyRoleEntry> MyRolesModel::load(QString* error, QList<ScheduleRequest>* mi
             waiting << r;
         }
     }
-    std::sort(waiting.begin(), waiting.end(),
-              [](const ScheduleRequest& a, const ScheduleRequest& b) { return a.createdDateTime > b.createdDateTime; });
+    std::sort(waiting.begin(), waiting.end(), [](const ScheduleRequest& a, const ScheduleRequest& b) {
+        return a.createdDateTime > b.createdDateTime;
+    });
     for (const ScheduleRequest& r : waiting) {
         const QString id = r.kind == PimKind::Group ? r.groupId : r.roleDefinitionId;
         auto it = std::find_if(rows.begin(), rows.end(), [&r, &id](const MyRoleEntry& e) {
@@ -267,9 +275,9 @@ QList<MyRoleEntry> MyRolesModel::load(QString* error, QList<ScheduleRequest>* mi
             e.target.id = id;
             e.target.access = r.accessId;
             e.target.directoryScopeId = r.directoryScopeId.isEmpty() ? QStringLiteral("/") : r.directoryScopeId;
-            e.target.displayName = r.kind == PimKind::Group ? (r.group ? r.group->displayName : id)
-                                                            : (r.roleDefinition ? r.roleDefinition->displayName
-                                                                                : roleNames.value(id, id));
+            e.target.displayName = r.kind == PimKind::Group
+                ? (r.group ? r.group->displayName : id)
+                : (r.roleDefinition ? r.roleDefinition->displayName : roleNames.value(id, id));
             e.key = keyOf(e.target);
             e.pending = r;
             if (auto p = policyOf.constFind(policyKeyOf(e.target)); p != policyOf.cend()) {
@@ -343,7 +351,7 @@ void MyRolesModel::tick()
         while (last + 1 < m_rows.size() && m_rows.at(last + 1).hasCountdown()) {
             ++last;
         }
-        emit dataChanged(index(i, TimeLeftColumn), index(last, TimeLeftColumn), {Qt::DisplayRole, RawValueRole});
+        emit dataChanged(index(i, TimeLeftColumn), index(last, TimeLeftColumn), { Qt::DisplayRole, RawValueRole });
         i = last + 1;
     }
 }

@@ -64,8 +64,8 @@ public:
     enum Column { RoleColumn, ScopeColumn, StateColumn, TimeLeftColumn, PolicyColumn, ColumnCount };
     enum Role {
         RawValueRole = Qt::UserRole + 1, // sortable: name, state, seconds left / end time, max duration
-        IdRole,                          // MyRoleEntry::key
-        StateRole,                       // MyRoleEntry::State as int
+        IdRole, // MyRoleEntry::key
+        StateRole, // MyRoleEntry::State as int
     };
 
     explicit MyRolesModel(Cache::CacheDatabase* cache, QObject* parent = nullptr);

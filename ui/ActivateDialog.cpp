@@ -121,7 +121,8 @@ ActivateDialog::ActivateDialog(Session& session, const QList<Models::MyRoleEntry
     m_result->hide();
 
     m_buttons = new QDialogButtonBox(this);
-    m_activate = m_buttons->addButton(mode == Mode::Extend ? tr("&Extend") : tr("&Activate"), QDialogButtonBox::AcceptRole);
+    m_activate
+        = m_buttons->addButton(mode == Mode::Extend ? tr("&Extend") : tr("&Activate"), QDialogButtonBox::AcceptRole);
     m_activate->setObjectName(QStringLiteral("activateButton"));
     m_activate->setDefault(true);
     m_close = m_buttons->addButton(QDialogButtonBox::Cancel);
@@ -138,8 +139,9 @@ ActivateDialog::ActivateDialog(Session& session, const QList<Models::MyRoleEntry
     form->setRowVisible(ticketRow, ticket);
     form->setRowVisible(startRow, mode == Mode::Activate);
     // Buddies: Alt+D, Alt+J, Alt+T reach the fields.
-    for (QWidget* field : {static_cast<QWidget*>(m_duration), static_cast<QWidget*>(m_justification),
-                           static_cast<QWidget*>(m_ticketSystem)}) {
+    for (QWidget* field : { static_cast<QWidget*>(m_duration),
+                            static_cast<QWidget*>(m_justification),
+                            static_cast<QWidget*>(m_ticketSystem) }) {
         if (auto* label = qobject_cast<QLabel*>(form->labelForField(field))) {
             label->setBuddy(field);
         }
@@ -176,7 +178,7 @@ ActivateDialog::ActivateDialog(Session& session, const QList<Models::MyRoleEntry
     connect(m_duration, &QSpinBox::valueChanged, this, &ActivateDialog::updatePreflight);
     connect(m_startAt, &QRadioButton::toggled, this, &ActivateDialog::updatePreflight);
     connect(m_startAtEdit, &QDateTimeEdit::dateTimeChanged, this, &ActivateDialog::updatePreflight);
-    for (QLineEdit* edit : {m_justification, m_ticketSystem, m_ticketNumber}) {
+    for (QLineEdit* edit : { m_justification, m_ticketSystem, m_ticketNumber }) {
         connect(edit, &QLineEdit::textChanged, this, &ActivateDialog::updatePreflight);
     }
     m_justification->setFocus();
@@ -225,7 +227,7 @@ ScheduleRequest ActivateDialog::requestFor(const Models::MyRoleEntry& role) cons
         body.directoryScopeId = role.target.directoryScopeId;
     }
     body.justification = m_justification->text();
-    body.ticketInfo = {m_ticketNumber->text(), m_ticketSystem->text()};
+    body.ticketInfo = { m_ticketNumber->text(), m_ticketSystem->text() };
     ScheduleInfo schedule;
     if (m_mode == Mode::Activate && m_startAt->isChecked()) {
         schedule.startDateTime = Timestamp::fromDateTime(m_startAtEdit->dateTime().toUTC());
@@ -252,8 +254,8 @@ void ActivateDialog::updatePreflight()
         // MFA and authentication context are judged by the server from the token; a challenge
         // becomes a step-up sign-in inside Session, so they are notes here, not blockers.
         facts.multiFactor = true;
-        if (const AuthenticationContextRule* acrs =
-                role.policy->authenticationContextRule(RuleIds::AuthenticationContextEndUserAssignment)) {
+        if (const AuthenticationContextRule* acrs
+            = role.policy->authenticationContextRule(RuleIds::AuthenticationContextEndUserAssignment)) {
             facts.authContexts << acrs->claimValue;
         }
         const PolicyCheckResult check = PolicyCheck::check(requestFor(role), *role.policy, facts, now);
@@ -266,10 +268,12 @@ void ActivateDialog::updatePreflight()
             notes << tr("%1 needs approval before it becomes active.").arg(role.target.displayName);
         }
         if (role.needs(EnablementRequirement::MultiFactorAuthentication)) {
-            notes << tr("%1 may ask you to sign in again with multi-factor authentication.").arg(role.target.displayName);
+            notes
+                << tr("%1 may ask you to sign in again with multi-factor authentication.").arg(role.target.displayName);
         }
     }
-    if (m_mode == Mode::Activate && m_startAt->isChecked() && m_startAtEdit->dateTime().toUTC() < QDateTime::currentDateTimeUtc()) {
+    if (m_mode == Mode::Activate && m_startAt->isChecked()
+        && m_startAtEdit->dateTime().toUTC() < QDateTime::currentDateTimeUtc()) {
         m_missing << tr("Pick a start time in the future, or start now.");
     }
     QString html;
@@ -298,10 +302,13 @@ void ActivateDialog::submit()
     }
     m_busy = true;
     m_activate->setEnabled(false);
-    for (QWidget* w : {static_cast<QWidget*>(m_duration), static_cast<QWidget*>(m_justification),
-                       static_cast<QWidget*>(m_ticketSystem), static_cast<QWidget*>(m_ticketNumber),
-                       static_cast<QWidget*>(m_startNow), static_cast<QWidget*>(m_startAt),
-                       static_cast<QWidget*>(m_startAtEdit)}) {
+    for (QWidget* w : { static_cast<QWidget*>(m_duration),
+                        static_cast<QWidget*>(m_justification),
+                        static_cast<QWidget*>(m_ticketSystem),
+                        static_cast<QWidget*>(m_ticketNumber),
+                        static_cast<QWidget*>(m_startNow),
+                        static_cast<QWidget*>(m_startAt),
+                        static_cast<QWidget*>(m_startAtEdit) }) {
         w->setEnabled(false);
     }
     m_result->setText(tr("Sending…"));
@@ -311,11 +318,13 @@ void ActivateDialog::submit()
     QPointer<ActivateDialog> self(this);
     if (m_mode == Mode::Extend) {
         const Models::MyRoleEntry& role = m_roles.first();
-        m_session.extend(role.sessionName(), IsoDuration::fromMinutes(m_duration->value()), m_justification->text(),
-                         TicketInfo{m_ticketNumber->text(), m_ticketSystem->text()},
+        m_session.extend(role.sessionName(),
+                         IsoDuration::fromMinutes(m_duration->value()),
+                         m_justification->text(),
+                         TicketInfo{ m_ticketNumber->text(), m_ticketSystem->text() },
                          [self](const SessionReply<ScheduleRequest>& r) {
                              if (self) {
-                                 self->showOutcomes({r.message}, r.ok(), r.ok());
+                                 self->showOutcomes({ r.message }, r.ok(), r.ok());
                              }
                          });
         return;
@@ -326,7 +335,7 @@ void ActivateDialog::submit()
     }
     request.duration = IsoDuration::fromMinutes(m_duration->value());
     request.justification = m_justification->text().trimmed();
-    request.ticket = {m_ticketNumber->text().trimmed(), m_ticketSystem->text().trimmed()};
+    request.ticket = { m_ticketNumber->text().trimmed(), m_ticketSystem->text().trimmed() };
     if (m_startAt->isChecked()) {
         request.start = Timestamp::fromDateTime(m_startAtEdit->dateTime().toUTC());
     }
@@ -358,9 +367,11 @@ QString ActivateDialog::outcomeText(const ActivationOutcome& outcome) const
         return outcome.message;
     }
     const ScheduleRequest& r = *outcome.request;
-    const Timestamp start = r.scheduleInfo && !r.scheduleInfo->startDateTime.isNull() ? r.scheduleInfo->startDateTime : m_now();
-    const Timestamp end = r.scheduleInfo && r.scheduleInfo->expiration.duration ? start.plus(*r.scheduleInfo->expiration.duration)
-                                                                                : Timestamp();
+    const Timestamp start
+        = r.scheduleInfo && !r.scheduleInfo->startDateTime.isNull() ? r.scheduleInfo->startDateTime : m_now();
+    const Timestamp end = r.scheduleInfo && r.scheduleInfo->expiration.duration
+        ? start.plus(*r.scheduleInfo->expiration.duration)
+        : Timestamp();
     switch (r.status) {
     case RequestStatus::Provisioned:
         return end.isNull() ? tr("%1 is active now.").arg(name)
@@ -388,12 +399,16 @@ void ActivateDialog::showOutcomes(const QStringList& lines, bool anySucceeded, b
         m_close->setText(tr("Close"));
         m_close->setDefault(true);
         m_close->setFocus();
-        m_preflight->setText(allSucceeded ? tr("<b>Done.</b>") : tr("<b>Some roles were not activated; see why below.</b>"));
+        m_preflight->setText(allSucceeded ? tr("<b>Done.</b>")
+                                          : tr("<b>Some roles were not activated; see why below.</b>"));
     } else {
         // Nothing went through: the input stays editable so the user can fix it and retry.
-        for (QWidget* w : {static_cast<QWidget*>(m_duration), static_cast<QWidget*>(m_justification),
-                           static_cast<QWidget*>(m_ticketSystem), static_cast<QWidget*>(m_ticketNumber),
-                           static_cast<QWidget*>(m_startNow), static_cast<QWidget*>(m_startAt)}) {
+        for (QWidget* w : { static_cast<QWidget*>(m_duration),
+                            static_cast<QWidget*>(m_justification),
+                            static_cast<QWidget*>(m_ticketSystem),
+                            static_cast<QWidget*>(m_ticketNumber),
+                            static_cast<QWidget*>(m_startNow),
+                            static_cast<QWidget*>(m_startAt) }) {
             w->setEnabled(true);
         }
         m_startAtEdit->setEnabled(m_startAt->isChecked());

@@ -37,7 +37,9 @@ class ActivateDialog final : public QDialog
 public:
     enum class Mode { Activate, Extend };
 
-    ActivateDialog(Session& session, const QList<Models::MyRoleEntry>& roles, Mode mode = Mode::Activate,
+    ActivateDialog(Session& session,
+                   const QList<Models::MyRoleEntry>& roles,
+                   Mode mode = Mode::Activate,
                    QWidget* parent = nullptr);
     ~ActivateDialog() override;
 

@@ -57,11 +57,12 @@ ApprovalsPane::ApprovalsPane(Workspace& workspace, QWidget* parent)
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setSortingEnabled(true);
     m_view->sortByColumn(ApprovalsModel::RequestedColumn, Qt::DescendingOrder);
-    const QList<std::pair<int, int>> widths = {{ApprovalsModel::RequesterColumn, 130}, {ApprovalsModel::RoleColumn, 210},
-                                               {ApprovalsModel::ScopeColumn, 70},      {ApprovalsModel::JustificationColumn, 230},
-                                               {ApprovalsModel::TicketColumn, 175},    {ApprovalsModel::DurationColumn, 65},
-                                               {ApprovalsModel::RequestedColumn, 85},  {ApprovalsModel::LapsesColumn, 125},
-                                               {ApprovalsModel::StageColumn, 55}};
+    const QList<std::pair<int, int>> widths
+        = { { ApprovalsModel::RequesterColumn, 130 }, { ApprovalsModel::RoleColumn, 210 },
+            { ApprovalsModel::ScopeColumn, 70 },      { ApprovalsModel::JustificationColumn, 230 },
+            { ApprovalsModel::TicketColumn, 175 },    { ApprovalsModel::DurationColumn, 65 },
+            { ApprovalsModel::RequestedColumn, 85 },  { ApprovalsModel::LapsesColumn, 125 },
+            { ApprovalsModel::StageColumn, 55 } };
     for (const auto& [column, width] : widths) {
         m_view->header()->resizeSection(column, width);
     }
@@ -134,7 +135,7 @@ ApprovalsPane::ApprovalsPane(Workspace& workspace, QWidget* parent)
         b.level = Banner::Level::Error;
         b.text = tr("The requests waiting for you could not be read from the offline cache. Refresh to try again.");
         b.details = error;
-        b.actions << Banner::Action{tr("Refresh"), [this] { refresh(); }};
+        b.actions << Banner::Action{ tr("Refresh"), [this] { refresh(); } };
         emit bannerRequested(b);
     });
     if (SyncEngine* engine = workspace.engine()) {
@@ -257,13 +258,14 @@ void ApprovalsPane::updateDetails()
     if (rows.size() != 1) {
         QStringList lines;
         for (const QModelIndex& index : rows) {
-            lines << tr("%1: %2").arg(index.siblingAtColumn(ApprovalsModel::RequesterColumn).data().toString(),
-                                      index.siblingAtColumn(ApprovalsModel::RoleColumn).data().toString())
+            lines << tr("%1: %2")
+                         .arg(index.siblingAtColumn(ApprovalsModel::RequesterColumn).data().toString(),
+                              index.siblingAtColumn(ApprovalsModel::RoleColumn).data().toString())
                          .toHtmlEscaped();
         }
         m_details->setText(rows.isEmpty() ? tr("Select a request to see its details.")
                                           : tr("<b>%1 requests selected</b>").arg(rows.size()) + QStringLiteral("<br>")
-                                  + lines.join(QStringLiteral("<br>")));
+                                   + lines.join(QStringLiteral("<br>")));
         return;
     }
     const int row = m_model->rowOfId(rows.first().data(ApprovalsModel::IdRole).toString());
@@ -273,7 +275,8 @@ void ApprovalsPane::updateDetails()
     }
     const ApprovalEntry& e = m_model->entry(row);
     auto cell = [&](int column) { return m_model->index(row, column).data().toString().toHtmlEscaped(); };
-    QString html = tr("<b>%1</b> asks for <b>%2</b>").arg(cell(ApprovalsModel::RequesterColumn), cell(ApprovalsModel::RoleColumn));
+    QString html = tr("<b>%1</b> asks for <b>%2</b>")
+                       .arg(cell(ApprovalsModel::RequesterColumn), cell(ApprovalsModel::RoleColumn));
     if (!cell(ApprovalsModel::DurationColumn).isEmpty()) {
         html += tr(" for %1").arg(cell(ApprovalsModel::DurationColumn));
     }
@@ -281,8 +284,9 @@ void ApprovalsPane::updateDetails()
     if (!e.request.ticketInfo.isEmpty()) {
         html += QStringLiteral("<br>") + tr("Ticket: %1").arg(cell(ApprovalsModel::TicketColumn));
     }
-    html += QStringLiteral("<br>") + tr("Requested %1 (%2)").arg(Models::Format::dateTime(e.request.createdDateTime),
-                                                                cell(ApprovalsModel::RequestedColumn));
+    html += QStringLiteral("<br>")
+        + tr("Requested %1 (%2)")
+              .arg(Models::Format::dateTime(e.request.createdDateTime), cell(ApprovalsModel::RequestedColumn));
     if (!e.lapsesAt().isNull()) {
         html += tr("; lapses %1 unless decided").arg(Models::Format::dateTime(e.lapsesAt()));
     }
@@ -314,10 +318,11 @@ void ApprovalsPane::updateStatus()
     } else if (m_model->rowCount() == 0) {
         text = tr("Nothing waits for you. Updated %1.").arg(Models::Format::ago(last, now));
     } else {
-        text = (m_model->rowCount() == 1 ? tr("1 request waits for you. Updated %1.").arg(Models::Format::ago(last, now))
-                                       : tr("%1 requests wait for you. Updated %2.")
-                                             .arg(m_model->rowCount())
-                                             .arg(Models::Format::ago(last, now)));
+        text
+            = (m_model->rowCount() == 1 ? tr("1 request waits for you. Updated %1.").arg(Models::Format::ago(last, now))
+                                        : tr("%1 requests wait for you. Updated %2.")
+                                              .arg(m_model->rowCount())
+                                              .arg(Models::Format::ago(last, now)));
     }
     m_status->setText(text);
 }
@@ -345,22 +350,22 @@ void ApprovalsPane::onRefreshed()
         n.title = tr("New request from %1").arg(e.requesterName());
         n.text = tr("%1 asks for %2: %3").arg(e.requesterName(), e.roleName(), e.request.justification);
         QPointer<ApprovalsPane> self(this);
-        n.actions << Banner::Action{tr("Review"), [self, id = e.request.id] {
+        n.actions << Banner::Action{ tr("Review"), [self, id = e.request.id] {
                                         if (self) {
                                             self->select(id);
                                         }
-                                    }};
+                                    } };
         emit notificationRequested(n);
     } else if (arrived.size() > 1) {
         Notification n;
         n.title = tr("%1 new requests").arg(arrived.size());
         n.text = tr("%1 requests wait for your approval.").arg(m_model->rowCount());
         QPointer<ApprovalsPane> self(this);
-        n.actions << Banner::Action{tr("Review"), [self, id = m_model->entry(arrived.first()).request.id] {
+        n.actions << Banner::Action{ tr("Review"), [self, id = m_model->entry(arrived.first()).request.id] {
                                         if (self) {
                                             self->select(id);
                                         }
-                                    }};
+                                    } };
         emit notificationRequested(n);
     }
     updateButtons();
@@ -400,7 +405,10 @@ void ApprovalsPane::decide(ApprovalVerdict verdict)
     updateButtons();
     QPointer<ApprovalsPane> self(this);
     workspace().session().decideApprovals(
-        ids, verdict, m_reason->text().trimmed(), [self, verdict, count = int(ids.size())](const SessionReply<QList<ItemOutcome>>& r) {
+        ids,
+        verdict,
+        m_reason->text().trimmed(),
+        [self, verdict, count = int(ids.size())](const SessionReply<QList<ItemOutcome>>& r) {
             if (!self) {
                 return;
             }
@@ -416,9 +424,10 @@ void ApprovalsPane::decide(ApprovalVerdict verdict)
             }
             if (r.ok() && problems.isEmpty()) {
                 b.level = Banner::Level::Positive;
-                b.text = count == 1 ? (verdict == ApprovalVerdict::Approve ? tr("Request approved.") : tr("Request denied."))
-                                    : (verdict == ApprovalVerdict::Approve ? tr("%1 requests approved.").arg(count)
-                                                                           : tr("%1 requests denied.").arg(count));
+                b.text = count == 1
+                    ? (verdict == ApprovalVerdict::Approve ? tr("Request approved.") : tr("Request denied."))
+                    : (verdict == ApprovalVerdict::Approve ? tr("%1 requests approved.").arg(count)
+                                                           : tr("%1 requests denied.").arg(count));
                 if (!r.message.isEmpty() && self->workspace().engine()
                     && self->workspace().engine()->state() == ConnectionState::Offline) {
                     b.level = Banner::Level::Information;

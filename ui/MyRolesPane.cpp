@@ -138,7 +138,7 @@ MyRolesPane::MyRolesPane(Workspace& workspace, QWidget* parent)
         b.level = Banner::Level::Error;
         b.text = tr("Your roles could not be read from the offline cache. Refresh to try again.");
         b.details = error;
-        b.actions << Banner::Action{tr("Refresh"), [this] { refresh(); }};
+        b.actions << Banner::Action{ tr("Refresh"), [this] { refresh(); } };
         emit bannerRequested(b);
     });
     connect(m_model, &MyRolesModel::requestDecided, this, &MyRolesPane::onRequestDecided);
@@ -241,9 +241,8 @@ void MyRolesPane::updateButtons()
     const bool any = !selected.isEmpty();
     const bool online = workspace().engine() == nullptr || workspace().engine()->state() != ConnectionState::Offline;
     auto all = [&selected](auto pred) { return std::all_of(selected.cbegin(), selected.cend(), pred); };
-    m_activate->setEnabled(online && any && all([](const MyRoleEntry& e) {
-                               return e.eligible && !e.active && !e.pending;
-                           }));
+    m_activate->setEnabled(online && any
+                           && all([](const MyRoleEntry& e) { return e.eligible && !e.active && !e.pending; }));
     m_deactivate->setEnabled(online && any && all([](const MyRoleEntry& e) {
                                  return e.active && e.active->assignmentType != AssignmentType::Assigned;
                              }));
@@ -292,7 +291,7 @@ void MyRolesPane::activateRole(const QString& key)
 {
     const int row = m_model->rowOfKey(key);
     if (row >= 0) {
-        openDialog({m_model->entry(row)}, false);
+        openDialog({ m_model->entry(row) }, false);
     }
 }
 
@@ -300,7 +299,7 @@ void MyRolesPane::extendRole(const QString& key)
 {
     const int row = m_model->rowOfKey(key);
     if (row >= 0) {
-        openDialog({m_model->entry(row)}, true);
+        openDialog({ m_model->entry(row) }, true);
     }
 }
 
@@ -311,8 +310,8 @@ void MyRolesPane::openDialog(const QList<MyRoleEntry>& roles, bool extend)
         m_dialog->activateWindow();
         return;
     }
-    m_dialog = new ActivateDialog(workspace().session(), roles,
-                                  extend ? ActivateDialog::Mode::Extend : ActivateDialog::Mode::Activate, this);
+    m_dialog = new ActivateDialog(
+        workspace().session(), roles, extend ? ActivateDialog::Mode::Extend : ActivateDialog::Mode::Activate, this);
     m_dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(m_dialog, &ActivateDialog::submitted, this, [this](bool any) {
         if (any) {
@@ -345,30 +344,31 @@ void MyRolesPane::deactivateSelected()
     batch->left = int(roles.size());
     QPointer<MyRolesPane> self(this);
     for (const MyRoleEntry& e : roles) {
-        workspace().session().deactivate(e.sessionName(), [self, batch, name = e.target.displayName](
-                                                              const SessionReply<ScheduleRequest>& r) {
-            if (r.ok()) {
-                ++batch->done;
-            } else {
-                batch->failures << r.message;
-                batch->details += r.details + u'\n';
-            }
-            if (--batch->left > 0 || !self) {
-                return;
-            }
-            Banner b;
-            if (batch->failures.isEmpty()) {
-                b.level = Banner::Level::Positive;
-                b.text = batch->done == 1 ? tr("%1 is deactivated.").arg(name) : tr("%1 roles deactivated.").arg(batch->done);
-            } else {
-                b.level = Banner::Level::Error;
-                b.text = batch->failures.join(u' ');
-                b.details = batch->details;
-            }
-            emit self->bannerRequested(b);
-            self->updateButtons();
-            self->refresh();
-        });
+        workspace().session().deactivate(
+            e.sessionName(), [self, batch, name = e.target.displayName](const SessionReply<ScheduleRequest>& r) {
+                if (r.ok()) {
+                    ++batch->done;
+                } else {
+                    batch->failures << r.message;
+                    batch->details += r.details + u'\n';
+                }
+                if (--batch->left > 0 || !self) {
+                    return;
+                }
+                Banner b;
+                if (batch->failures.isEmpty()) {
+                    b.level = Banner::Level::Positive;
+                    b.text = batch->done == 1 ? tr("%1 is deactivated.").arg(name)
+                                              : tr("%1 roles deactivated.").arg(batch->done);
+                } else {
+                    b.level = Banner::Level::Error;
+                    b.text = batch->failures.join(u' ');
+                    b.details = batch->details;
+                }
+                emit self->bannerRequested(b);
+                self->updateButtons();
+                self->refresh();
+            });
     }
 }
 
@@ -388,21 +388,21 @@ void MyRolesPane::cancelSelectedRequests()
     auto failures = std::make_shared<QStringList>();
     QPointer<MyRolesPane> self(this);
     for (const MyRoleEntry& e : roles) {
-        workspace().session().cancelRequest(e.pending->id, [self, left, failures, name = e.target.displayName](
-                                                               const SessionReply<NoContent>& r) {
-            if (!r.ok()) {
-                *failures << tr("%1: %2").arg(name, r.message);
-            }
-            if (--*left > 0 || !self) {
-                return;
-            }
-            Banner b;
-            b.level = failures->isEmpty() ? Banner::Level::Positive : Banner::Level::Error;
-            b.text = failures->isEmpty() ? tr("Request withdrawn.") : failures->join(u' ');
-            emit self->bannerRequested(b);
-            self->updateButtons();
-            self->refresh();
-        });
+        workspace().session().cancelRequest(
+            e.pending->id, [self, left, failures, name = e.target.displayName](const SessionReply<NoContent>& r) {
+                if (!r.ok()) {
+                    *failures << tr("%1: %2").arg(name, r.message);
+                }
+                if (--*left > 0 || !self) {
+                    return;
+                }
+                Banner b;
+                b.level = failures->isEmpty() ? Banner::Level::Positive : Banner::Level::Error;
+                b.text = failures->isEmpty() ? tr("Request withdrawn.") : failures->join(u' ');
+                emit self->bannerRequested(b);
+                self->updateButtons();
+                self->refresh();
+            });
     }
 }
 
@@ -426,17 +426,17 @@ void MyRolesPane::checkReminders()
         QPointer<MyRolesPane> self(this);
         const QString key = e.key;
         if (e.target.kind == PimKind::DirectoryRole) {
-            n.actions << Banner::Action{tr("Extend"), [self, key] {
+            n.actions << Banner::Action{ tr("Extend"), [self, key] {
                                             if (self) {
                                                 self->extendRole(key);
                                             }
-                                        }};
+                                        } };
         }
-        n.actions << Banner::Action{tr("Activate again"), [self, key] {
+        n.actions << Banner::Action{ tr("Activate again"), [self, key] {
                                         if (self) {
                                             self->activateRole(key);
                                         }
-                                    }};
+                                    } };
         emit notificationRequested(n);
     }
 }
@@ -453,11 +453,11 @@ void MyRolesPane::onRequestDecided(const ScheduleRequest& request)
             const MyRoleEntry& e = m_model->entry(i);
             if (e.target.kind == request.kind && e.target.id == id && e.eligible) {
                 QPointer<MyRolesPane> self(this);
-                n.actions << Banner::Action{tr("Ask again"), [self, key = e.key] {
+                n.actions << Banner::Action{ tr("Ask again"), [self, key = e.key] {
                                                 if (self) {
                                                     self->activateRole(key);
                                                 }
-                                            }};
+                                            } };
                 break;
             }
         }

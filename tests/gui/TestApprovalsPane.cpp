@@ -59,7 +59,8 @@ private slots:
         QList<Banner> banners;
         connect(&pane, &Pane::bannerRequested, this, [&banners](const Banner& b) { banners << b; });
         QList<Notification> notifications;
-        connect(&pane, &Pane::notificationRequested, this, [&notifications](const Notification& n) { notifications << n; });
+        connect(
+            &pane, &Pane::notificationRequested, this, [&notifications](const Notification& n) { notifications << n; });
         pane.resize(1200, 700);
         pane.show();
         QVERIFY(QTest::qWaitForWindowExposed(&pane));
@@ -107,7 +108,7 @@ private slots:
         Server::Caller admin;
         admin.isAdmin = true;
         admin.userId = QStringLiteral("test-admin");
-        for (const QString& id : {first, second}) {
+        for (const QString& id : { first, second }) {
             const auto r = m_fixture.server().engine().request(admin, PimKind::DirectoryRole, id, {});
             QVERIFY(r);
             QCOMPARE(r.value().status, RequestStatus::Provisioned);
@@ -118,10 +119,10 @@ private slots:
         std::unique_ptr<Workspace> alex = m_fixture.workspace(QStringLiteral("alex"), &error);
         QVERIFY2(alex, qPrintable(error));
         ActivationRequest request;
-        request.roles = {QStringLiteral("Security Administrator")};
+        request.roles = { QStringLiteral("Security Administrator") };
         request.duration = IsoDuration::fromHours(1);
         request.justification = QStringLiteral("Check the new alert rules");
-        request.ticket = {QStringLiteral("CHG-5150"), QStringLiteral("ServiceNow")};
+        request.ticket = { QStringLiteral("CHG-5150"), QStringLiteral("ServiceNow") };
         std::optional<SessionReply<QList<ActivationOutcome>>> asked;
         alex->session().activate(request, [&asked](const SessionReply<QList<ActivationOutcome>>& r) { asked = r; });
         QTRY_VERIFY_WITH_TIMEOUT(asked.has_value(), 60000);

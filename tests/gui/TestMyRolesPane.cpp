@@ -114,7 +114,8 @@ private slots:
 
         // The pre-flight says what is missing, and the button waits.
         QVERIFY2(preflight->text().contains(QStringLiteral("Give a justification")), qPrintable(preflight->text()));
-        QVERIFY2(preflight->text().contains(QStringLiteral("ticket system and ticket number")), qPrintable(preflight->text()));
+        QVERIFY2(preflight->text().contains(QStringLiteral("ticket system and ticket number")),
+                 qPrintable(preflight->text()));
         QVERIFY(!ok->isEnabled());
         QCOMPARE(dialog->missing().size(), 2);
         screenshot(dialog, QStringLiteral("activate-missing"));
@@ -134,20 +135,23 @@ private slots:
         QTest::mouseClick(ok, Qt::LeftButton);
         auto* result = dialog->findChild<QLabel*>(QStringLiteral("resultLabel"));
         QTRY_VERIFY_WITH_TIMEOUT(result->text().count(QStringLiteral("✔")) == 2, 60000);
-        QVERIFY2(result->text().contains(QStringLiteral("User Administrator is active now, until ")), qPrintable(result->text()));
+        QVERIFY2(result->text().contains(QStringLiteral("User Administrator is active now, until ")),
+                 qPrintable(result->text()));
         screenshot(dialog, QStringLiteral("activate-done"));
         QVERIFY(result->text().contains(QStringLiteral("Intune Administrator is active now, until ")));
         QCOMPARE(dialog->findChild<QPushButton*>(QStringLiteral("closeButton"))->text(), QStringLiteral("Close"));
         // The justification is offered next time.
-        QCOMPARE(ActivateDialog::recentJustifications().value(0), QStringLiteral("Onboard the pilot users and their devices"));
+        QCOMPARE(ActivateDialog::recentJustifications().value(0),
+                 QStringLiteral("Onboard the pilot users and their devices"));
         QTest::mouseClick(dialog->findChild<QPushButton*>(QStringLiteral("closeButton")), Qt::LeftButton);
         QTRY_VERIFY(pane.activeDialog() == nullptr);
 
         // Both are active now, counting down from 1 h 30 min.
-        for (const QString& role : {QStringLiteral("User Administrator"), QStringLiteral("Intune Administrator")}) {
+        for (const QString& role : { QStringLiteral("User Administrator"), QStringLiteral("Intune Administrator") }) {
             QTRY_COMPARE_WITH_TIMEOUT(cell(view, role, MyRolesModel::StateColumn), QStringLiteral("Active"), 60000);
             const QString left = cell(view, role, MyRolesModel::TimeLeftColumn);
-            QVERIFY2(left == QStringLiteral("1 h 30 min left") || left == QStringLiteral("1 h 29 min left"), qPrintable(left));
+            QVERIFY2(left == QStringLiteral("1 h 30 min left") || left == QStringLiteral("1 h 29 min left"),
+                     qPrintable(left));
         }
         screenshot(&pane, QStringLiteral("roles-pane"));
         // And the server says so.
@@ -158,9 +162,11 @@ private slots:
         const auto active = m_fixture.server().engine().assignments(admin, PimKind::DirectoryRole, alexId, {}, {});
         QVERIFY(active);
         const QModelIndex user = rowNamed(view, QStringLiteral("User Administrator"));
-        const QString userRoleId = pane.model()->entry(pane.model()->rowOfKey(user.data(MyRolesModel::IdRole).toString())).target.id;
-        QVERIFY(std::any_of(active.value().cbegin(), active.value().cend(),
-                            [&userRoleId](const ActiveAssignment& a) { return a.roleDefinitionId == userRoleId; }));
+        const QString userRoleId
+            = pane.model()->entry(pane.model()->rowOfKey(user.data(MyRolesModel::IdRole).toString())).target.id;
+        QVERIFY(std::any_of(active.value().cbegin(), active.value().cend(), [&userRoleId](const ActiveAssignment& a) {
+            return a.roleDefinitionId == userRoleId;
+        }));
 
         // The selection now allows deactivation and extension, not activation.
         view->clearSelection();
@@ -177,12 +183,14 @@ private slots:
         QSignalSpy notified(&pane, &Pane::notificationRequested);
         auto* view = pane.findChild<QTreeView*>(QStringLiteral("rolesView"));
         QTRY_VERIFY(view->model()->rowCount() > 0);
-        QTRY_COMPARE(cell(view, QStringLiteral("Exchange Administrator"), MyRolesModel::StateColumn), QStringLiteral("Active"));
+        QTRY_COMPARE(cell(view, QStringLiteral("Exchange Administrator"), MyRolesModel::StateColumn),
+                     QStringLiteral("Active"));
         pane.checkReminders();
         QCOMPARE(notified.size(), 0); // hours left
 
         // 11 minutes before the end of Exchange Administrator (the earliest to end).
-        const int row = pane.model()->rowOfKey(rowNamed(view, QStringLiteral("Exchange Administrator")).data(MyRolesModel::IdRole).toString());
+        const int row = pane.model()->rowOfKey(
+            rowNamed(view, QStringLiteral("Exchange Administrator")).data(MyRolesModel::IdRole).toString());
         const Timestamp end = pane.model()->entry(row).activeEnd();
         pane.model()->setClock([end] { return end.plusSeconds(-11 * 60); });
         pane.checkReminders();
@@ -225,7 +233,8 @@ private slots:
         // My own requests come with the approvals pull.
         pane.refresh();
         const QString pra = QStringLiteral("Privileged Role Administrator");
-        QTRY_COMPARE_WITH_TIMEOUT(cell(view, pra, MyRolesModel::StateColumn), QStringLiteral("Waiting for approval"), 60000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            cell(view, pra, MyRolesModel::StateColumn), QStringLiteral("Waiting for approval"), 60000);
 
         clickRow(view, rowNamed(view, pra));
         QVERIFY(cancel->isEnabled());

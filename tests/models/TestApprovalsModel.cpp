@@ -22,7 +22,7 @@ SessionReply<T> await(const std::function<void(std::function<void(const SessionR
     std::optional<SessionReply<T>> got;
     call([&got](const SessionReply<T>& r) { got = r; });
     if (!QTest::qWaitFor([&got] { return got.has_value(); }, 60000)) {
-        return SessionReply<T>{SessionOutcome::Unreachable, QStringLiteral("test timeout"), {}, {}, {}};
+        return SessionReply<T>{ SessionOutcome::Unreachable, QStringLiteral("test timeout"), {}, {}, {} };
     }
     return *got;
 }
@@ -116,14 +116,16 @@ private slots:
                      && cell(ApprovalsModel::TicketColumn).endsWith(QStringLiteral("(ServiceNow)")),
                  qPrintable(cell(ApprovalsModel::TicketColumn)));
         QCOMPARE(cell(ApprovalsModel::DurationColumn), QStringLiteral("1 h"));
-        QCOMPARE(model.index(pra, ApprovalsModel::DurationColumn).data(ApprovalsModel::RawValueRole).toLongLong(), 3600);
+        QCOMPARE(model.index(pra, ApprovalsModel::DurationColumn).data(ApprovalsModel::RawValueRole).toLongLong(),
+                 3600);
         QCOMPARE(cell(ApprovalsModel::StageColumn), QStringLiteral("1 of 1"));
-        QVERIFY2(cell(ApprovalsModel::LapsesColumn).startsWith(QStringLiteral("23 h")), qPrintable(cell(ApprovalsModel::LapsesColumn)));
+        QVERIFY2(cell(ApprovalsModel::LapsesColumn).startsWith(QStringLiteral("23 h")),
+                 qPrintable(cell(ApprovalsModel::LapsesColumn)));
         QVERIFY(model.index(pra, 0).data(ApprovalsModel::ReasonRequiredRole).toBool());
         QVERIFY(model.entry(pra).approval.has_value());
         QVERIFY(model.entry(pra).approval->actionableStep() != nullptr);
         // megan alone approves Privileged Role Administrator: nobody else.
-        QCOMPARE(model.entry(pra).otherApprovers(QString()), QStringList{QStringLiteral("Megan Bowen")});
+        QCOMPARE(model.entry(pra).otherApprovers(QString()), QStringList{ QStringLiteral("Megan Bowen") });
         const auto me = await<Identity>([&](auto done) { m_megan->session().whoami(done); });
         QVERIFY2(me.ok(), qPrintable(me.message));
         QVERIFY(model.entry(pra).otherApprovers(me.value.id).isEmpty());
@@ -144,13 +146,14 @@ private slots:
         Cache::ScheduleRequestRepository requests(*m_megan->cache());
         ScheduleRequest r = model.entry(2).request;
         r.justification = QStringLiteral("Edited in the cache");
-        QVERIFY(requests.upsert(QStringLiteral("approver"), {r}));
+        QVERIFY(requests.upsert(QStringLiteral("approver"), { r }));
         model.refresh();
         QCOMPARE(spies.changed.size(), 1);
         QCOMPARE(spies.changed.first().at(0).value<QModelIndex>(), model.index(2, 0));
         QCOMPARE(spies.changed.first().at(1).value<QModelIndex>(), model.index(2, ApprovalsModel::ColumnCount - 1));
         QCOMPARE(spies.total(), 1);
-        QCOMPARE(model.index(2, ApprovalsModel::JustificationColumn).data().toString(), QStringLiteral("Edited in the cache"));
+        QCOMPARE(model.index(2, ApprovalsModel::JustificationColumn).data().toString(),
+                 QStringLiteral("Edited in the cache"));
         // The next pull restores the server's text.
         QCOMPARE(synced(*m_megan->engine(), SyncCollection::Approvals), QString());
     }
@@ -167,7 +170,8 @@ private slots:
         const QString id = model.entry(row).request.id;
 
         const auto decided = await<QList<ItemOutcome>>([&](auto done) {
-            m_megan->session().decideApprovals({id}, ApprovalVerdict::Deny, QStringLiteral("Use a less privileged role"), done);
+            m_megan->session().decideApprovals(
+                { id }, ApprovalVerdict::Deny, QStringLiteral("Use a less privileged role"), done);
         });
         QVERIFY2(decided.ok(), qPrintable(decided.message));
         QCOMPARE(synced(*m_megan->engine(), SyncCollection::Approvals), QString());
@@ -182,11 +186,12 @@ private slots:
         // alex asks for Security Administrator again: the newest request comes first.
         spies.clear();
         ActivationRequest request;
-        request.roles = {QStringLiteral("Security Administrator")};
+        request.roles = { QStringLiteral("Security Administrator") };
         request.duration = IsoDuration::fromHours(2);
         request.justification = QStringLiteral("Review the Defender alert policies");
-        request.ticket = {QStringLiteral("CHG-7001"), QStringLiteral("ServiceNow")};
-        const auto asked = await<QList<ActivationOutcome>>([&](auto done) { m_alex->session().activate(request, done); });
+        request.ticket = { QStringLiteral("CHG-7001"), QStringLiteral("ServiceNow") };
+        const auto asked
+            = await<QList<ActivationOutcome>>([&](auto done) { m_alex->session().activate(request, done); });
         QVERIFY2(asked.ok(), qPrintable(asked.message));
         QCOMPARE(synced(*m_megan->engine(), SyncCollection::Approvals), QString());
         model.refresh();

@@ -22,7 +22,7 @@ SessionReply<T> await(const std::function<void(std::function<void(const SessionR
     std::optional<SessionReply<T>> got;
     call([&got](const SessionReply<T>& r) { got = r; });
     if (!QTest::qWaitFor([&got] { return got.has_value(); }, 60000)) {
-        return SessionReply<T>{SessionOutcome::Unreachable, QStringLiteral("test timeout"), {}, {}, {}};
+        return SessionReply<T>{ SessionOutcome::Unreachable, QStringLiteral("test timeout"), {}, {}, {} };
     }
     return *got;
 }
@@ -117,11 +117,11 @@ private slots:
         const int exchange = rowNamed(model, QStringLiteral("Exchange Administrator"));
         QVERIFY(exchange >= 0);
         QCOMPARE(model.index(exchange, MyRolesModel::StateColumn).data().toString(), QStringLiteral("Active"));
-        QCOMPARE(model.index(exchange, 0).data(MyRolesModel::StateRole).toInt(),
-                 int(MyRoleEntry::State::Active));
+        QCOMPARE(model.index(exchange, 0).data(MyRolesModel::StateRole).toInt(), int(MyRoleEntry::State::Active));
         const QString left = model.index(exchange, MyRolesModel::TimeLeftColumn).data().toString();
         QVERIFY2(left.endsWith(QStringLiteral(" left")) && left.startsWith(QStringLiteral("3 h")), qPrintable(left));
-        const qint64 seconds = model.index(exchange, MyRolesModel::TimeLeftColumn).data(MyRolesModel::RawValueRole).toLongLong();
+        const qint64 seconds
+            = model.index(exchange, MyRolesModel::TimeLeftColumn).data(MyRolesModel::RawValueRole).toLongLong();
         QVERIFY2(seconds > 3 * 3600 && seconds <= 4 * 3600, qPrintable(QString::number(seconds)));
         QCOMPARE(model.index(exchange, MyRolesModel::PolicyColumn).data().toString(),
                  QStringLiteral("max 8 h · justification"));
@@ -173,7 +173,8 @@ private slots:
         // A clock one hour later: the text follows.
         const Timestamp later = Timestamp::fromDateTime(QDateTime::currentDateTimeUtc()).plusSeconds(3600);
         model.setClock([later] { return later; });
-        QVERIFY(model.index(exchange, MyRolesModel::TimeLeftColumn).data().toString().startsWith(QStringLiteral("2 h")));
+        QVERIFY(
+            model.index(exchange, MyRolesModel::TimeLeftColumn).data().toString().startsWith(QStringLiteral("2 h")));
     }
 
     void activationChangesOneRowInPlace()
@@ -187,10 +188,10 @@ private slots:
         const int user = rowNamed(model, QStringLiteral("User Administrator"));
 
         ActivationRequest request;
-        request.roles = {model.entry(user).sessionName()};
+        request.roles = { model.entry(user).sessionName() };
         request.duration = IsoDuration::fromHours(1);
         request.justification = QStringLiteral("Reset the pilot users' passwords");
-        request.ticket = {QStringLiteral("CHG-1234"), QStringLiteral("ServiceNow")};
+        request.ticket = { QStringLiteral("CHG-1234"), QStringLiteral("ServiceNow") };
         const auto r = await<QList<ActivationOutcome>>([&](auto done) { m_alex->session().activate(request, done); });
         QVERIFY2(r.ok(), qPrintable(r.message));
         QCOMPARE(synced(*m_alex->engine(), SyncCollection::MyRoles), QString());
@@ -284,11 +285,12 @@ private slots:
         model.refresh();
 
         ActivationRequest request;
-        request.roles = {QStringLiteral("Security Administrator")};
+        request.roles = { QStringLiteral("Security Administrator") };
         request.duration = IsoDuration::fromHours(2);
         request.justification = QStringLiteral("Tune the alert policies");
-        request.ticket = {QStringLiteral("CHG-2001"), QStringLiteral("ServiceNow")};
-        const auto asked = await<QList<ActivationOutcome>>([&](auto done) { m_alex->session().activate(request, done); });
+        request.ticket = { QStringLiteral("CHG-2001"), QStringLiteral("ServiceNow") };
+        const auto asked
+            = await<QList<ActivationOutcome>>([&](auto done) { m_alex->session().activate(request, done); });
         QVERIFY2(asked.ok(), qPrintable(asked.message));
         const QString id = asked.value.first().request->id;
         QCOMPARE(synced(*m_alex->engine(), SyncCollection::Approvals), QString());
@@ -302,7 +304,7 @@ private slots:
         QVERIFY2(megan, qPrintable(error));
         QCOMPARE(synced(*megan->engine(), SyncCollection::Approvals), QString());
         const auto approved = await<QList<ItemOutcome>>([&](auto done) {
-            megan->session().decideApprovals({id}, ApprovalVerdict::Approve, QStringLiteral("Go ahead"), done);
+            megan->session().decideApprovals({ id }, ApprovalVerdict::Approve, QStringLiteral("Go ahead"), done);
         });
         QVERIFY2(approved.ok(), qPrintable(approved.message));
         QCOMPARE(synced(*m_alex->engine(), SyncCollection::Approvals), QString());
