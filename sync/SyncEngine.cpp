@@ -72,7 +72,8 @@ RolePolicyAssignment policyKey(PimKind kind, const QString& roleId, const QStrin
 // eligible roles; in turn they cost a round trip each). A policy the caller may not read or the
 // server does not have (403/404/400) is left out; any other failure is passed on, so the pull
 // fails as a whole and the cache keeps the previous policies. `done` gets them in `keys` order.
-void fetchPolicies(GraphClient& graph, const QList<RolePolicyAssignment>& keys,
+void fetchPolicies(GraphClient& graph,
+                   const QList<RolePolicyAssignment>& keys,
                    std::function<void(const QList<RolePolicyAssignment>&, const std::optional<ApiResult>&)> done)
 {
     QList<RolePolicyAssignment> unique;
@@ -363,6 +364,11 @@ void SyncEngine::syncNow(SyncCollection collection, std::function<void(const QSt
         return;
     }
     m_waiting[int(collection)] << std::move(callback);
+    startPull(collection);
+}
+
+void SyncEngine::startPull(SyncCollection collection)
+{
     auto pull = std::make_shared<Pull>();
     pull->collection = collection;
     switch (collection) {
@@ -428,12 +434,13 @@ void SyncEngine::finishPull(const std::shared_ptr<Pull>& pull, const QString& er
         QMetaObject::invokeMethod(
             this,
             [this, collection = pull->collection, again] {
-                // A pull started since began after the change: joining it is enough.
+                // A pull started since began after the change: joining it is enough. The waiters
+                // are in place before the pull starts (it may finish at once).
                 const bool started = m_waiting.contains(int(collection));
+                m_waiting[int(collection)] << again;
                 if (!started) {
-                    syncNow(collection, again.first());
+                    startPull(collection);
                 }
-                m_waiting[int(collection)] << (started ? again : again.mid(1));
             },
             Qt::QueuedConnection);
     }
@@ -485,45 +492,50 @@ void SyncEngine::pullMyRoles(const std::shared_ptr<Pull>& pull)
                 for (const Eligibility& e : pull->eligible) {
                     keys << policyKey(e.kind, e.roleDefinitionId, e.groupId, e.accessId);
                 }
-                fetchPolicies(m_graph, keys, [this, pull, defs](const QList<RolePolicyAssignment>& policies,
-                                                                const std::optional<ApiResult>& policyFailure) {
-                if (policyFailure) {
-                    note(*policyFailure);
-                    finishPull(pull, errorOf(*policyFailure), {});
-                    return;
-                }
-                note(ApiResult{});
-                const Timestamp when = now();
-                Cache::RoleDefinitionRepository roles(m_cache);
-                Cache::EligibilityRepository eligible(m_cache);
-                Cache::ActiveAssignmentRepository active(m_cache);
-                Cache::PolicyRepository policyRows(m_cache);
-                if (!policyRows.replaceCollection(QString(), policies, QStringLiteral("rolePolicies"), when)) {
-                    finishPull(pull, policyRows.lastError(), {});
-                    return;
-                }
-                if (!roles.replaceCollection(QString(), defs, QStringLiteral("roleDefinitions"), when)) {
-                    finishPull(pull, roles.lastError(), {});
-                    return;
-                }
-                if (!eligible.replaceCollection(QString(), pull->eligible, QStringLiteral("eligibilities"), when)) {
-                    finishPull(pull, eligible.lastError(), { QStringLiteral("roleDefinitions") });
-                    return;
-                }
-                if (!active.replaceCollection(QString(), pull->active, QStringLiteral("activeAssignments"), when)) {
-                    finishPull(pull,
-                               active.lastError(),
-                               { QStringLiteral("roleDefinitions"), QStringLiteral("eligibilities") });
-                    return;
-                }
-                m_cache.markSynced(QStringLiteral("myRoles"), when);
-                finishPull(pull,
-                           {},
-                           { QStringLiteral("roleDefinitions"),
-                             QStringLiteral("eligibilities"),
-                             QStringLiteral("activeAssignments"),
-                             QStringLiteral("rolePolicies") });
-                });
+                fetchPolicies(
+                    m_graph,
+                    keys,
+                    [this, pull, defs](const QList<RolePolicyAssignment>& policies,
+                                       const std::optional<ApiResult>& policyFailure) {
+                        if (policyFailure) {
+                            note(*policyFailure);
+                            finishPull(pull, errorOf(*policyFailure), {});
+                            return;
+                        }
+                        note(ApiResult{});
+                        const Timestamp when = now();
+                        Cache::RoleDefinitionRepository roles(m_cache);
+                        Cache::EligibilityRepository eligible(m_cache);
+                        Cache::ActiveAssignmentRepository active(m_cache);
+                        Cache::PolicyRepository policyRows(m_cache);
+                        if (!policyRows.replaceCollection(QString(), policies, QStringLiteral("rolePolicies"), when)) {
+                            finishPull(pull, policyRows.lastError(), {});
+                            return;
+                        }
+                        if (!roles.replaceCollection(QString(), defs, QStringLiteral("roleDefinitions"), when)) {
+                            finishPull(pull, roles.lastError(), {});
+                            return;
+                        }
+                        if (!eligible.replaceCollection(
+                                QString(), pull->eligible, QStringLiteral("eligibilities"), when)) {
+                            finishPull(pull, eligible.lastError(), { QStringLiteral("roleDefinitions") });
+                            return;
+                        }
+                        if (!active.replaceCollection(
+                                QString(), pull->active, QStringLiteral("activeAssignments"), when)) {
+                            finishPull(pull,
+                                       active.lastError(),
+                                       { QStringLiteral("roleDefinitions"), QStringLiteral("eligibilities") });
+                            return;
+                        }
+                        m_cache.markSynced(QStringLiteral("myRoles"), when);
+                        finishPull(pull,
+                                   {},
+                                   { QStringLiteral("roleDefinitions"),
+                                     QStringLiteral("eligibilities"),
+                                     QStringLiteral("activeAssignments"),
+                                     QStringLiteral("rolePolicies") });
+                    });
             });
     });
 }
@@ -598,40 +610,45 @@ void SyncEngine::pullApprovals(const std::shared_ptr<Pull>& pull)
                     for (const ScheduleRequest& r : pull->approver) {
                         keys << policyKey(r.kind, r.roleDefinitionId, r.groupId, r.accessId);
                     }
-                    fetchPolicies(m_graph, keys, [this, pull](const QList<RolePolicyAssignment>& policies,
-                                                              const std::optional<ApiResult>& policyFailure) {
-                    if (policyFailure) {
-                        note(*policyFailure);
-                        finishPull(pull, errorOf(*policyFailure), {});
-                        return;
-                    }
-                    note(ApiResult{});
-                    const Timestamp when = now();
-                    Cache::ScheduleRequestRepository stored(m_cache);
-                    Cache::ApprovalRepository approvals(m_cache);
-                    Cache::PolicyRepository policyRows(m_cache);
-                    if (!policyRows.replaceCollection(QStringLiteral("approver"), policies)) {
-                        finishPull(pull, policyRows.lastError(), {});
-                        return;
-                    }
-                    if (!stored.replaceCollection(
-                            QStringLiteral("approver"), pull->approver, QStringLiteral("approverRequests"), when)
-                        || !approvals.replaceCollection(
-                            QString(), pull->approvals, QStringLiteral("approvalSteps"), when)
-                        || !stored.replaceCollection(
-                            QStringLiteral("mine"), pull->mine, QStringLiteral("myRequests"), when)) {
-                        finishPull(pull,
-                                   stored.lastError() + approvals.lastError(),
-                                   { QStringLiteral("scheduleRequests"), QStringLiteral("approvals") });
-                        return;
-                    }
-                    m_cache.markSynced(QStringLiteral("approvals"), when);
-                    finishPull(pull,
-                               {},
-                               { QStringLiteral("scheduleRequests"),
-                                 QStringLiteral("approvals"),
-                                 QStringLiteral("rolePolicies") });
-                    });
+                    fetchPolicies(m_graph,
+                                  keys,
+                                  [this, pull](const QList<RolePolicyAssignment>& policies,
+                                               const std::optional<ApiResult>& policyFailure) {
+                                      if (policyFailure) {
+                                          note(*policyFailure);
+                                          finishPull(pull, errorOf(*policyFailure), {});
+                                          return;
+                                      }
+                                      note(ApiResult{});
+                                      const Timestamp when = now();
+                                      Cache::ScheduleRequestRepository stored(m_cache);
+                                      Cache::ApprovalRepository approvals(m_cache);
+                                      Cache::PolicyRepository policyRows(m_cache);
+                                      if (!policyRows.replaceCollection(QStringLiteral("approver"), policies)) {
+                                          finishPull(pull, policyRows.lastError(), {});
+                                          return;
+                                      }
+                                      if (!stored.replaceCollection(QStringLiteral("approver"),
+                                                                    pull->approver,
+                                                                    QStringLiteral("approverRequests"),
+                                                                    when)
+                                          || !approvals.replaceCollection(
+                                              QString(), pull->approvals, QStringLiteral("approvalSteps"), when)
+                                          || !stored.replaceCollection(
+                                              QStringLiteral("mine"), pull->mine, QStringLiteral("myRequests"), when)) {
+                                          finishPull(
+                                              pull,
+                                              stored.lastError() + approvals.lastError(),
+                                              { QStringLiteral("scheduleRequests"), QStringLiteral("approvals") });
+                                          return;
+                                      }
+                                      m_cache.markSynced(QStringLiteral("approvals"), when);
+                                      finishPull(pull,
+                                                 {},
+                                                 { QStringLiteral("scheduleRequests"),
+                                                   QStringLiteral("approvals"),
+                                                   QStringLiteral("rolePolicies") });
+                                  });
                 });
         });
 }

@@ -118,6 +118,8 @@ signals:
 
 private:
     struct Pull;
+    // Starts a pull of `collection` for the waiters already in m_waiting.
+    void startPull(SyncCollection collection);
     void pullMyRoles(const std::shared_ptr<Pull>& pull);
     void pullApprovals(const std::shared_ptr<Pull>& pull);
     void pullReviews(const std::shared_ptr<Pull>& pull);
@@ -142,7 +144,7 @@ private:
     QHash<int, QTimer*> m_timers;
     QHash<int, std::chrono::milliseconds> m_intervals;
     QHash<int, QList<std::function<void(const QString&)>>> m_waiting; // pulls in flight
-    QHash<int, QList<std::function<void(const QString&)>>> m_again;   // asked during a pull: one more after it
+    QHash<int, QList<std::function<void(const QString&)>>> m_again; // asked during a pull: one more after it
     QTimer m_probe;
     std::chrono::milliseconds m_backoffFirst{ 5000 };
     std::chrono::milliseconds m_backoffMax{ 300'000 };

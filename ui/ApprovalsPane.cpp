@@ -38,6 +38,7 @@ ApprovalsPane::ApprovalsPane(Workspace& workspace, QWidget* parent)
 
     m_status = new QLabel(this);
     m_status->setObjectName(QStringLiteral("statusLabel"));
+    m_status->setWordWrap(true);
     m_filter = new QLineEdit(this);
     m_filter->setObjectName(QStringLiteral("filterEdit"));
     m_filter->setAccessibleName(tr("Filter requests"));
@@ -312,6 +313,10 @@ void ApprovalsPane::updateStatus()
         text = last.isNull() ? tr("Offline, and no requests were ever loaded.")
                              : tr("Offline: requests as of %1 (%2). Decisions wait in the outbox until the server "
                                   "answers.")
+                                   .arg(Models::Format::dateTime(last), Models::Format::ago(last, now));
+    } else if (engine && engine->state() == ConnectionState::SignedOut) {
+        text = last.isNull() ? tr("Signed out. Sign in to see the requests waiting for you.")
+                             : tr("Signed out: requests as of %1 (%2). Sign in to refresh them.")
                                    .arg(Models::Format::dateTime(last), Models::Format::ago(last, now));
     } else if (last.isNull()) {
         text = tr("Loading the requests waiting for you…");

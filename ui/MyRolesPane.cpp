@@ -59,6 +59,7 @@ MyRolesPane::MyRolesPane(Workspace& workspace, QWidget* parent)
 
     m_status = new QLabel(this);
     m_status->setObjectName(QStringLiteral("statusLabel"));
+    m_status->setWordWrap(true);
     m_filter = new QLineEdit(this);
     m_filter->setObjectName(QStringLiteral("filterEdit"));
     m_filter->setAccessibleName(tr("Filter roles"));
@@ -264,6 +265,10 @@ void MyRolesPane::updateStatus()
     } else if (engine && engine->state() == ConnectionState::Offline) {
         text = last.isNull() ? tr("Offline, and your roles were never loaded. They appear once the server answers.")
                              : tr("Offline: showing your roles as of %1 (%2).")
+                                   .arg(Models::Format::dateTime(last), Models::Format::ago(last, now));
+    } else if (engine && engine->state() == ConnectionState::SignedOut) {
+        text = last.isNull() ? tr("Signed out. Sign in to see your roles.")
+                             : tr("Signed out: showing your roles as of %1 (%2). Sign in to refresh them.")
                                    .arg(Models::Format::dateTime(last), Models::Format::ago(last, now));
     } else if (last.isNull()) {
         text = tr("Loading your roles…");

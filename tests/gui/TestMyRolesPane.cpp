@@ -252,6 +252,7 @@ private slots:
         // Minutes after activating, the server refuses (a minimum active time): the banner says
         // why and the role stays active.
         const int bannersBefore = int(banners.size());
+        QSignalSpy pulled(m_alex->engine(), &SyncEngine::collectionSynced);
         QTest::mouseClick(deactivate, Qt::LeftButton);
         QTRY_COMPARE_WITH_TIMEOUT(int(banners.size()), bannersBefore + 1, 60000);
         QCOMPARE(banners.last().level, Banner::Level::Error);
@@ -260,12 +261,59 @@ private slots:
         QCOMPARE(cell(view, user, MyRolesModel::StateColumn), QStringLiteral("Active"));
         QTRY_VERIFY(deactivate->isEnabled());
 
+        // The pulls after the refusal have landed (the pane asks for My Roles and my requests).
+        QTRY_VERIFY_WITH_TIMEOUT(pulled.size() >= 2, 60000);
         m_fixture.server().engine().setMinimumActiveSeconds(0);
+        QVERIFY(deactivate->isEnabled());
         QTest::mouseClick(deactivate, Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(int(banners.size()), bannersBefore + 2, 60000);
+        QVERIFY2(banners.last().level == Banner::Level::Positive, qPrintable(banners.last().text + banners.last().details));
         QTRY_COMPARE_WITH_TIMEOUT(cell(view, user, MyRolesModel::StateColumn), QStringLiteral("Eligible"), 60000);
         QCOMPARE(banners.last().level, Banner::Level::Positive);
         QCOMPARE(banners.last().text, QStringLiteral("User Administrator is deactivated."));
         QCOMPARE(cell(view, user, MyRolesModel::TimeLeftColumn), QString());
+    }
+
+    void offlineShowsTheCacheWithItsAge()
+    {
+        // alex's profile, its cache filled, then opened again against a server that is gone.
+        Profile profile = m_fixture.profileFor(QStringLiteral("alex"));
+        WorkspaceOptions options;
+        options.dataDir = m_fixture.dataDir();
+        options.tokensInMemoryOnly = true;
+        {
+            Workspace online(m_fixture.nam(), profile, options);
+            ConsoleFixture::signInAsPersona(online, QStringLiteral("alex"));
+            QString problem;
+            QVERIFY2(online.openStorage(false, &problem), qPrintable(problem));
+            std::optional<AuthResult> signedIn;
+            online.credentials().signIn(QString(), [&signedIn](const AuthResult& r) { signedIn = r; });
+            QTRY_VERIFY_WITH_TIMEOUT(signedIn.has_value(), 30000);
+            QVERIFY(signedIn->ok());
+            std::optional<QString> pulled;
+            online.engine()->syncNow(SyncCollection::MyRoles, [&pulled](const QString& e) { pulled = e; });
+            QTRY_VERIFY_WITH_TIMEOUT(pulled.has_value(), 60000);
+            QCOMPARE(*pulled, QString());
+        }
+        const QString id = profile.id;
+        profile = Profile::elevated(
+            QStringLiteral("alex"), QUrl(QStringLiteral("http://127.0.0.1:9")), QStringLiteral("elevate-tests"));
+        profile.id = id;
+        Workspace gone(m_fixture.nam(), profile, options);
+        QString problem;
+        QVERIFY2(gone.openStorage(false, &problem), qPrintable(problem));
+
+        MyRolesPane pane(gone);
+        pane.show();
+        auto* view = pane.findChild<QTreeView*>(QStringLiteral("rolesView"));
+        auto* status = pane.findChild<QLabel*>(QStringLiteral("statusLabel"));
+        // The cache at once, without the server.
+        QCOMPARE(view->model()->rowCount(), 21);
+        pane.refresh();
+        QTRY_VERIFY_WITH_TIMEOUT(gone.engine()->state() != ConnectionState::Online, 60000);
+        QTRY_VERIFY2(status->text().contains(QStringLiteral("showing your roles as of ")), qPrintable(status->text()));
+        QVERIFY2(status->text().contains(QStringLiteral("(just now)")), qPrintable(status->text()));
+        screenshot(&pane, QStringLiteral("roles-offline"));
     }
 
     void cleanupTestCase() { m_alex.reset(); }
