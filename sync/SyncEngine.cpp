@@ -131,6 +131,51 @@ void fetchPolicies(GraphClient& graph,
     }
 }
 
+// Policies change rarely and a tenant has dozens of roles (and the server's rate limit counts
+// every call): within PolicyMaxAgeSeconds of the last full fetch (sync state `collection`),
+// only the policies missing from the cache (scope `scope`) are fetched; after it, all of them
+// again. `done` gets the full list to store and whether it was a full fetch (then the caller
+// marks `collection` synced).
+constexpr qint64 PolicyMaxAgeSeconds = 10 * 60;
+
+void refreshPolicies(
+    GraphClient& graph,
+    Cache::CacheDatabase& cache,
+    const QString& scope,
+    const QString& collection,
+    const Timestamp& now,
+    const QList<RolePolicyAssignment>& keys,
+    std::function<void(const QList<RolePolicyAssignment>&, bool, const std::optional<ApiResult>&)> done)
+{
+    const auto state = cache.syncState(collection);
+    const bool recent = state && !state->lastSync.isNull()
+        && state->lastSync.secsSinceEpoch() > now.secsSinceEpoch() - PolicyMaxAgeSeconds;
+    QList<RolePolicyAssignment> kept;
+    QList<RolePolicyAssignment> missing = keys;
+    if (recent) {
+        const QList<RolePolicyAssignment> cached = Cache::PolicyRepository(cache).all(scope);
+        missing.clear();
+        for (const RolePolicyAssignment& k : keys) {
+            const auto it = std::find_if(cached.cbegin(), cached.cend(), [&k](const RolePolicyAssignment& c) {
+                return c.scopeId == k.scopeId && c.roleDefinitionId == k.roleDefinitionId;
+            });
+            if (it == cached.cend()) {
+                missing << k;
+            } else if (std::none_of(kept.cbegin(), kept.cend(), [&it](const RolePolicyAssignment& x) {
+                           return x.id == it->id;
+                       })) {
+                kept << *it;
+            }
+        }
+    }
+    fetchPolicies(
+        graph,
+        missing,
+        [kept, recent, done](const QList<RolePolicyAssignment>& fetched, const std::optional<ApiResult>& failure) {
+            done(kept + fetched, !recent, failure);
+        });
+}
+
 } // namespace
 
 QString connectionStateName(ConnectionState state)
@@ -492,10 +537,15 @@ void SyncEngine::pullMyRoles(const std::shared_ptr<Pull>& pull)
                 for (const Eligibility& e : pull->eligible) {
                     keys << policyKey(e.kind, e.roleDefinitionId, e.groupId, e.accessId);
                 }
-                fetchPolicies(
+                refreshPolicies(
                     m_graph,
+                    m_cache,
+                    QString(),
+                    QStringLiteral("rolePolicies"),
+                    now(),
                     keys,
                     [this, pull, defs](const QList<RolePolicyAssignment>& policies,
+                                       bool full,
                                        const std::optional<ApiResult>& policyFailure) {
                         if (policyFailure) {
                             note(*policyFailure);
@@ -508,7 +558,8 @@ void SyncEngine::pullMyRoles(const std::shared_ptr<Pull>& pull)
                         Cache::EligibilityRepository eligible(m_cache);
                         Cache::ActiveAssignmentRepository active(m_cache);
                         Cache::PolicyRepository policyRows(m_cache);
-                        if (!policyRows.replaceCollection(QString(), policies, QStringLiteral("rolePolicies"), when)) {
+                        if (!policyRows.replaceCollection(
+                                QString(), policies, full ? QStringLiteral("rolePolicies") : QString(), when)) {
                             finishPull(pull, policyRows.lastError(), {});
                             return;
                         }
@@ -610,45 +661,53 @@ void SyncEngine::pullApprovals(const std::shared_ptr<Pull>& pull)
                     for (const ScheduleRequest& r : pull->approver) {
                         keys << policyKey(r.kind, r.roleDefinitionId, r.groupId, r.accessId);
                     }
-                    fetchPolicies(m_graph,
-                                  keys,
-                                  [this, pull](const QList<RolePolicyAssignment>& policies,
-                                               const std::optional<ApiResult>& policyFailure) {
-                                      if (policyFailure) {
-                                          note(*policyFailure);
-                                          finishPull(pull, errorOf(*policyFailure), {});
-                                          return;
-                                      }
-                                      note(ApiResult{});
-                                      const Timestamp when = now();
-                                      Cache::ScheduleRequestRepository stored(m_cache);
-                                      Cache::ApprovalRepository approvals(m_cache);
-                                      Cache::PolicyRepository policyRows(m_cache);
-                                      if (!policyRows.replaceCollection(QStringLiteral("approver"), policies)) {
-                                          finishPull(pull, policyRows.lastError(), {});
-                                          return;
-                                      }
-                                      if (!stored.replaceCollection(QStringLiteral("approver"),
-                                                                    pull->approver,
-                                                                    QStringLiteral("approverRequests"),
-                                                                    when)
-                                          || !approvals.replaceCollection(
-                                              QString(), pull->approvals, QStringLiteral("approvalSteps"), when)
-                                          || !stored.replaceCollection(
-                                              QStringLiteral("mine"), pull->mine, QStringLiteral("myRequests"), when)) {
-                                          finishPull(
-                                              pull,
-                                              stored.lastError() + approvals.lastError(),
-                                              { QStringLiteral("scheduleRequests"), QStringLiteral("approvals") });
-                                          return;
-                                      }
-                                      m_cache.markSynced(QStringLiteral("approvals"), when);
-                                      finishPull(pull,
-                                                 {},
-                                                 { QStringLiteral("scheduleRequests"),
-                                                   QStringLiteral("approvals"),
-                                                   QStringLiteral("rolePolicies") });
-                                  });
+                    refreshPolicies(
+                        m_graph,
+                        m_cache,
+                        QStringLiteral("approver"),
+                        QStringLiteral("approverPolicies"),
+                        now(),
+                        keys,
+                        [this, pull](const QList<RolePolicyAssignment>& policies,
+                                     bool full,
+                                     const std::optional<ApiResult>& policyFailure) {
+                            if (policyFailure) {
+                                note(*policyFailure);
+                                finishPull(pull, errorOf(*policyFailure), {});
+                                return;
+                            }
+                            note(ApiResult{});
+                            const Timestamp when = now();
+                            Cache::ScheduleRequestRepository stored(m_cache);
+                            Cache::ApprovalRepository approvals(m_cache);
+                            Cache::PolicyRepository policyRows(m_cache);
+                            if (!policyRows.replaceCollection(QStringLiteral("approver"),
+                                                              policies,
+                                                              full ? QStringLiteral("approverPolicies") : QString(),
+                                                              when)) {
+                                finishPull(pull, policyRows.lastError(), {});
+                                return;
+                            }
+                            if (!stored.replaceCollection(QStringLiteral("approver"),
+                                                          pull->approver,
+                                                          QStringLiteral("approverRequests"),
+                                                          when)
+                                || !approvals.replaceCollection(
+                                    QString(), pull->approvals, QStringLiteral("approvalSteps"), when)
+                                || !stored.replaceCollection(
+                                    QStringLiteral("mine"), pull->mine, QStringLiteral("myRequests"), when)) {
+                                finishPull(pull,
+                                           stored.lastError() + approvals.lastError(),
+                                           { QStringLiteral("scheduleRequests"), QStringLiteral("approvals") });
+                                return;
+                            }
+                            m_cache.markSynced(QStringLiteral("approvals"), when);
+                            finishPull(pull,
+                                       {},
+                                       { QStringLiteral("scheduleRequests"),
+                                         QStringLiteral("approvals"),
+                                         QStringLiteral("rolePolicies") });
+                        });
                 });
         });
 }
