@@ -69,7 +69,7 @@ AlertsPane::AlertsPane(Workspace& workspace, QWidget* parent)
     if (SyncEngine* engine = workspace.engine()) {
         connect(engine, &SyncEngine::tablesChanged, this, [this](const QStringList& tables) {
             static const QStringList inputs{QStringLiteral("roleDefinitions"), QStringLiteral("eligibilities"),
-                                            QStringLiteral("activeAssignments"), QStringLiteral("policies"),
+                                            QStringLiteral("activeAssignments"), QStringLiteral("rolePolicies"),
                                             QStringLiteral("audit")};
             for (const QString& t : tables) {
                 if (inputs.contains(t)) {
