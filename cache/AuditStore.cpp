@@ -1326,4 +1326,54 @@ bool AuditStore::exportJson(const AuditQuery& query, QIODevice* device)
     return ok && write(QByteArrayLiteral("\n]}\n"));
 }
 
+QList<std::pair<QDate, qint64>> AuditStore::eventsPerDay(const QString& activity, const Timestamp& from,
+                                                       const Timestamp& to)
+{
+    QList<std::pair<QDate, qint64>> days;
+    qint64 value = 0;
+    int dim = AllDim;
+    if (!activity.isEmpty()) {
+        const std::optional<qint64> r = lookupRef(ActivityKey, activity);
+        if (!r) {
+            m_lastError = m_db.connection().lastError();
+            return days;
+        }
+        if (*r < 0) {
+            return days; // never seen
+        }
+        dim = ActivityDim;
+        value = *r;
+    }
+    const qint64 firstDay = from.isNull() ? std::numeric_limits<qint64>::min() : dayOf(from);
+    const qint64 lastDay = to.isNull() ? std::numeric_limits<qint64>::max() : dayOf(to);
+    SqliteConnection& c = m_db.connection();
+    QSqlQuery q = c.prepare(QStringLiteral("SELECT day, n FROM audit_daycount WHERE dim = ? AND value = ? "
+                                           "AND day BETWEEN ? AND ? AND n > 0 ORDER BY day"));
+    if (!c.exec(q, {dim, value, firstDay, lastDay})) {
+        m_lastError = c.lastError();
+        return days;
+    }
+    while (q.next()) {
+        const Timestamp start = Timestamp::fromTicks(q.value(0).toLongLong() * TicksPerDay);
+        days.append({start.toDateTime().toUTC().date(), q.value(1).toLongLong()});
+    }
+    return days;
+}
+
+QList<std::pair<QString, QString>> AuditStore::values(Column column)
+{
+    const int kind = column == Column::Actor ? ActorKey : column == Column::Target ? TargetKey : ActivityKey;
+    QList<std::pair<QString, QString>> out;
+    SqliteConnection& c = m_db.connection();
+    QSqlQuery q = c.prepare(QStringLiteral("SELECT key, label FROM audit_keys WHERE kind = ? AND key <> '' ORDER BY label"));
+    if (!c.exec(q, {kind})) {
+        m_lastError = c.lastError();
+        return out;
+    }
+    while (q.next()) {
+        out.append({q.value(0).toString(), q.value(1).toString()});
+    }
+    return out;
+}
+
 } // namespace Elevate::Cache

@@ -3,6 +3,7 @@
 #include "AuditEvent.h"
 #include "AuditQuery.h"
 
+#include <QDate>
 #include <QHash>
 #include <QList>
 #include <QSet>
@@ -96,6 +97,16 @@ public:
     // JSON is a Graph-style {"value":[...]} array of directoryAudit objects.
     bool exportCsv(const AuditQuery& query, QIODevice* device);
     bool exportJson(const AuditQuery& query, QIODevice* device);
+
+    // Events per UTC day of one activity (every event when activity is empty) on the days that
+    // [from, to] touches (null ends: unbounded), oldest first, days without events left out.
+    // Read from the per-day counts, never a scan: the first and last day count whole days.
+    QList<std::pair<QDate, qint64>> eventsPerDay(const QString& activity, const Timestamp& from, const Timestamp& to);
+
+    // The distinct values a column filter takes, as (key for AuditQuery, label): actor id and
+    // display name, role or group id and name, activity and itself. For the filter pickers.
+    enum class Column { Actor, Target, Activity };
+    QList<std::pair<QString, QString>> values(Column column);
 
     QString lastError() const { return m_lastError; }
 

@@ -1,6 +1,7 @@
 #include "Panes.h"
 
 #include "AlertsPane.h"
+#include "AuditPane.h"
 #include "Pane.h"
 #include "ReviewsPane.h"
 
@@ -13,6 +14,7 @@ QList<Pane*> createPanes(Workspace& workspace, QWidget* parent)
     // Access Reviews
     panes << new ReviewsPane(workspace, parent);
     // Audit
+    panes << new AuditPane(workspace, parent);
     // Alerts
     panes << new AlertsPane(workspace, parent);
     return panes;
