@@ -202,6 +202,53 @@
     </message>
 </context>
 <context>
+    <name>Elevate::Models::AuditModel</name>
+    <message>
+        <source>Success</source>
+        <translation>Erfolg</translation>
+    </message>
+    <message>
+        <source>Failure</source>
+        <translation>Fehler</translation>
+    </message>
+    <message>
+        <source>Timeout</source>
+        <translation>Zeitüberschreitung</translation>
+    </message>
+    <message>
+        <source>Unknown</source>
+        <translation>Unbekannt</translation>
+    </message>
+    <message>
+        <source>System</source>
+        <translation>System</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Datum</translation>
+    </message>
+    <message>
+        <source>Activity</source>
+        <translation>Aktivität</translation>
+    </message>
+    <message>
+        <source>Initiated by</source>
+        <translation>Initiiert von</translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <translation>Ziel</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>Ergebnis</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Grund</translation>
+    </message>
+</context>
+<context>
     <name>Elevate::Models::DecisionsModel</name>
     <message>
         <source>Approve</source>
@@ -686,6 +733,344 @@
     <message>
         <source>What to do</source>
         <translation>Empfohlene Maßnahme</translation>
+    </message>
+</context>
+<context>
+    <name>Elevate::Ui::AuditPane</name>
+    <message>
+        <source>The local audit archive could not be opened. Restart Elevate to try again.</source>
+        <translation>Das lokale Überwachungsarchiv konnte nicht geöffnet werden. Starten Sie Elevate neu, um es erneut zu versuchen.</translation>
+    </message>
+    <message>
+        <source>The audit archive could not be read. Try again.</source>
+        <translation>Das Überwachungsarchiv konnte nicht gelesen werden. Versuchen Sie es erneut.</translation>
+    </message>
+    <message>
+        <source>Audit</source>
+        <translation>Überwachung</translation>
+    </message>
+    <message>
+        <source>Time range</source>
+        <translation>Zeitraum</translation>
+    </message>
+    <message>
+        <source>Last 24 hours</source>
+        <translation>Letzte 24 Stunden</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>Letzte 7 Tage</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>Letzte 30 Tage</translation>
+    </message>
+    <message>
+        <source>Last 90 days</source>
+        <translation>Letzte 90 Tage</translation>
+    </message>
+    <message>
+        <source>All time</source>
+        <translation>Gesamter Zeitraum</translation>
+    </message>
+    <message>
+        <source>Custom…</source>
+        <translation>Benutzerdefiniert…</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Von</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>Bis</translation>
+    </message>
+    <message>
+        <source>Initiated by</source>
+        <translation>Initiiert von</translation>
+    </message>
+    <message>
+        <source>A person&apos;s name or id, or an application</source>
+        <translation>Name oder ID einer Person oder eine Anwendung</translation>
+    </message>
+    <message>
+        <source>Role or group</source>
+        <translation>Rolle oder Gruppe</translation>
+    </message>
+    <message>
+        <source>Activity</source>
+        <translation>Aktivität</translation>
+    </message>
+    <message>
+        <source>All activities</source>
+        <translation>Alle Aktivitäten</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>Ergebnis</translation>
+    </message>
+    <message>
+        <source>All results</source>
+        <translation>Alle Ergebnisse</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>Suchen</translation>
+    </message>
+    <message>
+        <source>Search (Ctrl+F)</source>
+        <translation>Suchen (Strg+F)</translation>
+    </message>
+    <message>
+        <source>&amp;Export…</source>
+        <translation>&amp;Exportieren…</translation>
+    </message>
+    <message>
+        <source>Export the filtered events</source>
+        <translation>Gefilterte Ereignisse exportieren</translation>
+    </message>
+    <message>
+        <source>Save the events that match the filter as CSV or JSON</source>
+        <translation>Die Ereignisse, die dem Filter entsprechen, als CSV oder JSON speichern</translation>
+    </message>
+    <message>
+        <source>Matching events</source>
+        <translation>Passende Ereignisse</translation>
+    </message>
+    <message>
+        <source>&amp;Chart</source>
+        <translation>Dia&amp;gramm</translation>
+    </message>
+    <message>
+        <source>Show the activations chart</source>
+        <translation>Aktivierungsdiagramm anzeigen</translation>
+    </message>
+    <message>
+        <source>Show or hide activations per day</source>
+        <translation>Aktivierungen pro Tag ein- oder ausblenden</translation>
+    </message>
+    <message>
+        <source>Audit events</source>
+        <translation>Überwachungsereignisse</translation>
+    </message>
+    <message>
+        <source>Event details</source>
+        <translation>Ereignisdetails</translation>
+    </message>
+    <message>
+        <source>Select an event to see everything it records.</source>
+        <translation>Wählen Sie ein Ereignis aus, um alle erfassten Angaben zu sehen.</translation>
+    </message>
+    <message>
+        <source>Activations per day</source>
+        <translation>Aktivierungen pro Tag</translation>
+    </message>
+    <message>
+        <source>no single person or app is called “%1”: pick one from the list</source>
+        <translation>keine eindeutige Person oder App namens „%1“: Wählen Sie einen Eintrag aus der Liste</translation>
+    </message>
+    <message>
+        <source>no single role or group is called “%1”: pick one from the list</source>
+        <translation>keine eindeutige Rolle oder Gruppe namens „%1“: Wählen Sie einen Eintrag aus der Liste</translation>
+    </message>
+    <message>
+        <source>Counting…</source>
+        <translation>Wird gezählt…</translation>
+    </message>
+    <message>
+        <source>1 event</source>
+        <translation>1 Ereignis</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln events</source>
+        <translation>
+            <numerusform>%Ln Ereignis</numerusform>
+            <numerusform>%Ln Ereignisse</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>This account cannot read the audit log. Ask an administrator for the auditor role.</source>
+        <translation>Dieses Konto kann das Überwachungsprotokoll nicht lesen. Bitten Sie einen Administrator um die Rolle „Auditor“.</translation>
+    </message>
+    <message>
+        <source>Offline: the audit log has not been downloaded yet.</source>
+        <translation>Offline: Das Überwachungsprotokoll wurde noch nicht heruntergeladen.</translation>
+    </message>
+    <message>
+        <source>Offline: showing the audit log as of %1.</source>
+        <translation>Offline: Überwachungsprotokoll (Stand: %1).</translation>
+    </message>
+    <message>
+        <source>The server asked to wait; the audit log follows shortly.</source>
+        <translation>Der Server drosselt die Anfragen. Das Überwachungsprotokoll folgt in Kürze.</translation>
+    </message>
+    <message>
+        <source>The server asked to wait: showing the audit log as of %1.</source>
+        <translation>Der Server drosselt die Anfragen: Überwachungsprotokoll (Stand: %1).</translation>
+    </message>
+    <message>
+        <source>Sign in to download the audit log.</source>
+        <translation>Melden Sie sich an, um das Überwachungsprotokoll herunterzuladen.</translation>
+    </message>
+    <message>
+        <source>Signed out: showing the audit log as of %1. Sign in to update it.</source>
+        <translation>Abgemeldet: Überwachungsprotokoll (Stand: %1). Melden Sie sich an, um es zu aktualisieren.</translation>
+    </message>
+    <message>
+        <source>The audit log could not be downloaded. Press F5 to try again.</source>
+        <translation>Das Überwachungsprotokoll konnte nicht heruntergeladen werden. Drücken Sie F5, um es erneut zu versuchen.</translation>
+    </message>
+    <message>
+        <source>Could not update the audit log; showing it as of %1. Press F5 to try again.</source>
+        <translation>Das Überwachungsprotokoll konnte nicht aktualisiert werden (Stand: %1). Drücken Sie F5, um es erneut zu versuchen.</translation>
+    </message>
+    <message>
+        <source>Updated %1</source>
+        <translation>Aktualisiert %1</translation>
+    </message>
+    <message>
+        <source>Downloading the audit log…</source>
+        <translation>Das Überwachungsprotokoll wird heruntergeladen…</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Datum</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Grund</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>Kategorie</translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>Dienst</translation>
+    </message>
+    <message>
+        <source>Operation</source>
+        <translation>Vorgang</translation>
+    </message>
+    <message>
+        <source>Correlation id</source>
+        <translation>Korrelations-ID</translation>
+    </message>
+    <message>
+        <source>Event id</source>
+        <translation>Ereignis-ID</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>Benutzer</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>Benutzername</translation>
+    </message>
+    <message>
+        <source>User id</source>
+        <translation>Benutzer-ID</translation>
+    </message>
+    <message>
+        <source>IP address</source>
+        <translation>IP-Adresse</translation>
+    </message>
+    <message>
+        <source>User type</source>
+        <translation>Benutzertyp</translation>
+    </message>
+    <message>
+        <source>Home tenant</source>
+        <translation>Basismandant</translation>
+    </message>
+    <message>
+        <source>Application</source>
+        <translation>Anwendung</translation>
+    </message>
+    <message>
+        <source>Application id</source>
+        <translation>Anwendungs-ID</translation>
+    </message>
+    <message>
+        <source>Service principal</source>
+        <translation>Dienstprinzipal</translation>
+    </message>
+    <message>
+        <source>Service principal id</source>
+        <translation>Dienstprinzipal-ID</translation>
+    </message>
+    <message>
+        <source>Initiator</source>
+        <translation>Initiator</translation>
+    </message>
+    <message>
+        <source>System</source>
+        <translation>System</translation>
+    </message>
+    <message>
+        <source>Target: %1</source>
+        <translation>Ziel: %1</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Id</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <source>Group type</source>
+        <translation>Gruppentyp</translation>
+    </message>
+    <message>
+        <source>Modified properties</source>
+        <translation>Geänderte Eigenschaften</translation>
+    </message>
+    <message>
+        <source>%1 → %2</source>
+        <translation>%1 → %2</translation>
+    </message>
+    <message>
+        <source>(empty)</source>
+        <translation>(leer)</translation>
+    </message>
+    <message>
+        <source>Additional details</source>
+        <translation>Weitere Details</translation>
+    </message>
+    <message>
+        <source>Same request</source>
+        <translation>Dieselbe Anfrage</translation>
+    </message>
+    <message>
+        <source>No other events share this correlation id.</source>
+        <translation>Kein anderes Ereignis hat diese Korrelations-ID.</translation>
+    </message>
+    <message>
+        <source>The audit events could not be saved. Choose another folder and try again.</source>
+        <translation>Die Überwachungsereignisse konnten nicht gespeichert werden. Wählen Sie einen anderen Ordner, und versuchen Sie es erneut.</translation>
+    </message>
+    <message>
+        <source>Saved the filtered events to %1.</source>
+        <translation>Die gefilterten Ereignisse wurden in %1 gespeichert.</translation>
+    </message>
+    <message>
+        <source>CSV (*.csv)</source>
+        <translation>CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>JSON (*.json)</source>
+        <translation>JSON (*.json)</translation>
+    </message>
+    <message>
+        <source>Export audit events</source>
+        <translation>Überwachungsereignisse exportieren</translation>
     </message>
 </context>
 <context>
