@@ -1,6 +1,9 @@
 #include "Pane.h"
 
 #include <QFile>
+#include <QBuffer>
+#include <QImageReader>
+#include <QPixmap>
 #include <QSettings>
 
 namespace Elevate::Ui {
@@ -21,10 +24,52 @@ void Pane::restoreState(QSettings&)
 {
 }
 
+namespace {
+
+// The bundled icons are drawn in one accent colour; on a selected row (the highlight colour) a
+// white copy keeps them visible.
+QIcon bundledIcon(const QString& path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        return QIcon(path);
+    }
+    const QByteArray svg = file.readAll();
+    QByteArray white = svg;
+    for (const char* accent : {"#3b78c4", "#d9822b", "#2e8540", "#c62828"}) {
+        white.replace(accent, "#ffffff");
+    }
+    // Pixmaps for both modes, each drawn at its size (an SVG icon engine would draw its own
+    // selected look instead).
+    auto render = [](const QByteArray& data, int size) {
+        QBuffer buffer;
+        buffer.setData(data);
+        QImageReader reader(&buffer, "svg");
+        reader.setScaledSize(QSize(size, size));
+        return QPixmap::fromImage(reader.read());
+    };
+    QIcon icon;
+    for (const int size : {16, 22, 24, 32, 48, 64}) {
+        const QPixmap normal = render(svg, size);
+        if (normal.isNull()) {
+            return QIcon(path);
+        }
+        icon.addPixmap(normal, QIcon::Normal);
+        icon.addPixmap(render(white, size), QIcon::Selected);
+    }
+    return icon;
+}
+
+} // namespace
+
 QIcon themedIcon(const QString& name)
 {
     const QString bundled = QStringLiteral(":/icons/%1.svg").arg(name);
-    const QIcon fallback = QFile::exists(bundled) ? QIcon(bundled) : QIcon();
+    const QIcon fallback = QFile::exists(bundled) ? bundledIcon(bundled) : QIcon();
+    // Our own pane icons are always the bundled ones; standard actions follow the theme.
+    if (name.startsWith(u"elevate")) {
+        return fallback;
+    }
     return QIcon::fromTheme(name, fallback);
 }
 
