@@ -28,6 +28,8 @@ constexpr qint64 MaxKey = std::numeric_limits<qint64>::max();
 // Above this many candidate rows for the narrowest column filter, a free-text filter drives the
 // query instead (each column-driven row costs one FTS5 probe).
 constexpr qint64 ProbeLimit = 20'000;
+// FTS5's pending-terms buffer during a bulk load (the default is 1 MB).
+constexpr int BulkFtsHashBytes = 256 * 1024 * 1024;
 
 // audit_keys kinds.
 enum KeyKind { ActorKey = 1, TargetKey = 2, ActivityKey = 3, ShapeKey = 4, InitiatorJson = 5, TargetJson = 6 };
@@ -61,17 +63,43 @@ qint64 dayOf(const Timestamp& t)
     return floorDiv(t.ticks(), TicksPerDay);
 }
 
-// A GUID in its canonical lowercase form is stored as 16 bytes; anything else as text, so the
-// id read back is exactly the id that was stored.
-QVariant compactId(const QString& id)
+// The 16 bytes of a GUID in its canonical lowercase form (what QUuid::toString(WithoutBraces)
+// writes back), else empty: anything else is stored as text, so the id read back is exactly
+// the id that was stored.
+QByteArray packUuid(QStringView id)
 {
-    if (id.size() == 36) {
-        const QUuid uuid = QUuid::fromString(id);
-        if (!uuid.isNull() && uuid.toString(QUuid::WithoutBraces) == id) {
-            return uuid.toRfc4122();
-        }
+    if (id.size() != 36) {
+        return {};
     }
-    return id;
+    QByteArray out(16, Qt::Uninitialized);
+    int byte = 0;
+    for (qsizetype i = 0; i < 36;) {
+        if (i == 8 || i == 13 || i == 18 || i == 23) {
+            if (id[i] != u'-') {
+                return {};
+            }
+            ++i;
+            continue;
+        }
+        const auto nibble = [](char16_t ch) -> int {
+            if (ch >= u'0' && ch <= u'9') {
+                return ch - u'0';
+            }
+            if (ch >= u'a' && ch <= u'f') {
+                return ch - u'a' + 10;
+            }
+            return -1;
+        };
+        const int high = nibble(id[i].unicode());
+        const int low = nibble(id[i + 1].unicode());
+        if (high < 0 || low < 0) {
+            return {};
+        }
+        out[byte++] = char((high << 4) | low);
+        i += 2;
+    }
+    // The null GUID reads back as "" from QUuid: keep it as text.
+    return out == QByteArray(16, '\0') ? QByteArray() : out;
 }
 
 QString expandId(const QVariant& v)
@@ -87,14 +115,6 @@ QString expandId(const QVariant& v)
         return QString::fromUtf8(bytes);
     }
     return v.toString();
-}
-
-QByteArray idIdentity(const QVariant& compact)
-{
-    if (compact.typeId() == QMetaType::QByteArray) {
-        return compact.toByteArray();
-    }
-    return QByteArrayLiteral("t:") + compact.toString().toUtf8();
 }
 
 bool looksLikeUuid(const QString& s)
@@ -302,26 +322,38 @@ QString AuditStore::ftsExpression(const QString& userText)
     return terms.join(QStringLiteral(" AND "));
 }
 
-QStringList AuditStore::eventTokens(const AuditEvent& e) const
+void AuditStore::appendEventText(const AuditEvent& e, QString* out) const
 {
-    QStringList words;
-    words.reserve(40);
-    // Names repeat across events (activities, people, roles): tokenise each once.
+    // Names repeat across events (activities, people, roles): each is tokenised once and kept
+    // joined. A name that appears twice in one event (the user who is also the target) is
+    // indexed once: FTS5 here keeps neither positions nor counts.
+    // Held (not pointed to): the memo may rehash or clear while this event is built.
+    std::array<QString, 12> seen;
+    std::size_t seenCount = 0;
     const auto named = [&](const QString& text) {
         if (text.isEmpty()) {
             return;
         }
-        const auto hit = m_tokenMemo.constFind(text);
-        if (hit != m_tokenMemo.constEnd()) {
-            words << *hit;
+        auto hit = m_textMemo.constFind(text);
+        if (hit == m_textMemo.constEnd()) {
+            if (m_textMemo.size() > 100'000) {
+                m_textMemo.clear();
+            }
+            hit = m_textMemo.insert(text, tokens(text).join(u' '));
+        }
+        const QString& joined = *hit;
+        if (joined.isEmpty()
+            || std::any_of(seen.begin(), seen.begin() + seenCount,
+                           [&](const QString& s) { return s.constData() == joined.constData(); })) {
             return;
         }
-        if (m_tokenMemo.size() > 100'000) {
-            m_tokenMemo.clear();
+        if (!out->isEmpty()) {
+            *out += u' ';
         }
-        const QStringList t = tokens(text);
-        m_tokenMemo.insert(text, t);
-        words << t;
+        *out += joined;
+        if (seenCount < seen.size()) {
+            seen[seenCount++] = joined;
+        }
     };
     named(e.activityDisplayName);
     if (e.initiatedByUser) {
@@ -335,14 +367,21 @@ QStringList AuditStore::eventTokens(const AuditEvent& e) const
         named(t.displayName);
         named(t.userPrincipalName);
     }
+    // Free text: tokenised each time. Detail values such as a ticket number are searchable;
+    // GUIDs only bloat the index.
+    QStringList words;
     appendTokens(e.resultReason, &words);
-    // Detail values such as a ticket number are searchable; GUIDs only bloat the index.
     for (const auto& kv : e.additionalDetails) {
         if (!looksLikeUuid(kv.value)) {
             appendTokens(kv.value, &words);
         }
     }
-    return words; // repeats are harmless to FTS5; counters skip them
+    for (const QString& w : std::as_const(words)) {
+        if (!out->isEmpty()) {
+            *out += u' ';
+        }
+        *out += w;
+    }
 }
 
 // additionalDetails as "key US value RS key US value": decoding a JSON array for each row read
@@ -461,15 +500,19 @@ bool AuditStore::insertEvents(const QList<AuditEvent>& events, int* inserted, QH
 {
     SqliteConnection& c = m_db.connection();
     QList<qint64> bases;
-    QList<QVariant> ids;
+    QList<QByteArray> ids; // stored form: 16 bytes for a canonical GUID, else UTF-8 text
+    QList<bool> idIsText;
     bases.reserve(events.size());
     ids.reserve(events.size());
+    idIsText.reserve(events.size());
     qint64 lo = MaxKey;
     qint64 hi = MinKey;
     for (const AuditEvent& e : events) {
         const qint64 base = orderKey(e.activityDateTime);
         bases << base;
-        ids << compactId(e.id);
+        QByteArray packed = packUuid(e.id);
+        idIsText << packed.isEmpty();
+        ids << (packed.isEmpty() ? e.id.toUtf8() : std::move(packed));
         lo = std::min(lo, base);
         hi = std::max(hi, base);
     }
@@ -479,17 +522,23 @@ bool AuditStore::insertEvents(const QList<AuditEvent>& events, int* inserted, QH
     QSet<qint64> used;
     QSet<QByteArray> known;
     {
-        QSqlQuery q = c.prepare(QStringLiteral("SELECT seq, id FROM audit_events WHERE seq BETWEEN ? AND ?"));
-        if (!c.exec(q, {stored(hi), stored(lo)})) {
+        SqliteStatement q(c, "SELECT seq, id, typeof(id) = 'text' FROM audit_events WHERE seq BETWEEN ? AND ?");
+        if (!q.isValid() || !q.bindInt(1, stored(hi)) || !q.bindInt(2, stored(lo))) {
             return false;
         }
         while (q.next()) {
-            used.insert(stored(q.value(0).toLongLong()));
-            known.insert(idIdentity(q.value(1)));
+            used.insert(stored(q.columnInt(0)));
+            known.insert(q.columnInt(2) ? QByteArrayLiteral("t:") + q.columnBytes(1) : q.columnBytes(1));
+        }
+        q.reset();
+        if (q.failed()) {
+            return false;
         }
     }
 
-    // Straight on the SQLite handle: these two run once per event (a million times in a first sync).
+    // Straight on the SQLite handle with typed binds: these run once per event (a million
+    // times in a first sync). Prepared per page: a prepare costs microseconds, and a statement
+    // never outlives the connection it was prepared on.
     SqliteStatement insert(c, "INSERT OR IGNORE INTO audit_events (seq, id, at, actor, target, activity, result, "
                               "initiator, shape, targets, correlation, reason, details) "
                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -498,9 +547,11 @@ bool AuditStore::insertEvents(const QList<AuditEvent>& events, int* inserted, QH
         return false;
     }
     QHash<DayKey, qint64>& deltas = *deltasOut;
+    QString targetRefs;
+    QString text;
     for (qsizetype i = 0; i < events.size(); ++i) {
         const AuditEvent& e = events.at(i);
-        const QByteArray identity = idIdentity(ids.at(i));
+        const QByteArray identity = idIsText.at(i) ? QByteArrayLiteral("t:") + ids.at(i) : ids.at(i);
         if (known.contains(identity)) {
             continue;
         }
@@ -518,80 +569,92 @@ bool AuditStore::insertEvents(const QList<AuditEvent>& events, int* inserted, QH
             ref(TargetKey, targetKey, role ? role->displayName : QString(), targetKey);
         const std::optional<qint64> activity =
             ref(ActivityKey, e.activityDisplayName, e.activityDisplayName, e.activityDisplayName);
-        const QString shapeKey = e.category + Separator + e.loggedByService + Separator + e.operationType;
-        const std::optional<qint64> shape = ref(ShapeKey, shapeKey, QString(), shapeKey);
 
-        QString initiatorCache;
-        if (e.initiatedByUser) {
-            const auto& u = *e.initiatedByUser;
-            initiatorCache += Separator + u.id + Separator + u.displayName + Separator + u.userPrincipalName + Separator
-                              + u.ipAddress + Separator + u.userType + Separator + u.homeTenantId + Separator
-                              + u.homeTenantName;
+        std::optional<qint64> shape;
+        const ShapeFields shapeFields{e.category, e.loggedByService, e.operationType};
+        if (const auto hit = m_shapeRefs.constFind(shapeFields); hit != m_shapeRefs.constEnd()) {
+            shape = *hit;
+        } else {
+            const QString shapeKey = e.category + Separator + e.loggedByService + Separator + e.operationType;
+            shape = ref(ShapeKey, shapeKey, QString(), shapeKey);
+            if (shape) {
+                m_shapeRefs.insert(shapeFields, *shape);
+            }
         }
-        initiatorCache += u'\x1e';
-        if (e.initiatedByApp) {
-            const auto& a = *e.initiatedByApp;
-            initiatorCache += Separator + a.appId + Separator + a.displayName + Separator + a.servicePrincipalId
-                              + Separator + a.servicePrincipalName;
-        }
+
         std::optional<qint64> initiator;
-        if (const auto hit = m_refs[InitiatorJson].constFind(initiatorCache); hit != m_refs[InitiatorJson].constEnd()) {
+        const InitiatorFields initiatorFields{e.initiatedByUser, e.initiatedByApp};
+        if (const auto hit = m_initiatorRefs.constFind(initiatorFields); hit != m_initiatorRefs.constEnd()) {
             initiator = *hit;
         } else {
             AuditEvent part;
             part.initiatedByUser = e.initiatedByUser;
             part.initiatedByApp = e.initiatedByApp;
-            initiator = ref(InitiatorJson, partJson(part, "initiatedBy"), QString(), initiatorCache);
+            const QString json = partJson(part, "initiatedBy");
+            initiator = ref(InitiatorJson, json, QString(), json);
+            if (initiator) {
+                m_initiatorRefs.insert(initiatorFields, *initiator);
+            }
         }
 
-        QStringList targetRefs;
+        targetRefs.clear();
         bool refsOk = actor && target && activity && shape && initiator;
         for (const auto& t : e.targetResources) {
-            QString cacheKey = t.id + Separator + t.displayName + Separator + t.type
-                               + Separator + t.userPrincipalName + Separator + t.groupType;
-            for (const auto& m : t.modifiedProperties) {
-                cacheKey += u'\x1e' + m.displayName + Separator + m.oldValue + Separator + m.newValue;
-            }
             std::optional<qint64> r;
-            if (const auto hit = m_refs[TargetJson].constFind(cacheKey); hit != m_refs[TargetJson].constEnd()) {
+            if (const auto hit = m_targetRefs.constFind(TargetFields{t}); hit != m_targetRefs.constEnd()) {
                 r = *hit;
             } else {
                 AuditEvent part;
                 part.targetResources << t;
-                r = ref(TargetJson, partJson(part, "targetResources", 0), QString(), cacheKey);
+                const QString json = partJson(part, "targetResources", 0);
+                r = ref(TargetJson, json, QString(), json);
+                if (r) {
+                    m_targetRefs.insert(TargetFields{t}, *r);
+                }
             }
             if (!r) {
                 refsOk = false;
                 break;
             }
-            targetRefs << QString::number(*r);
+            if (!targetRefs.isEmpty()) {
+                targetRefs += u' ';
+            }
+            targetRefs += QString::number(*r);
         }
         if (!refsOk) {
             return false;
         }
-        const QVariant details = e.additionalDetails.isEmpty() ? QVariant() : QVariant(encodeDetails(e.additionalDetails));
-        const QVariant correlation = e.correlationId.isEmpty() ? QVariant() : compactId(e.correlationId);
-        if (!insert.run({stored(seq), ids.at(i), qint64(e.activityDateTime.ticks()), *actor, *target, *activity,
-                             static_cast<int>(e.result), *initiator, *shape,
-                             targetRefs.isEmpty() ? QVariant() : QVariant(targetRefs.join(u' ')), correlation,
-                             e.resultReason.isEmpty() ? QVariant() : QVariant(e.resultReason), details})) {
+        const QString details = e.additionalDetails.isEmpty() ? QString() : encodeDetails(e.additionalDetails);
+        const QByteArray correlation = e.correlationId.isEmpty() ? QByteArray() : packUuid(e.correlationId);
+        const bool bound = insert.bindInt(1, stored(seq))
+            && (idIsText.at(i) ? insert.bindText(2, e.id) : insert.bindBlob(2, ids.at(i)))
+            && insert.bindInt(3, e.activityDateTime.ticks()) && insert.bindInt(4, *actor)
+            && insert.bindInt(5, *target) && insert.bindInt(6, *activity)
+            && insert.bindInt(7, static_cast<int>(e.result)) && insert.bindInt(8, *initiator)
+            && insert.bindInt(9, *shape) && insert.bindTextOrNull(10, targetRefs)
+            && (e.correlationId.isEmpty() ? insert.bindNull(11)
+                : correlation.isEmpty()   ? insert.bindText(11, e.correlationId)
+                                          : insert.bindBlob(11, correlation))
+            && insert.bindTextOrNull(12, e.resultReason) && insert.bindTextOrNull(13, details);
+        if (!bound || !insert.step()) {
             return false;
         }
         if (insert.changes() == 0) {
             continue; // the same id stored at another time
         }
         used.insert(seq);
-        const QStringList words = eventTokens(e);
-        if (!fts.run({stored(seq), words.join(u' ')})) {
+        text.clear();
+        appendEventText(e, &text);
+        if (!fts.bindInt(1, stored(seq)) || !fts.bindText(2, text) || !fts.step()) {
             return false;
         }
         const qint64 day = dayOf(e.activityDateTime);
         if (!m_trackedTerms.isEmpty()) {
-            QStringList counted;
-            for (const QString& w : words) {
-                if (m_trackedTerms.contains(w) && !counted.contains(w)) {
+            QList<QStringView> counted;
+            for (const QStringView w : QStringView(text).tokenize(u' ', Qt::SkipEmptyParts)) {
+                if (m_trackedTerms.contains(w.toString()) && !counted.contains(w)) {
                     counted << w;
-                    (*termDeltas)[TermDay{w, day}] += 1;
+                    (*termDeltas)[TermDay{w.toString(), day}] += 1;
                 }
             }
         }
@@ -607,14 +670,17 @@ bool AuditStore::insertEvents(const QList<AuditEvent>& events, int* inserted, QH
 
 bool AuditStore::flushDayCounts(const QHash<DayKey, qint64>& deltas)
 {
-    SqliteConnection& c = m_db.connection();
-    QSqlQuery q = c.prepare(QStringLiteral("INSERT INTO audit_daycount (dim, value, day, n) VALUES (?, ?, ?, ?) "
-                                           "ON CONFLICT (dim, value, day) DO UPDATE SET n = n + excluded.n"));
+    SqliteStatement q(m_db.connection(), "INSERT INTO audit_daycount (dim, value, day, n) VALUES (?, ?, ?, ?) "
+                                         "ON CONFLICT (dim, value, day) DO UPDATE SET n = n + excluded.n");
+    if (!q.isValid()) {
+        return false;
+    }
     for (auto it = deltas.cbegin(); it != deltas.cend(); ++it) {
         if (it.value() == 0) {
             continue;
         }
-        if (!c.exec(q, {it.key().dim, it.key().value, it.key().day, it.value()})) {
+        if (!q.bindInt(1, it.key().dim) || !q.bindInt(2, it.key().value) || !q.bindInt(3, it.key().day)
+            || !q.bindInt(4, it.value()) || !q.step()) {
             return false;
         }
     }
@@ -669,20 +735,42 @@ bool AuditStore::updateTermStatistics(qint64 minEvents)
             return false;
         }
         QSqlQuery track = c.prepare(QStringLiteral("INSERT INTO audit_tracked_terms (term) VALUES (?)"));
+        SqliteStatement matches(c, "SELECT rowid FROM audit_fts WHERE audit_fts MATCH ?");
+        if (!matches.isValid()) {
+            return false;
+        }
         QSqlQuery day = c.prepare(QStringLiteral("INSERT INTO audit_term_days (term, day, n) VALUES (?, ?, ?)"));
         for (const QString& term : terms) {
             if (!c.exec(track, {term})) {
                 return false;
             }
             // The row ids say the day: seq / 2^20 is the millisecond.
+            // Straight on the SQLite handle: a common term has up to a row per event.
             QMap<qint64, qint64> perDay;
-            QSqlQuery matches = c.prepare(QStringLiteral("SELECT rowid FROM audit_fts WHERE audit_fts MATCH ?"));
-            if (!c.exec(matches, {QString(u'"' + term + u'"')})) {
+            const QString expression = u'"' + term + u'"';
+            if (!matches.bindText(1, expression)) {
                 return false;
             }
+            qint64 runDay = std::numeric_limits<qint64>::min();
+            qint64 runCount = 0;
             while (matches.next()) {
-                const qint64 ms = floorDiv(stored(matches.value(0).toLongLong()), SlotsPerMs);
-                perDay[floorDiv(ms, TicksPerDay / TicksPerMs)] += 1;
+                const qint64 ms = floorDiv(stored(matches.columnInt(0)), SlotsPerMs);
+                const qint64 d = floorDiv(ms, TicksPerDay / TicksPerMs);
+                if (d != runDay) {
+                    if (runCount > 0) {
+                        perDay[runDay] += runCount;
+                    }
+                    runDay = d;
+                    runCount = 0;
+                }
+                ++runCount;
+            }
+            if (runCount > 0) {
+                perDay[runDay] += runCount;
+            }
+            matches.reset();
+            if (matches.failed()) {
+                return false;
             }
             for (auto it = perDay.cbegin(); it != perDay.cend(); ++it) {
                 if (!c.exec(day, {term, it.key(), it.value()})) {
@@ -737,36 +825,67 @@ std::optional<int> AuditStore::merge(const QList<AuditEvent>& events)
     int inserted = 0;
     QHash<DayKey, qint64> deltas;
     QHash<TermDay, qint64> termDeltas;
-    const bool ok = c.transaction([&] {
-        if (!insertEvents(events, &inserted, &deltas, &termDeltas)) {
-            return false;
-        }
-        // In a bulk load the day counts wait in memory for finishBulkLoad().
-        return m_bulk || (flushDayCounts(deltas) && flushTermCounts(termDeltas));
+    // In a bulk load the page goes straight into the long transaction: a savepoint per page
+    // would make FTS5 flush its pending terms as a new segment each time (SQLite 3.40 syncs
+    // FTS5 on every savepoint). A failed page then abandons the whole open batch (rolled back
+    // below): the pull fails and the next one pulls those events again.
+    const bool ok = m_bulk ? insertEvents(events, &inserted, &deltas, &termDeltas) : c.transaction([&] {
+        return insertEvents(events, &inserted, &deltas, &termDeltas) && flushDayCounts(deltas)
+            && flushTermCounts(termDeltas);
     });
     if (!ok) {
         m_lastError = c.lastError();
+        if (m_bulk) {
+            // The batch's earlier pages go with it (never committed, never counted).
+            c.rollbackLong();
+            m_bulkOpen = false;
+            m_batchDayDeltas.clear();
+        }
         // Keys created in the rolled-back transaction are gone: forget the cached numbers.
         for (auto& cache : m_refs) {
             cache.clear();
         }
+        m_shapeRefs.clear();
+        m_initiatorRefs.clear();
+        m_targetRefs.clear();
         m_decoded.clear();
         m_keyText.clear();
         return std::nullopt;
     }
     if (m_bulk) {
         for (auto it = deltas.cbegin(); it != deltas.cend(); ++it) {
-            m_dayDeltas[it.key()] += it.value();
+            m_batchDayDeltas[it.key()] += it.value();
         }
-        if (++m_bulkPages >= BulkPagesPerCommit) {
-            m_bulkOpen = false;
-            if (!c.commitLong()) {
-                m_lastError = c.lastError();
-                return std::nullopt;
-            }
+        if (++m_bulkPages >= BulkPagesPerCommit && !commitBulkBatch()) {
+            return std::nullopt;
         }
     }
     return inserted;
+}
+
+bool AuditStore::commitBulkBatch()
+{
+    if (!m_bulkOpen) {
+        return true;
+    }
+    SqliteConnection& c = m_db.connection();
+    m_bulkOpen = false;
+    if (!c.commitLong()) {
+        m_lastError = c.lastError();
+        m_batchDayDeltas.clear();
+        for (auto& cache : m_refs) {
+            cache.clear();
+        }
+        m_shapeRefs.clear();
+        m_initiatorRefs.clear();
+        m_targetRefs.clear();
+        return false;
+    }
+    for (auto it = m_batchDayDeltas.cbegin(); it != m_batchDayDeltas.cend(); ++it) {
+        m_dayDeltas[it.key()] += it.value();
+    }
+    m_batchDayDeltas.clear();
+    return true;
 }
 
 bool AuditStore::beginBulkLoad()
@@ -785,7 +904,12 @@ bool AuditStore::beginBulkLoad()
                 return false;
             }
         }
-        return m_db.setWatermark(QStringLiteral("audit.bulk"), QStringLiteral("open"));
+        // FTS5 during the load: a large pending-terms buffer (fewer, bigger segments) and no
+        // incremental merging; finishBulkLoad() merges once ('optimize') and restores both.
+        return c.execDirect(QStringLiteral("INSERT INTO audit_fts (audit_fts, rank) VALUES ('hashsize', %1)")
+                                .arg(BulkFtsHashBytes))
+            && c.execDirect(QStringLiteral("INSERT INTO audit_fts (audit_fts, rank) VALUES ('automerge', 0)"))
+            && m_db.setWatermark(QStringLiteral("audit.bulk"), QStringLiteral("open"));
     });
     if (!ok) {
         m_lastError = c.lastError();
@@ -793,7 +917,72 @@ bool AuditStore::beginBulkLoad()
     }
     m_bulk = true;
     m_dayDeltas.clear();
+    m_batchDayDeltas.clear();
     return true;
+}
+
+bool AuditStore::removeDuplicates()
+{
+    // Keep the earliest copy of each id, remove the rest from the FTS index and counts too.
+    SqliteConnection& c = m_db.connection();
+    QList<qint64> duplicates;
+    {
+        QSqlQuery q(c.handle());
+        if (!q.exec(QStringLiteral("SELECT seq FROM audit_events WHERE seq NOT IN "
+                                   "(SELECT max(seq) FROM audit_events GROUP BY id)"))) {
+            c.setLastError(QStringLiteral("duplicate scan failed"));
+            return false;
+        }
+        while (q.next()) {
+            duplicates << q.value(0).toLongLong();
+        }
+    }
+    for (const qint64 seq : duplicates) {
+        const std::optional<AuditEvent> e = load(seq);
+        if (!e) {
+            return false;
+        }
+        QSqlQuery del = c.prepare(QStringLiteral("INSERT INTO audit_fts (audit_fts, rowid, text) VALUES ('delete', ?, ?)"));
+        QSqlQuery row = c.prepare(QStringLiteral("SELECT actor, target, activity, result FROM audit_events WHERE seq = ?"));
+        QString text;
+        appendEventText(*e, &text);
+        if (!c.exec(del, {seq, text}) || !c.exec(row, {seq}) || !row.next()) {
+            return false;
+        }
+        const qint64 day = dayOf(e->activityDateTime);
+        m_dayDeltas[DayKey{AllDim, 0, day}] -= 1;
+        for (int dim = ActorDim; dim <= ResultDim; ++dim) {
+            m_dayDeltas[DayKey{dim, row.value(dim - 1).toLongLong(), day}] -= 1;
+        }
+        row.finish();
+        QSqlQuery drop = c.prepare(QStringLiteral("DELETE FROM audit_events WHERE seq = ?"));
+        if (!c.exec(drop, {seq})) {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool AuditStore::finishIndexes()
+{
+    SqliteConnection& c = m_db.connection();
+    const QStringList statements = auditIndexStatements();
+    for (qsizetype i = 1; i < statements.size(); ++i) {
+        if (!c.execDirect(statements.at(i))) {
+            return false;
+        }
+    }
+    if (!flushDayCounts(m_dayDeltas)) {
+        return false;
+    }
+    // One FTS5 segment: a common word's matches are read from one b-tree. Then the defaults for
+    // incremental pages again (FTS5's documented defaults).
+    if (!c.execDirect(QStringLiteral("INSERT INTO audit_fts (audit_fts) VALUES ('optimize')"))
+        || !c.execDirect(QStringLiteral("INSERT INTO audit_fts (audit_fts, rank) VALUES ('hashsize', 1048576)"))
+        || !c.execDirect(QStringLiteral("INSERT INTO audit_fts (audit_fts, rank) VALUES ('automerge', 4)"))) {
+        return false;
+    }
+    return m_db.setWatermark(QStringLiteral("audit.bulk"), QStringLiteral("done"));
 }
 
 bool AuditStore::finishBulkLoad()
@@ -802,62 +991,21 @@ bool AuditStore::finishBulkLoad()
         return true;
     }
     SqliteConnection& c = m_db.connection();
-    if (m_bulkOpen) {
-        m_bulkOpen = false;
-        if (!c.commitLong()) {
-            m_lastError = c.lastError();
-            return false;
-        }
+    if (!commitBulkBatch()) {
+        return false;
     }
     const bool ok = c.transaction([&] {
-        // Duplicates that slipped past the per-page check (same id, different times) would
-        // break the unique index: keep the earliest copy, remove the rest from the FTS index too.
-        QList<qint64> duplicates;
-        {
-            QSqlQuery q(c.handle());
-            if (!q.exec(QStringLiteral("SELECT seq FROM audit_events WHERE seq NOT IN "
-                                       "(SELECT max(seq) FROM audit_events GROUP BY id)"))) {
-                c.setLastError(QStringLiteral("duplicate scan failed"));
-                return false;
-            }
-            while (q.next()) {
-                duplicates << q.value(0).toLongLong();
-            }
+        // The unique id index first: it fails only when duplicates slipped past the per-page
+        // check (same id at different times); then those are removed and it is built again.
+        // (A GROUP BY over every id up front would sort the whole archive for a rare case.)
+        const QString idIndex = auditIndexStatements().constFirst();
+        if (c.transaction([&] { return c.execDirect(idIndex); })) {
+            return finishIndexes();
         }
-        for (const qint64 seq : duplicates) {
-            const std::optional<AuditEvent> e = load(seq);
-            if (!e) {
-                return false;
-            }
-            QSqlQuery del = c.prepare(QStringLiteral("INSERT INTO audit_fts (audit_fts, rowid, text) VALUES ('delete', ?, ?)"));
-            QSqlQuery row = c.prepare(QStringLiteral("SELECT actor, target, activity, result FROM audit_events WHERE seq = ?"));
-            if (!c.exec(del, {seq, eventTokens(*e).join(u' ')}) || !c.exec(row, {seq}) || !row.next()) {
-                return false;
-            }
-            const qint64 day = dayOf(e->activityDateTime);
-            m_dayDeltas[DayKey{AllDim, 0, day}] -= 1;
-            for (int dim = ActorDim; dim <= ResultDim; ++dim) {
-                m_dayDeltas[DayKey{dim, row.value(dim - 1).toLongLong(), day}] -= 1;
-            }
-            row.finish();
-            QSqlQuery drop = c.prepare(QStringLiteral("DELETE FROM audit_events WHERE seq = ?"));
-            if (!c.exec(drop, {seq})) {
-                return false;
-            }
-        }
-        for (const QString& sql : auditIndexStatements()) {
-            if (!c.execDirect(sql)) {
-                return false;
-            }
-        }
-        if (!flushDayCounts(m_dayDeltas)) {
+        if (!removeDuplicates() || !c.execDirect(idIndex)) {
             return false;
         }
-        // One FTS5 segment: a common word's matches are read from one b-tree.
-        if (!c.execDirect(QStringLiteral("INSERT INTO audit_fts (audit_fts) VALUES ('optimize')"))) {
-            return false;
-        }
-        return m_db.setWatermark(QStringLiteral("audit.bulk"), QStringLiteral("done"));
+        return finishIndexes();
     });
     if (!ok) {
         m_lastError = c.lastError();

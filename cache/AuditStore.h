@@ -33,9 +33,12 @@ class CacheDatabase;
 //
 // Sync: pull from pullFrom() (the newest stored time minus an overlap, because events can
 // arrive late), merge() each page: events already stored (same id) are skipped. For the first
-// big pull, beginBulkLoad() drops the secondary indexes, merge() appends (committing every
-// BulkPagesPerCommit pages: a crash loses at most those, a clean shutdown none), and
-// finishBulkLoad() builds the indexes; one left unfinished is finished at the next open.
+// big pull, beginBulkLoad() drops the secondary indexes and lets FTS5 buffer more and merge
+// never, merge() appends (committing every BulkPagesPerCommit pages: a crash loses at most
+// those, a clean shutdown none), and finishBulkLoad() builds the indexes (the unique id index
+// first: duplicates that slipped past the per-page check are looked for only when it fails),
+// merges the FTS index once and restores its settings; one left unfinished is finished at the
+// next open.
 //
 // Threading: uses the CacheDatabase's connection, so the thread that opened it. A reader on
 // another thread opens its own CacheDatabase on the same file.
@@ -74,7 +77,8 @@ public:
 
     // Stores one pulled page in one transaction. Events whose id is already stored (or that
     // appear twice in the page) are skipped. Returns how many were new, or nullopt on failure
-    // (nothing of the page is stored then).
+    // (nothing of the page is stored then; during a bulk load, nothing of the open batch of up
+    // to BulkPagesPerCommit pages either: the pull fails, and the next one pulls them again).
     std::optional<int> merge(const QList<AuditEvent>& events);
 
     // The first sync of an empty archive: indexes are dropped and rebuilt once at the end.
@@ -127,6 +131,9 @@ private:
     bool insertEvents(const QList<AuditEvent>& events, int* inserted, QHash<DayKey, qint64>* deltas,
                       QHash<TermDay, qint64>* termDeltas);
     bool flushTermCounts(const QHash<TermDay, qint64>& deltas);
+    bool commitBulkBatch();
+    bool removeDuplicates();
+    bool finishIndexes();
     bool flushDayCounts(const QHash<DayKey, qint64>& deltas);
     bool resolve(const AuditQuery& query, Filter* filter);
     qint64 countFilter(const Filter& f);
@@ -137,7 +144,8 @@ private:
     std::optional<AuditEvent> load(qint64 seq);
     AuditEvent decodeRow(const QSqlQuery& q);
     const AuditEvent& decodedRef(qint64 ref);
-    QStringList eventTokens(const AuditEvent& e) const;
+    // The text the FTS index holds for an event: its tokens joined by spaces.
+    void appendEventText(const AuditEvent& e, QString* out) const;
     static void appendTokens(const QString& text, QStringList* out);
     static QString encodeDetails(const QList<AuditEvent::KeyValue>& details);
     static QList<AuditEvent::KeyValue> decodeDetails(const QString& text);
@@ -154,9 +162,58 @@ private:
     std::array<QHash<QString, qint64>, 7> m_refs; // per kind: fields -> audit_keys.ref
     QHash<qint64, AuditEvent> m_decoded;     // audit_keys.ref -> the part of an event it holds
     QHash<qint64, QString> m_keyText;        // audit_keys.ref -> key (activity, shape)
-    QHash<DayKey, qint64> m_dayDeltas;       // per-day counts not yet written
+    QHash<DayKey, qint64> m_dayDeltas;       // per-day counts not yet written (committed rows)
+    QHash<DayKey, qint64> m_batchDayDeltas;  // the same for the open bulk batch
     QSet<QString> m_trackedTerms;            // audit_tracked_terms
-    mutable QHash<QString, QStringList> m_tokenMemo; // tokens of names seen before
+    mutable QHash<QString, QString> m_textMemo; // tokens of names seen before, joined by spaces
+
+    // Caches of audit_keys refs keyed by the fields themselves (hashed, no string built per event).
+    struct ShapeFields
+    {
+        QString category;
+        QString service;
+        QString operation;
+        friend bool operator==(const ShapeFields&, const ShapeFields&) = default;
+        friend size_t qHash(const ShapeFields& k, size_t seed = 0)
+        {
+            return qHashMulti(seed, k.category, k.service, k.operation);
+        }
+    };
+    struct InitiatorFields
+    {
+        std::optional<AuditEvent::UserInitiator> user;
+        std::optional<AuditEvent::AppInitiator> app;
+        friend bool operator==(const InitiatorFields&, const InitiatorFields&) = default;
+        friend size_t qHash(const InitiatorFields& k, size_t seed = 0)
+        {
+            if (k.user) {
+                seed = qHashMulti(seed, 1, k.user->id, k.user->displayName, k.user->userPrincipalName,
+                                  k.user->ipAddress, k.user->userType, k.user->homeTenantId, k.user->homeTenantName);
+            }
+            if (k.app) {
+                seed = qHashMulti(seed, 2, k.app->appId, k.app->displayName, k.app->servicePrincipalId,
+                                  k.app->servicePrincipalName);
+            }
+            return seed;
+        }
+    };
+    struct TargetFields
+    {
+        AuditEvent::TargetResource target;
+        friend bool operator==(const TargetFields&, const TargetFields&) = default;
+        friend size_t qHash(const TargetFields& k, size_t seed = 0)
+        {
+            const auto& t = k.target;
+            seed = qHashMulti(seed, t.id, t.displayName, t.type, t.userPrincipalName, t.groupType);
+            for (const auto& m : t.modifiedProperties) {
+                seed = qHashMulti(seed, m.displayName, m.oldValue, m.newValue);
+            }
+            return seed;
+        }
+    };
+    QHash<ShapeFields, qint64> m_shapeRefs;
+    QHash<InitiatorFields, qint64> m_initiatorRefs;
+    QHash<TargetFields, qint64> m_targetRefs;
 };
 
 } // namespace Elevate::Cache

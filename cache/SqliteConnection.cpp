@@ -242,6 +242,18 @@ bool SqliteConnection::beginLong()
     return true;
 }
 
+void SqliteConnection::rollbackLong()
+{
+    if (m_depth != 1) {
+        return;
+    }
+    m_depth = 0;
+    m_failed = false;
+    const QString reason = m_lastError;
+    QSqlQuery(handle()).exec(QStringLiteral("ROLLBACK"));
+    m_lastError = reason;
+}
+
 bool SqliteConnection::commitLong()
 {
     if (m_depth != 1) {

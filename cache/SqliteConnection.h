@@ -55,6 +55,8 @@ public:
     // commitLong(): many small units, one commit (a bulk load). Nothing in it is durable before.
     bool beginLong();
     bool commitLong();
+    // Abandons the long transaction (everything since beginLong()).
+    void rollbackLong();
     bool inLongTransaction() const { return m_depth == 1; }
 
     QString lastError() const { return m_lastError; }

@@ -95,6 +95,103 @@ bool SqliteStatement::run(std::initializer_list<QVariant> values)
     return ok;
 }
 
+bool SqliteStatement::check(int rc)
+{
+    if (rc == SQLITE_OK) {
+        return true;
+    }
+    fail();
+    sqlite3_reset(m_statement);
+    sqlite3_clear_bindings(m_statement);
+    return false;
+}
+
+bool SqliteStatement::bindNull(int index)
+{
+    return m_statement && check(sqlite3_bind_null(m_statement, index));
+}
+
+bool SqliteStatement::bindInt(int index, qint64 value)
+{
+    return m_statement && check(sqlite3_bind_int64(m_statement, index, value));
+}
+
+bool SqliteStatement::bindText(int index, QStringView text)
+{
+    const void* data = text.isEmpty() ? static_cast<const void*>(u"") : static_cast<const void*>(text.utf16());
+    return m_statement && check(sqlite3_bind_text16(m_statement, index, data, int(text.size() * 2), SQLITE_STATIC));
+}
+
+bool SqliteStatement::bindTextOrNull(int index, QStringView text)
+{
+    return text.isEmpty() ? bindNull(index) : bindText(index, text);
+}
+
+bool SqliteStatement::bindBlob(int index, QByteArrayView bytes)
+{
+    return m_statement
+        && check(sqlite3_bind_blob(m_statement, index, bytes.isEmpty() ? "" : bytes.data(), int(bytes.size()),
+                                   SQLITE_STATIC));
+}
+
+bool SqliteStatement::step()
+{
+    if (!m_statement) {
+        return false;
+    }
+    const int rc = sqlite3_step(m_statement);
+    const bool ok = rc == SQLITE_DONE || rc == SQLITE_ROW;
+    if (!ok) {
+        fail();
+    }
+    sqlite3_reset(m_statement);
+    sqlite3_clear_bindings(m_statement);
+    return ok;
+}
+
+bool SqliteStatement::next()
+{
+    m_stepFailed = false;
+    if (!m_statement) {
+        m_stepFailed = true;
+        return false;
+    }
+    const int rc = sqlite3_step(m_statement);
+    if (rc == SQLITE_ROW) {
+        return true;
+    }
+    m_stepFailed = rc != SQLITE_DONE;
+    if (m_stepFailed) {
+        fail();
+    }
+    return false;
+}
+
+qint64 SqliteStatement::columnInt(int column) const
+{
+    return sqlite3_column_int64(m_statement, column);
+}
+
+QString SqliteStatement::columnText(int column) const
+{
+    const auto* data = static_cast<const char16_t*>(sqlite3_column_text16(m_statement, column));
+    return data ? QString::fromUtf16(data, sqlite3_column_bytes16(m_statement, column) / 2) : QString();
+}
+
+QByteArray SqliteStatement::columnBytes(int column) const
+{
+    const void* data = sqlite3_column_blob(m_statement, column);
+    return QByteArray(static_cast<const char*>(data), data ? sqlite3_column_bytes(m_statement, column) : 0);
+}
+
+void SqliteStatement::reset()
+{
+    if (m_statement) {
+        sqlite3_reset(m_statement);
+        sqlite3_clear_bindings(m_statement);
+    }
+}
+
 int SqliteStatement::changes() const
 {
     return m_db ? sqlite3_changes(m_db) : 0;

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <QByteArrayView>
 #include <QString>
+#include <QStringView>
 #include <QVariant>
 
 #include <initializer_list>
@@ -29,18 +31,39 @@ public:
     // Binds values by position (a null QString binds '', an invalid QVariant NULL), runs the
     // statement to completion and resets it. False on error, with the connection's lastError.
     bool run(std::initializer_list<QVariant> values);
-    // Rows changed by the last run().
+    // Rows changed by the last run() or step().
     int changes() const;
+
+    // Typed binding without QVariant (the per-event insert path). Text and blobs are bound
+    // SQLITE_STATIC: the caller keeps them alive until step() returns.
+    bool bindNull(int index);
+    bool bindInt(int index, qint64 value);
+    bool bindText(int index, QStringView text);         // null or empty binds ''
+    bool bindTextOrNull(int index, QStringView text);   // empty binds NULL
+    bool bindBlob(int index, QByteArrayView bytes);
+    // Runs the bound statement to completion and resets it (bindings cleared). False on error.
+    bool step();
+
+    // Row-by-row reading (bind first): next() is true while there is a row; reset() ends it.
+    // After next() returned false, failed() tells an error from the end of the rows.
+    bool next();
+    bool failed() const { return m_stepFailed; }
+    qint64 columnInt(int column) const;
+    QString columnText(int column) const;
+    QByteArray columnBytes(int column) const;
+    void reset();
 
     // The SQLite handle under a Qt Sql (QSQLITE) connection, or nullptr.
     static sqlite3* handleOf(SqliteConnection& connection);
 
 private:
     bool fail();
+    bool check(int rc);
 
     SqliteConnection& m_connection;
     sqlite3* m_db = nullptr;
     sqlite3_stmt* m_statement = nullptr;
+    bool m_stepFailed = false;
 };
 
 } // namespace Elevate::Cache

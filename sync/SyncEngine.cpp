@@ -82,6 +82,7 @@ struct SyncEngine::Pull
     QHash<QString, QList<AccessReviewInstance>> instances;
     QHash<QString, QList<ReviewDecision>> decisions;
     int auditNew = 0;
+    bool auditStopped = false; // a page failed: a page already asked for is dropped
 };
 
 SyncEngine::SyncEngine(GraphClient& graph, Cache::CacheDatabase& cache, Cache::Outbox& outbox, QObject* parent)
@@ -600,7 +601,11 @@ void SyncEngine::pullAudit(const std::shared_ptr<Pull>& pull)
 void SyncEngine::auditPage(const std::shared_ptr<Pull>& pull, const QString& pathAndQuery, bool bulk)
 {
     m_graph.send(QByteArrayLiteral("GET"), pathAndQuery, {}, [this, pull, bulk](const ApiResult& r) {
+        if (pull->auditStopped) {
+            return; // asked for before an earlier page failed; the pull is over
+        }
         auto fail = [this, pull, bulk](const QString& error) {
+            pull->auditStopped = true;
             if (bulk) {
                 m_audit->finishBulkLoad();
             }
@@ -617,6 +622,12 @@ void SyncEngine::auditPage(const std::shared_ptr<Pull>& pull, const QString& pat
             fail(page.error().toString());
             return;
         }
+        // Ask for the next page before storing this one: the server and the network work while
+        // the cache writes (pages still arrive, and are stored, one after the other).
+        const QString next = page->hasMore() ? m_graph.relativeNextLink(page->nextLink) : QString();
+        if (!next.isEmpty()) {
+            auditPage(pull, next, bulk);
+        }
         const std::optional<int> added = m_audit->merge(page->value);
         if (!added) {
             fail(m_audit->lastError());
@@ -624,12 +635,9 @@ void SyncEngine::auditPage(const std::shared_ptr<Pull>& pull, const QString& pat
         }
         pull->auditNew += *added;
         if (page->hasMore()) {
-            const QString next = m_graph.relativeNextLink(page->nextLink);
             if (next.isEmpty()) {
                 fail(QStringLiteral("@odata.nextLink points to another host"));
-                return;
             }
-            auditPage(pull, next, bulk);
             return;
         }
         if (bulk && !m_audit->finishBulkLoad()) {

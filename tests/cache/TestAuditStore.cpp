@@ -12,6 +12,10 @@
 #include <functional>
 #include <memory>
 
+#include <csignal>
+#include <sys/wait.h>
+#include <unistd.h>
+
 using namespace Elevate;
 using namespace Elevate::Cache;
 using Elevate::Testing::AuditGenerator;
@@ -504,6 +508,60 @@ private slots:
         q.result = AuditResult::Success;
         q.from = *Timestamp::fromIso(u"2026-01-20T00:00:00Z");
         checkQuery(store, all, q, QStringLiteral("after recovery"));
+    }
+
+    void bulkLoadKilledMidBatchLeavesAUsableArchive()
+    {
+        // A first sync killed (SIGKILL: no destructor, no commit) after one committed batch and
+        // part of the next: the next open finishes the load over the committed batch, every
+        // filter agrees with it, and pulling everything again adds exactly the lost events.
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("cache.db"));
+        const int pageSize = 10;
+        const int pages = AuditStore::BulkPagesPerCommit + 6;
+        const QList<AuditEvent> all = randomEvents(pageSize * pages, 24);
+        const pid_t child = fork();
+        QVERIFY(child >= 0);
+        if (child == 0) {
+            // Leaked on purpose: the process dies with the batch open.
+            auto* db = new CacheDatabase;
+            if (!db->open(path)) {
+                _exit(3);
+            }
+            auto* store = new AuditStore(*db);
+            if (!store->beginBulkLoad()) {
+                _exit(4);
+            }
+            for (int p = 0; p < pages; ++p) {
+                if (!store->merge(all.mid(qsizetype(p) * pageSize, pageSize))) {
+                    _exit(5);
+                }
+            }
+            ::kill(::getpid(), SIGKILL);
+            _exit(6);
+        }
+        int status = 0;
+        QCOMPARE(::waitpid(child, &status, 0), child);
+        QVERIFY2(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, "the child did not get as far as the kill");
+
+        const QList<AuditEvent> committed = all.mid(0, qsizetype(AuditStore::BulkPagesPerCommit) * pageSize);
+        CacheDatabase db;
+        QVERIFY(db.open(path));
+        AuditStore store(db);
+        QVERIFY(!store.inBulkLoad());
+        QCOMPARE(store.size(), committed.size());
+        QVERIFY(db.connection().scalar(QStringLiteral("PRAGMA integrity_check")).toString() == u"ok");
+        checkAllFilters(store, committed);
+        // FTS5 is back to its incremental settings after the recovery.
+        QCOMPARE(db.connection()
+                     .scalar(QStringLiteral("SELECT v FROM audit_fts_config WHERE k = 'automerge'"))
+                     .toInt(),
+                 4);
+        // The next (incremental) pull brings everything again: only the lost events are new.
+        QCOMPARE(store.merge(all).value_or(-1), all.size() - committed.size());
+        QCOMPARE(store.merge(all).value_or(-1), 0);
+        QCOMPARE(store.size(), all.size());
+        checkAllFilters(store, all);
     }
 
     void userTextNeverBreaksTheQuery_data()
