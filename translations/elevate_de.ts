@@ -1359,7 +1359,7 @@
     </message>
     <message>
         <source>Server &amp;address:</source>
-        <translation>Server&amp;adresse:</translation>
+        <translation>Serve&amp;radresse:</translation>
     </message>
     <message>
         <source>Add Profile</source>
@@ -1613,7 +1613,7 @@
     </message>
     <message>
         <source>&amp;Open the Sign-in Page</source>
-        <translation>&amp;Anmeldeseite öffnen</translation>
+        <translation>Anmeldeseite ö&amp;ffnen</translation>
     </message>
     <message>
         <source>Use a Code Instead</source>
