@@ -89,7 +89,8 @@ bool looksLikeGuid(const QString& text)
 // The claims an MFA step-up asks for: a token whose authentication methods include MFA.
 const QString MfaClaims = QStringLiteral(R"({"access_token":{"amr":{"essential":true,"values":["mfa"]}}})");
 
-// My Roles' rows: each eligibility, with its active assignment when there is one.
+} // namespace
+
 QList<RoleRow> roleRows(const QList<Eligibility>& eligible, const QList<ActiveAssignment>& active)
 {
     QList<RoleRow> rows;
@@ -134,8 +135,6 @@ QList<RoleRow> roleRows(const QList<Eligibility>& eligible, const QList<ActiveAs
     });
     return rows;
 }
-
-} // namespace
 
 std::optional<RoleTarget> resolveRole(const QList<RoleRow>& rows, const QString& nameOrId, QStringList* ambiguous)
 {
@@ -609,6 +608,12 @@ void Session::deactivate(const QString& role, Callback<ScheduleRequest> done)
 void Session::extend(const QString& role, const IsoDuration& duration, const QString& justification,
                      Callback<ScheduleRequest> done)
 {
+    extend(role, duration, justification, TicketInfo{}, std::move(done));
+}
+
+void Session::extend(const QString& role, const IsoDuration& duration, const QString& justification,
+                     const TicketInfo& ticket, Callback<ScheduleRequest> done)
+{
     if (m_engine) {
         if (m_offline) {
             done(SessionReply<ScheduleRequest>{SessionOutcome::Unreachable, neverQueued(), {}, {}, {}});
@@ -624,12 +629,12 @@ void Session::extend(const QString& role, const IsoDuration& duration, const QSt
             done(out);
         };
     }
-    principalId([this, role, duration, justification, done](const SessionReply<QString>& me) {
+    principalId([this, role, duration, justification, ticket, done](const SessionReply<QString>& me) {
         if (!me.ok()) {
             done(SessionReply<ScheduleRequest>{me.outcome, me.message, me.details, {}});
             return;
         }
-        myRoles([this, role, duration, justification, done, id = me.value](const SessionReply<QList<RoleRow>>& roles) {
+        myRoles([this, role, duration, justification, ticket, done, id = me.value](const SessionReply<QList<RoleRow>>& roles) {
             if (!roles.ok()) {
                 done(SessionReply<ScheduleRequest>{roles.outcome, roles.message, roles.details, {}});
                 return;
@@ -659,6 +664,7 @@ void Session::extend(const QString& role, const IsoDuration& duration, const QSt
             body.roleDefinitionId = target->id;
             body.directoryScopeId = target->directoryScopeId;
             body.justification = justification;
+            body.ticketInfo = ticket;
             ScheduleInfo schedule;
             schedule.expiration.type = ExpirationType::AfterDuration;
             schedule.expiration.duration = duration;

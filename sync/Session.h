@@ -65,6 +65,9 @@ public:
     void deactivate(const QString& role, Callback<ScheduleRequest> done);
     void extend(const QString& role, const IsoDuration& duration, const QString& justification,
                 Callback<ScheduleRequest> done);
+    // The same with the ticket a policy with a ticketing rule asks for.
+    void extend(const QString& role, const IsoDuration& duration, const QString& justification,
+                const TicketInfo& ticket, Callback<ScheduleRequest> done);
     // Polls a request until it leaves PendingApproval/PendingProvisioning or `timeoutMs` passes.
     void waitForRequest(PimKind kind, const QString& id, int timeoutMs, Callback<ScheduleRequest> done);
     void myRequests(Callback<QList<ScheduleRequest>> done);
@@ -131,6 +134,11 @@ private:
     QString m_me;
     int m_pollMs = 5000;
 };
+
+// My Roles' rows: each eligibility with its active assignment when there is one, then active
+// assignments without an eligibility (permanent ones), sorted by display name. Shared by
+// Session::myRoles (online and from the cache) and the console's MyRolesModel.
+QList<RoleRow> roleRows(const QList<Eligibility>& eligible, const QList<ActiveAssignment>& active);
 
 // Finds a role among rows by display name (case-insensitive) or id; "Name:owner"/"Name:member"
 // picks a group's access. Empty when none; `ambiguous` lists candidates when several match.

@@ -51,6 +51,131 @@ void inOrder(const std::shared_ptr<QList<T>>& items,
     });
 }
 
+// Graph's key of the policy governing a role ("/", roleDefinitionId) or a group's access
+// (groupId, "member"/"owner"): what RolePolicyAssignment carries as scopeId/roleDefinitionId.
+RolePolicyAssignment policyKey(PimKind kind, const QString& roleId, const QString& groupId, GroupAccess access)
+{
+    RolePolicyAssignment a;
+    if (kind == PimKind::Group) {
+        a.scopeId = groupId;
+        a.scopeType = PolicyScopeType::Group;
+        a.roleDefinitionId = access == GroupAccess::Owner ? QStringLiteral("owner") : QStringLiteral("member");
+    } else {
+        a.scopeId = QStringLiteral("/");
+        a.scopeType = PolicyScopeType::DirectoryRole;
+        a.roleDefinitionId = roleId;
+    }
+    return a;
+}
+
+// The policies of `keys` (de-duplicated), one call each, all at once (a tenant has dozens of
+// eligible roles; in turn they cost a round trip each). A policy the caller may not read or the
+// server does not have (403/404/400) is left out; any other failure is passed on, so the pull
+// fails as a whole and the cache keeps the previous policies. `done` gets them in `keys` order.
+void fetchPolicies(GraphClient& graph,
+                   const QList<RolePolicyAssignment>& keys,
+                   std::function<void(const QList<RolePolicyAssignment>&, const std::optional<ApiResult>&)> done)
+{
+    QList<RolePolicyAssignment> unique;
+    for (const RolePolicyAssignment& k : keys) {
+        const bool seen = std::any_of(unique.cbegin(), unique.cend(), [&k](const RolePolicyAssignment& u) {
+            return u.scopeId == k.scopeId && u.roleDefinitionId == k.roleDefinitionId;
+        });
+        if (!seen) {
+            unique << k;
+        }
+    }
+    if (unique.isEmpty()) {
+        done({}, std::nullopt);
+        return;
+    }
+    struct Gather
+    {
+        QList<std::optional<RolePolicyAssignment>> found;
+        std::optional<ApiResult> failure;
+        qsizetype left = 0;
+    };
+    auto g = std::make_shared<Gather>();
+    g->found.resize(unique.size());
+    g->left = unique.size();
+    for (qsizetype i = 0; i < unique.size(); ++i) {
+        const RolePolicyAssignment key = unique.at(i);
+        const bool group = key.scopeType == PolicyScopeType::Group;
+        const GroupAccess access = key.roleDefinitionId == u"owner" ? GroupAccess::Owner : GroupAccess::Member;
+        graph.rolePolicy(group ? PimKind::Group : PimKind::DirectoryRole,
+                         group ? key.scopeId : key.roleDefinitionId,
+                         access,
+                         [g, key, i, done](const GraphReply<RolePolicy>& p) {
+                             if (p.ok()) {
+                                 RolePolicyAssignment a = key;
+                                 a.policyId = p.value.id;
+                                 a.id = key.scopeId + u'|' + key.roleDefinitionId;
+                                 a.policy = p.value;
+                                 g->found[i] = a;
+                             } else if (p.result.kind != ApiErrorKind::NotFound
+                                        && p.result.kind != ApiErrorKind::Forbidden && !groupsUnsupported(p.result)
+                                        && !g->failure) {
+                                 g->failure = p.result;
+                             }
+                             if (--g->left > 0) {
+                                 return;
+                             }
+                             QList<RolePolicyAssignment> out;
+                             for (const auto& f : g->found) {
+                                 if (f) {
+                                     out << *f;
+                                 }
+                             }
+                             done(out, g->failure);
+                         });
+    }
+}
+
+// Policies change rarely and a tenant has dozens of roles (and the server's rate limit counts
+// every call): within PolicyMaxAgeSeconds of the last full fetch (sync state `collection`),
+// only the policies missing from the cache (scope `scope`) are fetched; after it, all of them
+// again. `done` gets the full list to store and whether it was a full fetch (then the caller
+// marks `collection` synced).
+constexpr qint64 PolicyMaxAgeSeconds = 10 * 60;
+
+void refreshPolicies(
+    GraphClient& graph,
+    Cache::CacheDatabase& cache,
+    const QString& scope,
+    const QString& collection,
+    const Timestamp& now,
+    const QList<RolePolicyAssignment>& keys,
+    std::function<void(const QList<RolePolicyAssignment>&, bool, const std::optional<ApiResult>&)> done)
+{
+    const auto state = cache.syncState(collection);
+    const bool recent = state && !state->lastSync.isNull()
+        && state->lastSync.secsSinceEpoch() > now.secsSinceEpoch() - PolicyMaxAgeSeconds;
+    QList<RolePolicyAssignment> kept;
+    QList<RolePolicyAssignment> missing = keys;
+    if (recent) {
+        const QList<RolePolicyAssignment> cached = Cache::PolicyRepository(cache).all(scope);
+        missing.clear();
+        for (const RolePolicyAssignment& k : keys) {
+            const auto it = std::find_if(cached.cbegin(), cached.cend(), [&k](const RolePolicyAssignment& c) {
+                return c.scopeId == k.scopeId && c.roleDefinitionId == k.roleDefinitionId;
+            });
+            if (it == cached.cend()) {
+                missing << k;
+            } else if (std::none_of(kept.cbegin(), kept.cend(), [&it](const RolePolicyAssignment& x) {
+                           return x.id == it->id;
+                       })) {
+                kept << *it;
+            }
+        }
+    }
+    fetchPolicies(
+        graph,
+        missing,
+        [kept, recent, done](const QList<RolePolicyAssignment>& fetched, const std::optional<ApiResult>& failure) {
+            done(kept + fetched, !recent, failure);
+        });
+}
+
 } // namespace
 
 QString connectionStateName(ConnectionState state)
@@ -276,12 +401,20 @@ void SyncEngine::probe()
 
 void SyncEngine::syncNow(SyncCollection collection, std::function<void(const QString&)> done)
 {
-    auto& waiting = m_waiting[int(collection)];
-    const bool running = !waiting.isEmpty();
-    waiting << (done ? std::move(done) : std::function<void(const QString&)>([](const QString&) {}));
-    if (running) {
+    auto callback = done ? std::move(done) : std::function<void(const QString&)>([](const QString&) {});
+    if (m_waiting.contains(int(collection))) {
+        // A pull is running, but it may have read the server before what the caller just changed
+        // (an approval decided while the approver list was coming): one more pull follows it, for
+        // every caller that asked meanwhile.
+        m_again[int(collection)] << std::move(callback);
         return;
     }
+    m_waiting[int(collection)] << std::move(callback);
+    startPull(collection);
+}
+
+void SyncEngine::startPull(SyncCollection collection)
+{
     auto pull = std::make_shared<Pull>();
     pull->collection = collection;
     switch (collection) {
@@ -339,8 +472,23 @@ void SyncEngine::finishPull(const std::shared_ptr<Pull>& pull, const QString& er
     }
     emit collectionSynced(pull->collection, error);
     const auto waiters = m_waiting.take(int(pull->collection));
+    const auto again = m_again.take(int(pull->collection));
     for (const auto& w : waiters) {
         w(error);
+    }
+    if (!again.isEmpty()) {
+        QMetaObject::invokeMethod(
+            this,
+            [this, collection = pull->collection, again] {
+                // A pull started since began after the change: joining it is enough. The waiters
+                // are in place before the pull starts (it may finish at once).
+                const bool started = m_waiting.contains(int(collection));
+                m_waiting[int(collection)] << again;
+                if (!started) {
+                    startPull(collection);
+                }
+            },
+            Qt::QueuedConnection);
     }
 }
 
@@ -385,31 +533,61 @@ void SyncEngine::pullMyRoles(const std::shared_ptr<Pull>& pull)
                     finishPull(pull, errorOf(**failure), {});
                     return;
                 }
-                note(ApiResult{});
-                const Timestamp when = now();
-                Cache::RoleDefinitionRepository roles(m_cache);
-                Cache::EligibilityRepository eligible(m_cache);
-                Cache::ActiveAssignmentRepository active(m_cache);
-                if (!roles.replaceCollection(QString(), defs, QStringLiteral("roleDefinitions"), when)) {
-                    finishPull(pull, roles.lastError(), {});
-                    return;
+                // Each eligible role's policy, for the console's pre-flight and policy column.
+                QList<RolePolicyAssignment> keys;
+                for (const Eligibility& e : pull->eligible) {
+                    keys << policyKey(e.kind, e.roleDefinitionId, e.groupId, e.accessId);
                 }
-                if (!eligible.replaceCollection(QString(), pull->eligible, QStringLiteral("eligibilities"), when)) {
-                    finishPull(pull, eligible.lastError(), { QStringLiteral("roleDefinitions") });
-                    return;
-                }
-                if (!active.replaceCollection(QString(), pull->active, QStringLiteral("activeAssignments"), when)) {
-                    finishPull(pull,
-                               active.lastError(),
-                               { QStringLiteral("roleDefinitions"), QStringLiteral("eligibilities") });
-                    return;
-                }
-                m_cache.markSynced(QStringLiteral("myRoles"), when);
-                finishPull(pull,
-                           {},
-                           { QStringLiteral("roleDefinitions"),
-                             QStringLiteral("eligibilities"),
-                             QStringLiteral("activeAssignments") });
+                refreshPolicies(
+                    m_graph,
+                    m_cache,
+                    QString(),
+                    QStringLiteral("rolePolicies"),
+                    now(),
+                    keys,
+                    [this, pull, defs](const QList<RolePolicyAssignment>& policies,
+                                       bool full,
+                                       const std::optional<ApiResult>& policyFailure) {
+                        if (policyFailure) {
+                            note(*policyFailure);
+                            finishPull(pull, errorOf(*policyFailure), {});
+                            return;
+                        }
+                        note(ApiResult{});
+                        const Timestamp when = now();
+                        Cache::RoleDefinitionRepository roles(m_cache);
+                        Cache::EligibilityRepository eligible(m_cache);
+                        Cache::ActiveAssignmentRepository active(m_cache);
+                        Cache::PolicyRepository policyRows(m_cache);
+                        if (!policyRows.replaceCollection(
+                                QString(), policies, full ? QStringLiteral("rolePolicies") : QString(), when)) {
+                            finishPull(pull, policyRows.lastError(), {});
+                            return;
+                        }
+                        if (!roles.replaceCollection(QString(), defs, QStringLiteral("roleDefinitions"), when)) {
+                            finishPull(pull, roles.lastError(), {});
+                            return;
+                        }
+                        if (!eligible.replaceCollection(
+                                QString(), pull->eligible, QStringLiteral("eligibilities"), when)) {
+                            finishPull(pull, eligible.lastError(), { QStringLiteral("roleDefinitions") });
+                            return;
+                        }
+                        if (!active.replaceCollection(
+                                QString(), pull->active, QStringLiteral("activeAssignments"), when)) {
+                            finishPull(pull,
+                                       active.lastError(),
+                                       { QStringLiteral("roleDefinitions"), QStringLiteral("eligibilities") });
+                            return;
+                        }
+                        m_cache.markSynced(QStringLiteral("myRoles"), when);
+                        finishPull(pull,
+                                   {},
+                                   { QStringLiteral("roleDefinitions"),
+                                     QStringLiteral("eligibilities"),
+                                     QStringLiteral("activeAssignments"),
+                                     QStringLiteral("rolePolicies") });
+                    });
             });
     });
 }
@@ -478,23 +656,59 @@ void SyncEngine::pullApprovals(const std::shared_ptr<Pull>& pull)
                         finishPull(pull, errorOf(**failure), {});
                         return;
                     }
-                    note(ApiResult{});
-                    const Timestamp when = now();
-                    Cache::ScheduleRequestRepository stored(m_cache);
-                    Cache::ApprovalRepository approvals(m_cache);
-                    if (!stored.replaceCollection(
-                            QStringLiteral("approver"), pull->approver, QStringLiteral("approverRequests"), when)
-                        || !approvals.replaceCollection(
-                            QString(), pull->approvals, QStringLiteral("approvalSteps"), when)
-                        || !stored.replaceCollection(
-                            QStringLiteral("mine"), pull->mine, QStringLiteral("myRequests"), when)) {
-                        finishPull(pull,
-                                   stored.lastError() + approvals.lastError(),
-                                   { QStringLiteral("scheduleRequests"), QStringLiteral("approvals") });
-                        return;
+                    // The policies of the requests waiting for me: who else approves, whether
+                    // a reason is required, when the request lapses.
+                    QList<RolePolicyAssignment> keys;
+                    for (const ScheduleRequest& r : pull->approver) {
+                        keys << policyKey(r.kind, r.roleDefinitionId, r.groupId, r.accessId);
                     }
-                    m_cache.markSynced(QStringLiteral("approvals"), when);
-                    finishPull(pull, {}, { QStringLiteral("scheduleRequests"), QStringLiteral("approvals") });
+                    refreshPolicies(
+                        m_graph,
+                        m_cache,
+                        QStringLiteral("approver"),
+                        QStringLiteral("approverPolicies"),
+                        now(),
+                        keys,
+                        [this, pull](const QList<RolePolicyAssignment>& policies,
+                                     bool full,
+                                     const std::optional<ApiResult>& policyFailure) {
+                            if (policyFailure) {
+                                note(*policyFailure);
+                                finishPull(pull, errorOf(*policyFailure), {});
+                                return;
+                            }
+                            note(ApiResult{});
+                            const Timestamp when = now();
+                            Cache::ScheduleRequestRepository stored(m_cache);
+                            Cache::ApprovalRepository approvals(m_cache);
+                            Cache::PolicyRepository policyRows(m_cache);
+                            if (!policyRows.replaceCollection(QStringLiteral("approver"),
+                                                              policies,
+                                                              full ? QStringLiteral("approverPolicies") : QString(),
+                                                              when)) {
+                                finishPull(pull, policyRows.lastError(), {});
+                                return;
+                            }
+                            if (!stored.replaceCollection(QStringLiteral("approver"),
+                                                          pull->approver,
+                                                          QStringLiteral("approverRequests"),
+                                                          when)
+                                || !approvals.replaceCollection(
+                                    QString(), pull->approvals, QStringLiteral("approvalSteps"), when)
+                                || !stored.replaceCollection(
+                                    QStringLiteral("mine"), pull->mine, QStringLiteral("myRequests"), when)) {
+                                finishPull(pull,
+                                           stored.lastError() + approvals.lastError(),
+                                           { QStringLiteral("scheduleRequests"), QStringLiteral("approvals") });
+                                return;
+                            }
+                            m_cache.markSynced(QStringLiteral("approvals"), when);
+                            finishPull(pull,
+                                       {},
+                                       { QStringLiteral("scheduleRequests"),
+                                         QStringLiteral("approvals"),
+                                         QStringLiteral("rolePolicies") });
+                        });
                 });
         });
 }

@@ -35,8 +35,10 @@ QString connectionStateName(ConnectionState state);
 
 // The collections the engine pulls, each on its own interval.
 enum class SyncCollection {
-    MyRoles, // eligibilities, active assignments, role definitions (60 s, and after activations)
-    Approvals, // requests waiting for my approval with their approvals, and my own requests (60 s)
+    MyRoles, // eligibilities, active assignments, role definitions, each eligible role's policy (scope
+             // '' of rolePolicies) (60 s, and after activations)
+    Approvals, // requests waiting for my approval with their approvals and policies (scope "approver"),
+               // and my own requests (60 s)
     Reviews, // review definitions, instances, my decisions (5 min)
     Audit, // the audit archive, incrementally (5 min)
 };
@@ -80,8 +82,9 @@ public:
     void stop();
     bool isRunning() const { return m_running; }
 
-    // Pulls one collection now (a pull already running is not started twice); `done` gets the
-    // pull's error (empty on success).
+    // Pulls one collection now; `done` gets the pull's error (empty on success). Asked while a
+    // pull of the collection runs, it runs one more pull after that one (shared by everyone who
+    // asked meanwhile), so the answer never predates the call.
     void syncNow(SyncCollection collection, std::function<void(const QString& error)> done = {});
     // Drains the outbox, then pulls every collection; `done` once all finished.
     void syncAll(std::function<void(const QStringList& errors)> done = {});
@@ -115,6 +118,8 @@ signals:
 
 private:
     struct Pull;
+    // Starts a pull of `collection` for the waiters already in m_waiting.
+    void startPull(SyncCollection collection);
     void pullMyRoles(const std::shared_ptr<Pull>& pull);
     void pullApprovals(const std::shared_ptr<Pull>& pull);
     void pullReviews(const std::shared_ptr<Pull>& pull);
@@ -139,6 +144,7 @@ private:
     QHash<int, QTimer*> m_timers;
     QHash<int, std::chrono::milliseconds> m_intervals;
     QHash<int, QList<std::function<void(const QString&)>>> m_waiting; // pulls in flight
+    QHash<int, QList<std::function<void(const QString&)>>> m_again; // asked during a pull: one more after it
     QTimer m_probe;
     std::chrono::milliseconds m_backoffFirst{ 5000 };
     std::chrono::milliseconds m_backoffMax{ 300'000 };

@@ -1,7 +1,9 @@
 #include "Panes.h"
 
 #include "AlertsPane.h"
+#include "ApprovalsPane.h"
 #include "AuditPane.h"
+#include "MyRolesPane.h"
 #include "Pane.h"
 #include "ReviewsPane.h"
 
@@ -11,6 +13,8 @@ QList<Pane*> createPanes(Workspace& workspace, QWidget* parent)
 {
     QList<Pane*> panes;
     // My Roles, Pending Approvals
+    panes << new MyRolesPane(workspace, parent);
+    panes << new ApprovalsPane(workspace, parent);
     // Access Reviews
     panes << new ReviewsPane(workspace, parent);
     // Audit
