@@ -202,6 +202,81 @@
     </message>
 </context>
 <context>
+    <name>Elevate::Models::ApprovalsModel</name>
+    <message>
+        <source>%1 (owner)</source>
+        <translation>%1 (Besitzer)</translation>
+    </message>
+    <message>
+        <source>%1 (member)</source>
+        <translation>%1 (Mitglied)</translation>
+    </message>
+    <message>
+        <source>The offline cache is not open.</source>
+        <translation>Der Offlinecache ist nicht geöffnet.</translation>
+    </message>
+    <message>
+        <source>Requester</source>
+        <translation>Antragsteller</translation>
+    </message>
+    <message>
+        <source>Role or group</source>
+        <translation>Rolle oder Gruppe</translation>
+    </message>
+    <message>
+        <source>Scope</source>
+        <translation>Geltungsbereich</translation>
+    </message>
+    <message>
+        <source>Justification</source>
+        <translation>Begründung</translation>
+    </message>
+    <message>
+        <source>Ticket</source>
+        <translation>Ticket</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>Dauer</translation>
+    </message>
+    <message>
+        <source>Requested</source>
+        <translation>Angefordert</translation>
+    </message>
+    <message>
+        <source>Lapses</source>
+        <translation>Verfällt</translation>
+    </message>
+    <message>
+        <source>Stage</source>
+        <translation>Stufe</translation>
+    </message>
+    <message>
+        <source>Other approvers</source>
+        <translation>Weitere Genehmiger</translation>
+    </message>
+    <message>
+        <source>Lapses %1 unless decided</source>
+        <translation>Verfällt am %1, falls nicht entschieden</translation>
+    </message>
+    <message>
+        <source>Group</source>
+        <translation>Gruppe</translation>
+    </message>
+    <message>
+        <source>Directory</source>
+        <translation>Verzeichnis</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%1 von %2</translation>
+    </message>
+</context>
+<context>
     <name>Elevate::Models::AuditModel</name>
     <message>
         <source>Success</source>
@@ -384,6 +459,117 @@
     <message>
         <source>%1 ago</source>
         <translation>vor %1</translation>
+    </message>
+</context>
+<context>
+    <name>Elevate::Models::MyRolesModel</name>
+    <message>
+        <source>max %1</source>
+        <translation>max. %1</translation>
+    </message>
+    <message>
+        <source>approval</source>
+        <translation>Genehmigung</translation>
+    </message>
+    <message>
+        <source>justification</source>
+        <translation>Begründung</translation>
+    </message>
+    <message>
+        <source>ticket</source>
+        <translation>Ticket</translation>
+    </message>
+    <message>
+        <source>MFA</source>
+        <translation>MFA</translation>
+    </message>
+    <message>
+        <source>strong sign-in</source>
+        <translation>starke Anmeldung</translation>
+    </message>
+    <message>
+        <source>The offline cache is not open.</source>
+        <translation>Der Offlinecache ist nicht geöffnet.</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Rolle</translation>
+    </message>
+    <message>
+        <source>Scope</source>
+        <translation>Geltungsbereich</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Time left</source>
+        <translation>Restzeit</translation>
+    </message>
+    <message>
+        <source>Policy</source>
+        <translation>Richtlinie</translation>
+    </message>
+    <message>
+        <source>Requested %1: %2</source>
+        <translation>Angefordert am %1: %2</translation>
+    </message>
+    <message>
+        <source>Permanent assignment</source>
+        <translation>Dauerhafte Zuweisung</translation>
+    </message>
+    <message>
+        <source>Ends %1</source>
+        <translation>Endet am %1</translation>
+    </message>
+    <message>
+        <source>Group owner</source>
+        <translation>Gruppenbesitzer</translation>
+    </message>
+    <message>
+        <source>Group member</source>
+        <translation>Gruppenmitglied</translation>
+    </message>
+    <message>
+        <source>Directory</source>
+        <translation>Verzeichnis</translation>
+    </message>
+    <message>
+        <source>Eligible</source>
+        <translation>Berechtigt</translation>
+    </message>
+    <message>
+        <source>Active, extension requested</source>
+        <translation>Aktiv, Verlängerung angefordert</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>Aktiv</translation>
+    </message>
+    <message>
+        <source>Active (permanent)</source>
+        <translation>Aktiv (dauerhaft)</translation>
+    </message>
+    <message>
+        <source>Waiting for approval</source>
+        <translation>Wartet auf Genehmigung</translation>
+    </message>
+    <message>
+        <source>Scheduled</source>
+        <translation>Geplant</translation>
+    </message>
+    <message>
+        <source>starts %1</source>
+        <translation>beginnt am %1</translation>
+    </message>
+    <message>
+        <source>requested %1</source>
+        <translation>angefordert %1</translation>
+    </message>
+    <message>
+        <source>eligible until %1</source>
+        <translation>berechtigt bis %1</translation>
     </message>
 </context>
 <context>
@@ -701,6 +887,157 @@
     </message>
 </context>
 <context>
+    <name>Elevate::Ui::ActivateDialog</name>
+    <message>
+        <source>Extend role</source>
+        <translation>Rolle verlängern</translation>
+    </message>
+    <message>
+        <source>Activate roles</source>
+        <translation>Rollen aktivieren</translation>
+    </message>
+    <message>
+        <source>Duration in minutes</source>
+        <translation>Dauer in Minuten</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> Min.</translation>
+    </message>
+    <message>
+        <source>&amp;Now</source>
+        <translation>&amp;Jetzt</translation>
+    </message>
+    <message>
+        <source>&amp;At</source>
+        <translation>&amp;Um</translation>
+    </message>
+    <message>
+        <source>Start time</source>
+        <translation>Startzeit</translation>
+    </message>
+    <message>
+        <source>Justification</source>
+        <translation>Begründung</translation>
+    </message>
+    <message>
+        <source>Why you need it; recent reasons are offered as you type</source>
+        <translation>Warum Sie die Rolle brauchen; beim Tippen werden frühere Begründungen vorgeschlagen</translation>
+    </message>
+    <message>
+        <source>Ticket system</source>
+        <translation>Ticketsystem</translation>
+    </message>
+    <message>
+        <source>System, e.g. ServiceNow</source>
+        <translation>System, z. B. ServiceNow</translation>
+    </message>
+    <message>
+        <source>Ticket number</source>
+        <translation>Ticketnummer</translation>
+    </message>
+    <message>
+        <source>Number, e.g. CHG-1234</source>
+        <translation>Nummer, z. B. CHG-1234</translation>
+    </message>
+    <message>
+        <source>&amp;Extend</source>
+        <translation>&amp;Verlängern</translation>
+    </message>
+    <message>
+        <source>&amp;Activate</source>
+        <translation>A&amp;ktivieren</translation>
+    </message>
+    <message>
+        <source>Extend:</source>
+        <translation>Verlängern:</translation>
+    </message>
+    <message>
+        <source>Activate:</source>
+        <translation>Aktivieren:</translation>
+    </message>
+    <message>
+        <source>&amp;Duration:</source>
+        <translation>&amp;Dauer:</translation>
+    </message>
+    <message>
+        <source>Start:</source>
+        <translation>Beginn:</translation>
+    </message>
+    <message>
+        <source>&amp;Justification:</source>
+        <translation>&amp;Begründung:</translation>
+    </message>
+    <message>
+        <source>&amp;Ticket:</source>
+        <translation>&amp;Ticket:</translation>
+    </message>
+    <message>
+        <source>Some policies are not in the offline cache yet; the server checks them when you submit.</source>
+        <translation>Einige Richtlinien sind noch nicht im Offlinecache. Der Server prüft sie beim Senden.</translation>
+    </message>
+    <message>
+        <source>%1 (at most %2)</source>
+        <translation>%1 (höchstens %2)</translation>
+    </message>
+    <message>
+        <source>%1 needs approval before it becomes active.</source>
+        <translation>%1 muss genehmigt werden, bevor die Rolle aktiv wird.</translation>
+    </message>
+    <message>
+        <source>%1 may ask you to sign in again with multi-factor authentication.</source>
+        <translation>%1 fordert Sie eventuell auf, sich erneut mit Multi-Faktor-Authentifizierung anzumelden.</translation>
+    </message>
+    <message>
+        <source>Pick a start time in the future, or start now.</source>
+        <translation>Wählen Sie eine Startzeit in der Zukunft, oder beginnen Sie jetzt.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Before you can submit:&lt;/b&gt;</source>
+        <translation>&lt;b&gt;Bevor Sie senden können:&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Ready to extend.&lt;/b&gt;</source>
+        <translation>&lt;b&gt;Bereit zum Verlängern.&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Ready to activate.&lt;/b&gt;</source>
+        <translation>&lt;b&gt;Bereit zum Aktivieren.&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>Sending…</source>
+        <translation>Wird gesendet…</translation>
+    </message>
+    <message>
+        <source>%1 is active now.</source>
+        <translation>%1 ist jetzt aktiv.</translation>
+    </message>
+    <message>
+        <source>%1 is active now, until %2.</source>
+        <translation>%1 ist jetzt aktiv, bis %2.</translation>
+    </message>
+    <message>
+        <source>%1 waits for approval; you will be told when it is decided.</source>
+        <translation>%1 wartet auf Genehmigung. Sie werden benachrichtigt, sobald entschieden ist.</translation>
+    </message>
+    <message>
+        <source>%1 is scheduled from %2.</source>
+        <translation>%1 ist ab %2 geplant.</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Schließen</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Done.&lt;/b&gt;</source>
+        <translation>&lt;b&gt;Fertig.&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Some roles were not activated; see why below.&lt;/b&gt;</source>
+        <translation>&lt;b&gt;Einige Rollen wurden nicht aktiviert. Die Gründe stehen unten.&lt;/b&gt;</translation>
+    </message>
+</context>
+<context>
     <name>Elevate::Ui::AlertsPane</name>
     <message>
         <source>Alerts</source>
@@ -733,6 +1070,197 @@
     <message>
         <source>What to do</source>
         <translation>Empfohlene Maßnahme</translation>
+    </message>
+</context>
+<context>
+    <name>Elevate::Ui::ApprovalsPane</name>
+    <message>
+        <source>Filter requests</source>
+        <translation>Anforderungen filtern</translation>
+    </message>
+    <message>
+        <source>Filter requests (Ctrl+F)</source>
+        <translation>Anforderungen filtern (Strg+F)</translation>
+    </message>
+    <message>
+        <source>Requests waiting for you</source>
+        <translation>Anforderungen, die auf Sie warten</translation>
+    </message>
+    <message>
+        <source>Reason for your decision</source>
+        <translation>Begründung für Ihre Entscheidung</translation>
+    </message>
+    <message>
+        <source>A&amp;pprove</source>
+        <translation>&amp;Genehmigen</translation>
+    </message>
+    <message>
+        <source>Approve the selected requests (Ctrl+Enter)</source>
+        <translation>Ausgewählte Anforderungen genehmigen (Strg+Eingabe)</translation>
+    </message>
+    <message>
+        <source>De&amp;ny</source>
+        <translation>&amp;Verweigern</translation>
+    </message>
+    <message>
+        <source>Deny the selected requests</source>
+        <translation>Ausgewählte Anforderungen verweigern</translation>
+    </message>
+    <message>
+        <source>&amp;Reason:</source>
+        <translation>&amp;Begründung:</translation>
+    </message>
+    <message>
+        <source>The requests waiting for you could not be read from the offline cache. Refresh to try again.</source>
+        <translation>Die Anforderungen, die auf Sie warten, konnten nicht aus dem Offlinecache gelesen werden. Aktualisieren Sie, um es erneut zu versuchen.</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Aktualisieren</translation>
+    </message>
+    <message>
+        <source>Pending Approvals</source>
+        <translation>Ausstehende Genehmigungen</translation>
+    </message>
+    <message>
+        <source>Required: why you approve or deny</source>
+        <translation>Erforderlich: warum Sie genehmigen oder verweigern</translation>
+    </message>
+    <message>
+        <source>Optional: a note for the requester</source>
+        <translation>Optional: eine Notiz für den Antragsteller</translation>
+    </message>
+    <message>
+        <source>Select one or more requests to decide on them.</source>
+        <translation>Wählen Sie eine oder mehrere Anforderungen aus, um darüber zu entscheiden.</translation>
+    </message>
+    <message>
+        <source>Give a reason: the policy asks for one.</source>
+        <translation>Geben Sie eine Begründung an: Die Richtlinie verlangt eine.</translation>
+    </message>
+    <message>
+        <source>The requesters see your reason.</source>
+        <translation>Die Antragsteller sehen Ihre Begründung.</translation>
+    </message>
+    <message>
+        <source>A reason is optional here; the requesters see it.</source>
+        <translation>Eine Begründung ist hier optional. Die Antragsteller sehen sie.</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>Select a request to see its details.</source>
+        <translation>Wählen Sie eine Anforderung aus, um die Details zu sehen.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1 requests selected&lt;/b&gt;</source>
+        <translation>&lt;b&gt;%1 Anforderungen ausgewählt&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; asks for &lt;b&gt;%2&lt;/b&gt;</source>
+        <translation>Anforderung von &lt;b&gt;%1&lt;/b&gt;: &lt;b&gt;%2&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source> for %1</source>
+        <translation> für %1</translation>
+    </message>
+    <message>
+        <source>Justification: %1</source>
+        <translation>Begründung: %1</translation>
+    </message>
+    <message>
+        <source>Ticket: %1</source>
+        <translation>Ticket: %1</translation>
+    </message>
+    <message>
+        <source>Requested %1 (%2)</source>
+        <translation>Angefordert am %1 (%2)</translation>
+    </message>
+    <message>
+        <source>; lapses %1 unless decided</source>
+        <translation>; verfällt am %1, falls nicht entschieden</translation>
+    </message>
+    <message>
+        <source>Stage %1</source>
+        <translation>Stufe %1</translation>
+    </message>
+    <message>
+        <source>; other approvers: %1</source>
+        <translation>; weitere Genehmiger: %1</translation>
+    </message>
+    <message>
+        <source>Working online only: the offline cache could not be opened.</source>
+        <translation>Nur online: Der Offlinecache konnte nicht geöffnet werden.</translation>
+    </message>
+    <message>
+        <source>Offline, and no requests were ever loaded.</source>
+        <translation>Offline, und es wurden noch nie Anforderungen geladen.</translation>
+    </message>
+    <message>
+        <source>Offline: requests as of %1 (%2). Decisions wait in the outbox until the server answers.</source>
+        <translation>Offline: Anforderungen (Stand: %1, %2). Entscheidungen warten im Postausgang, bis der Server antwortet.</translation>
+    </message>
+    <message>
+        <source>Signed out. Sign in to see the requests waiting for you.</source>
+        <translation>Abgemeldet. Melden Sie sich an, um die Anforderungen zu sehen, die auf Sie warten.</translation>
+    </message>
+    <message>
+        <source>Signed out: requests as of %1 (%2). Sign in to refresh them.</source>
+        <translation>Abgemeldet: Anforderungen (Stand: %1, %2). Melden Sie sich an, um sie zu aktualisieren.</translation>
+    </message>
+    <message>
+        <source>Loading the requests waiting for you…</source>
+        <translation>Die Anforderungen, die auf Sie warten, werden geladen…</translation>
+    </message>
+    <message>
+        <source>Nothing waits for you. Updated %1.</source>
+        <translation>Nichts wartet auf Sie. Aktualisiert %1.</translation>
+    </message>
+    <message>
+        <source>1 request waits for you. Updated %1.</source>
+        <translation>1 Anforderung wartet auf Sie. Aktualisiert %1.</translation>
+    </message>
+    <message>
+        <source>%1 requests wait for you. Updated %2.</source>
+        <translation>%1 Anforderungen warten auf Sie. Aktualisiert %2.</translation>
+    </message>
+    <message>
+        <source>New request from %1</source>
+        <translation>Neue Anforderung von %1</translation>
+    </message>
+    <message>
+        <source>%1 asks for %2: %3</source>
+        <translation>%1 fordert %2 an: %3</translation>
+    </message>
+    <message>
+        <source>Review</source>
+        <translation>Prüfen</translation>
+    </message>
+    <message>
+        <source>%1 new requests</source>
+        <translation>%1 neue Anforderungen</translation>
+    </message>
+    <message>
+        <source>%1 requests wait for your approval.</source>
+        <translation>%1 Anforderungen warten auf Ihre Genehmigung.</translation>
+    </message>
+    <message>
+        <source>Request approved.</source>
+        <translation>Anforderung genehmigt.</translation>
+    </message>
+    <message>
+        <source>Request denied.</source>
+        <translation>Anforderung verweigert.</translation>
+    </message>
+    <message>
+        <source>%1 requests approved.</source>
+        <translation>%1 Anforderungen genehmigt.</translation>
+    </message>
+    <message>
+        <source>%1 requests denied.</source>
+        <translation>%1 Anforderungen verweigert.</translation>
     </message>
 </context>
 <context>
@@ -1289,6 +1817,149 @@
     <message>
         <source>Dismiss the message</source>
         <translation>Meldung schließen</translation>
+    </message>
+</context>
+<context>
+    <name>Elevate::Ui::MyRolesPane</name>
+    <message>
+        <source>Filter roles</source>
+        <translation>Rollen filtern</translation>
+    </message>
+    <message>
+        <source>Filter roles (Ctrl+F)</source>
+        <translation>Rollen filtern (Strg+F)</translation>
+    </message>
+    <message>
+        <source>My roles</source>
+        <translation>Meine Rollen</translation>
+    </message>
+    <message>
+        <source>&amp;Activate…</source>
+        <translation>A&amp;ktivieren…</translation>
+    </message>
+    <message>
+        <source>Activate the selected roles (Ctrl+Enter)</source>
+        <translation>Ausgewählte Rollen aktivieren (Strg+Eingabe)</translation>
+    </message>
+    <message>
+        <source>&amp;Deactivate</source>
+        <translation>D&amp;eaktivieren</translation>
+    </message>
+    <message>
+        <source>End the selected activations now</source>
+        <translation>Ausgewählte Aktivierungen jetzt beenden</translation>
+    </message>
+    <message>
+        <source>E&amp;xtend…</source>
+        <translation>&amp;Verlängern…</translation>
+    </message>
+    <message>
+        <source>Ask for more time on the selected active role</source>
+        <translation>Mehr Zeit für die ausgewählte aktive Rolle anfordern</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel request</source>
+        <translation>Anforderung a&amp;bbrechen</translation>
+    </message>
+    <message>
+        <source>Withdraw the selected pending requests</source>
+        <translation>Ausgewählte ausstehende Anforderungen abbrechen</translation>
+    </message>
+    <message>
+        <source>Your roles could not be read from the offline cache. Refresh to try again.</source>
+        <translation>Ihre Rollen konnten nicht aus dem Offlinecache gelesen werden. Aktualisieren Sie, um es erneut zu versuchen.</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Aktualisieren</translation>
+    </message>
+    <message>
+        <source>My Roles</source>
+        <translation>Meine Rollen</translation>
+    </message>
+    <message>
+        <source>Working online only: the offline cache could not be opened.</source>
+        <translation>Nur online: Der Offlinecache konnte nicht geöffnet werden.</translation>
+    </message>
+    <message>
+        <source>Offline, and your roles were never loaded. They appear once the server answers.</source>
+        <translation>Offline, und Ihre Rollen wurden noch nie geladen. Sie erscheinen, sobald der Server antwortet.</translation>
+    </message>
+    <message>
+        <source>Offline: showing your roles as of %1 (%2).</source>
+        <translation>Offline: Ihre Rollen (Stand: %1, %2).</translation>
+    </message>
+    <message>
+        <source>Signed out. Sign in to see your roles.</source>
+        <translation>Abgemeldet. Melden Sie sich an, um Ihre Rollen zu sehen.</translation>
+    </message>
+    <message>
+        <source>Signed out: showing your roles as of %1 (%2). Sign in to refresh them.</source>
+        <translation>Abgemeldet: Ihre Rollen (Stand: %1, %2). Melden Sie sich an, um sie zu aktualisieren.</translation>
+    </message>
+    <message>
+        <source>Loading your roles…</source>
+        <translation>Ihre Rollen werden geladen…</translation>
+    </message>
+    <message>
+        <source>Updated %1.</source>
+        <translation>Aktualisiert %1.</translation>
+    </message>
+    <message>
+        <source>%1 is deactivated.</source>
+        <translation>%1 ist deaktiviert.</translation>
+    </message>
+    <message>
+        <source>%1 roles deactivated.</source>
+        <translation>%1 Rollen deaktiviert.</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>Request withdrawn.</source>
+        <translation>Anforderung abgebrochen.</translation>
+    </message>
+    <message>
+        <source>%1 ends soon</source>
+        <translation>%1 endet bald</translation>
+    </message>
+    <message>
+        <source>Your activation of %1 ends in %2. Extend it or activate it again if you still need it.</source>
+        <translation>Ihre Aktivierung von %1 endet in %2. Verlängern Sie sie, oder aktivieren Sie die Rolle erneut, falls Sie sie noch brauchen.</translation>
+    </message>
+    <message>
+        <source>Extend</source>
+        <translation>Verlängern</translation>
+    </message>
+    <message>
+        <source>Activate again</source>
+        <translation>Erneut aktivieren</translation>
+    </message>
+    <message>
+        <source>Request denied</source>
+        <translation>Anforderung verweigert</translation>
+    </message>
+    <message>
+        <source>Your request for %1 was denied.</source>
+        <translation>Ihre Anforderung für %1 wurde verweigert.</translation>
+    </message>
+    <message>
+        <source>Ask again</source>
+        <translation>Erneut anfordern</translation>
+    </message>
+    <message>
+        <source>Request approved</source>
+        <translation>Anforderung genehmigt</translation>
+    </message>
+    <message>
+        <source>%1 is active now.</source>
+        <translation>%1 ist jetzt aktiv.</translation>
+    </message>
+    <message>
+        <source>%1 is approved and starts as scheduled.</source>
+        <translation>%1 ist genehmigt und beginnt wie geplant.</translation>
     </message>
 </context>
 <context>
