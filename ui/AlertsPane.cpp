@@ -1,4 +1,5 @@
 #include "AlertsPane.h"
+#include "Widgets.h"
 
 #include "AlertsModel.h"
 #include "CacheDatabase.h"
@@ -27,13 +28,7 @@ AlertsPane::AlertsPane(Workspace& workspace, QWidget* parent)
     m_limitations->setObjectName(QStringLiteral("alertsLimitationsLabel"));
     m_limitations->setWordWrap(true);
 
-    m_view = new QTreeView(this);
-    m_view->setObjectName(QStringLiteral("alertsView"));
-    m_view->setAccessibleName(tr("Alerts"));
-    m_view->setRootIsDecorated(false);
-    m_view->setUniformRowHeights(true);
-    m_view->setAllColumnsShowFocus(true);
-    m_view->setSortingEnabled(true);
+    m_view = makeListView(QStringLiteral("alertsView"), tr("Alerts"), this, QAbstractItemView::SingleSelection);
 
     m_details = new QTextBrowser(this);
     m_details->setObjectName(QStringLiteral("alertDetails"));

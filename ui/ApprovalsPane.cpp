@@ -1,4 +1,5 @@
 #include "ApprovalsPane.h"
+#include "Widgets.h"
 
 #include "Format.h"
 #include "Session.h"
@@ -39,24 +40,11 @@ ApprovalsPane::ApprovalsPane(Workspace& workspace, QWidget* parent)
     m_status = new QLabel(this);
     m_status->setObjectName(QStringLiteral("statusLabel"));
     m_status->setWordWrap(true);
-    m_filter = new QLineEdit(this);
-    m_filter->setObjectName(QStringLiteral("filterEdit"));
-    m_filter->setAccessibleName(tr("Filter requests"));
-    m_filter->setPlaceholderText(tr("Filter requests (Ctrl+F)"));
-    m_filter->setClearButtonEnabled(true);
-    m_filter->setMinimumWidth(240);
+    m_filter = makeFilterEdit(QStringLiteral("filterEdit"), tr("Filter requests"), tr("Filter requests (Ctrl+F)"), this);
     connect(m_filter, &QLineEdit::textChanged, m_proxy, &QSortFilterProxyModel::setFilterFixedString);
 
-    m_view = new QTreeView(this);
-    m_view->setObjectName(QStringLiteral("approvalsView"));
-    m_view->setAccessibleName(tr("Requests waiting for you"));
+    m_view = makeListView(QStringLiteral("approvalsView"), tr("Requests waiting for you"), this);
     m_view->setModel(m_proxy);
-    m_view->setRootIsDecorated(false);
-    m_view->setUniformRowHeights(true);
-    m_view->setAlternatingRowColors(true);
-    m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_view->setSortingEnabled(true);
     m_view->sortByColumn(ApprovalsModel::RequestedColumn, Qt::DescendingOrder);
     const QList<std::pair<int, int>> widths
         = { { ApprovalsModel::RequesterColumn, 130 }, { ApprovalsModel::RoleColumn, 210 },

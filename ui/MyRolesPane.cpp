@@ -1,4 +1,5 @@
 #include "MyRolesPane.h"
+#include "Widgets.h"
 
 #include "ActivateDialog.h"
 #include "Format.h"
@@ -60,24 +61,11 @@ MyRolesPane::MyRolesPane(Workspace& workspace, QWidget* parent)
     m_status = new QLabel(this);
     m_status->setObjectName(QStringLiteral("statusLabel"));
     m_status->setWordWrap(true);
-    m_filter = new QLineEdit(this);
-    m_filter->setObjectName(QStringLiteral("filterEdit"));
-    m_filter->setAccessibleName(tr("Filter roles"));
-    m_filter->setPlaceholderText(tr("Filter roles (Ctrl+F)"));
-    m_filter->setClearButtonEnabled(true);
-    m_filter->setMinimumWidth(240);
+    m_filter = makeFilterEdit(QStringLiteral("filterEdit"), tr("Filter roles"), tr("Filter roles (Ctrl+F)"), this);
     connect(m_filter, &QLineEdit::textChanged, m_proxy, &QSortFilterProxyModel::setFilterFixedString);
 
-    m_view = new QTreeView(this);
-    m_view->setObjectName(QStringLiteral("rolesView"));
-    m_view->setAccessibleName(tr("My roles"));
+    m_view = makeListView(QStringLiteral("rolesView"), tr("My roles"), this);
     m_view->setModel(m_proxy);
-    m_view->setRootIsDecorated(false);
-    m_view->setUniformRowHeights(true);
-    m_view->setAlternatingRowColors(true);
-    m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_view->setSortingEnabled(true);
     m_view->sortByColumn(MyRolesModel::RoleColumn, Qt::AscendingOrder);
     m_view->header()->setStretchLastSection(true);
     m_view->header()->resizeSection(MyRolesModel::RoleColumn, 260);

@@ -1,4 +1,5 @@
 #include "ReviewsPane.h"
+#include "Widgets.h"
 
 #include "CacheDatabase.h"
 #include "DecisionsModel.h"
@@ -32,20 +33,6 @@ using Models::ReviewsModel;
 
 namespace {
 
-QTreeView* makeTable(const QString& objectName, const QString& accessibleName, QWidget* parent)
-{
-    auto* view = new QTreeView(parent);
-    view->setObjectName(objectName);
-    view->setAccessibleName(accessibleName);
-    view->setRootIsDecorated(false);
-    view->setUniformRowHeights(true);
-    view->setAlternatingRowColors(true);
-    view->setAllColumnsShowFocus(true);
-    view->setSortingEnabled(true);
-    view->header()->setStretchLastSection(true);
-    return view;
-}
-
 QPushButton* makeButton(const QString& objectName, const QString& text, const QString& accessibleName, QWidget* parent)
 {
     auto* button = new QPushButton(text, parent);
@@ -70,9 +57,9 @@ ReviewsPane::ReviewsPane(Workspace& workspace, QWidget* parent)
     m_status->setObjectName(QStringLiteral("reviewsStatusLabel"));
     m_status->setWordWrap(true);
 
-    m_reviewsView = makeTable(QStringLiteral("reviewsView"), tr("My access reviews"), this);
-    m_decisionsView = makeTable(QStringLiteral("decisionsView"), tr("Decisions of the chosen review"), this);
-    m_decisionsView->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_reviewsView = makeListView(QStringLiteral("reviewsView"), tr("My access reviews"), this,
+                                 QAbstractItemView::SingleSelection);
+    m_decisionsView = makeListView(QStringLiteral("decisionsView"), tr("Decisions of the chosen review"), this);
     m_reviewTitle = new QLabel(this);
     m_reviewTitle->setObjectName(QStringLiteral("reviewTitleLabel"));
     m_reviewTitle->setWordWrap(true);
@@ -93,12 +80,7 @@ ReviewsPane::ReviewsPane(Workspace& workspace, QWidget* parent)
     m_acceptRecommendations->setToolTip(tr("Every decision not made yet takes its recommendation."));
     m_syncIssues = makeButton(QStringLiteral("syncIssuesButton"), tr("S&ync issues"), tr("Show sync issues"), this);
 
-    m_filter = new QLineEdit(this);
-    m_filter->setObjectName(QStringLiteral("decisionFilterEdit"));
-    m_filter->setAccessibleName(tr("Find a person"));
-    m_filter->setPlaceholderText(tr("Find a person (Ctrl+F)"));
-    m_filter->setClearButtonEnabled(true);
-    m_filter->setMinimumWidth(m_filter->fontMetrics().horizontalAdvance(m_filter->placeholderText()) + 48);
+    m_filter = makeFilterEdit(QStringLiteral("decisionFilterEdit"), tr("Find a person"), tr("Find a person (Ctrl+F)"), this);
 
     auto* right = new QWidget(this);
     auto* rightLayout = new QVBoxLayout(right);

@@ -1,4 +1,5 @@
 #include "SyncIssuesDialog.h"
+#include "Widgets.h"
 
 #include "Outbox.h"
 #include "OutboxModel.h"
@@ -29,13 +30,8 @@ SyncIssuesDialog::SyncIssuesDialog(Cache::Outbox& outbox, Cache::CacheDatabase* 
     m_summary->setWordWrap(true);
 
     m_model = new OutboxModel(outbox, cache, this);
-    m_view = new QTreeView(this);
-    m_view->setObjectName(QStringLiteral("syncIssuesView"));
-    m_view->setAccessibleName(tr("Decisions waiting or refused"));
-    m_view->setRootIsDecorated(false);
-    m_view->setUniformRowHeights(true);
-    m_view->setAllColumnsShowFocus(true);
-    m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_view = makeListView(QStringLiteral("syncIssuesView"), tr("Decisions waiting or refused"), this);
+    m_view->setSortingEnabled(false);
     m_view->setModel(m_model);
     m_view->header()->setStretchLastSection(false);
     m_view->header()->setSectionResizeMode(OutboxModel::WhatColumn, QHeaderView::Stretch);
