@@ -320,42 +320,96 @@ AlertInputs Alerts::fromCache(Cache::CacheDatabase& cache, Cache::AuditStore* au
     if (!in.haveAudit) {
         return in;
     }
-    const int days = std::max(settings.unusedDays, 7);
+    // Bounded work, whatever the archive's size (a million events must not stall the window):
+    // every activation of the last 7 days (for "activated too often"), and for each of the
+    // cached eligibilities only the newest activation by its principal within unusedDays.
+    auto read = [&in](const AuditEvent& e, ActivationRecord* r) {
+        if (e.result != AuditResult::Success && e.result != AuditResult::Unknown) {
+            return false;
+        }
+        r->when = e.activityDateTime;
+        for (const AuditEvent::TargetResource& t : e.targetResources) {
+            if (t.type == QStringLiteral("User")) {
+                r->principalId = t.id;
+                r->principalName = t.displayName;
+            } else if (r->roleId.isEmpty()) {
+                r->roleId = t.id;
+            }
+        }
+        if (r->principalId.isEmpty() || r->roleId.isEmpty()) {
+            return false;
+        }
+        if (!r->principalName.isEmpty()) {
+            in.names.insert(r->principalId, r->principalName);
+        }
+        return true;
+    };
+    QSet<std::pair<QString, QString>> seen;
     for (const QString& activity : activationActivities()) {
         Cache::AuditQuery q;
-        q.from = now.plusSeconds(-qint64(days) * Day);
+        q.from = now.plusSeconds(-7 * Day);
         q.activity = activity;
-        q.limit = Cache::AuditStore::MaxLimit;
+        q.limit = 1000;
         q.withTotal = false;
         for (;;) {
             const Cache::AuditPage page = audit->query(q);
             for (const AuditEvent& e : page.rows) {
-                if (e.result != AuditResult::Success && e.result != AuditResult::Unknown) {
-                    continue;
-                }
                 ActivationRecord r;
-                r.when = e.activityDateTime;
-                for (const AuditEvent::TargetResource& t : e.targetResources) {
-                    if (t.type == QStringLiteral("User")) {
-                        r.principalId = t.id;
-                        r.principalName = t.displayName;
-                    } else if (r.roleId.isEmpty()) {
-                        r.roleId = t.id;
-                    }
+                if (read(e, &r)) {
+                    seen.insert({r.principalId, r.roleId});
+                    in.activations << r;
                 }
-                if (r.principalId.isEmpty() || r.roleId.isEmpty()) {
-                    continue;
-                }
-                if (!r.principalName.isEmpty()) {
-                    in.names.insert(r.principalId, r.principalName);
-                }
-                in.activations << r;
             }
             if (page.nextCursor == 0) {
                 break;
             }
             q.cursor = page.nextCursor;
         }
+    }
+    constexpr int PagesPerEligibility = 4; // past that many activations of the role by others: "in use"
+    for (const Eligibility& e : in.eligibilities) {
+        const std::pair<QString, QString> key{e.principalId, roleKeyOf(e)};
+        if (seen.contains(key)) {
+            continue;
+        }
+        bool found = false;
+        for (const QString& activity : activationActivities()) {
+            Cache::AuditQuery q;
+            q.from = now.plusSeconds(-qint64(settings.unusedDays) * Day);
+            q.target = key.second;
+            q.activity = activity;
+            q.limit = 200;
+            q.withTotal = false;
+            for (int pageNo = 0; !found && pageNo < PagesPerEligibility; ++pageNo) {
+                const Cache::AuditPage page = audit->query(q);
+                for (const AuditEvent& ev : page.rows) {
+                    ActivationRecord r;
+                    if (read(ev, &r) && r.principalId == key.first) {
+                        in.activations << r;
+                        found = true;
+                        break;
+                    }
+                }
+                if (page.nextCursor == 0) {
+                    break;
+                }
+                q.cursor = page.nextCursor;
+                if (pageNo + 1 == PagesPerEligibility) {
+                    // The role is busy; not knowing about this person, do not call it unused.
+                    ActivationRecord unknown;
+                    unknown.principalId = key.first;
+                    unknown.roleId = key.second;
+                    // Inside the unused window, outside the last week (not one more activation).
+                    unknown.when = now.plusSeconds(-qint64(settings.unusedDays) * Day + 1);
+                    in.activations << unknown;
+                    found = true;
+                }
+            }
+            if (found) {
+                break;
+            }
+        }
+        seen.insert(key);
     }
     return in;
 }

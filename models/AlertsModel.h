@@ -30,6 +30,8 @@ public:
     AlertsModel(Cache::CacheDatabase& cache, Cache::AuditStore* audit, QObject* parent = nullptr);
 
     void setSettings(const AlertSettings& settings) { m_settings = settings; }
+    // The audit archive the activation alerts read (null: those alerts are not checked).
+    void setAudit(Cache::AuditStore* audit) { m_audit = audit; }
     void setClock(std::function<Timestamp()> now) { m_now = std::move(now); }
     void reload();
     const QStringList& limitations() const { return m_limitations; }

@@ -53,7 +53,9 @@ AlertsPane::AlertsPane(Workspace& workspace, QWidget* parent)
         m_splitter->setEnabled(false);
         return;
     }
-    m_model = new AlertsModel(*cache, workspace.engine() ? &workspace.engine()->audit() : nullptr, this);
+    // The audit archive joins the inputs when the pane is first shown: reading it at start-up
+    // would hold the window back on a large archive.
+    m_model = new AlertsModel(*cache, nullptr, this);
     auto* proxy = new QSortFilterProxyModel(this);
     proxy->setSourceModel(m_model);
     proxy->setSortRole(AlertsModel::RawValueRole);
@@ -110,6 +112,16 @@ void AlertsPane::restoreState(QSettings& settings)
 {
     m_splitter->restoreState(settings.value(QStringLiteral("splitter")).toByteArray());
     m_view->header()->restoreState(settings.value(QStringLiteral("header")).toByteArray());
+}
+
+void AlertsPane::showEvent(QShowEvent* event)
+{
+    Pane::showEvent(event);
+    if (m_model && !m_auditAttached && workspace().engine()) {
+        m_auditAttached = true;
+        m_model->setAudit(&workspace().engine()->audit());
+        reload();
+    }
 }
 
 void AlertsPane::reload()

@@ -37,7 +37,9 @@ public:
     Models::AlertsModel* model() const { return m_model; }
 
 private:
+    bool m_auditAttached = false;
     void reload();
+    void showEvent(QShowEvent* event) override;
     void showDetails();
 
     Models::AlertsModel* m_model = nullptr;

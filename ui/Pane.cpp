@@ -1,6 +1,7 @@
 #include "Pane.h"
 
 #include <QFile>
+#include <QHash>
 #include <QBuffer>
 #include <QImageReader>
 #include <QPixmap>
@@ -49,7 +50,9 @@ QIcon bundledIcon(const QString& path)
         return QPixmap::fromImage(reader.read());
     };
     QIcon icon;
-    for (const int size : {16, 22, 24, 32, 48, 64}) {
+    // The navigation list draws them at 22 px, buttons and menus at 16: only those are drawn
+    // now (each SVG rendering costs start-up time); other sizes scale from the nearest.
+    for (const int size : {16, 22, 32}) {
         const QPixmap normal = render(svg, size);
         if (normal.isNull()) {
             return QIcon(path);
@@ -65,12 +68,18 @@ QIcon bundledIcon(const QString& path)
 QIcon themedIcon(const QString& name)
 {
     const QString bundled = QStringLiteral(":/icons/%1.svg").arg(name);
-    const QIcon fallback = QFile::exists(bundled) ? bundledIcon(bundled) : QIcon();
-    // Our own pane icons are always the bundled ones; standard actions follow the theme.
+    // Our own pane icons are always the bundled ones, with a white copy for the selected
+    // navigation entry, drawn once per process.
     if (name.startsWith(u"elevate")) {
-        return fallback;
+        static QHash<QString, QIcon> drawn;
+        auto it = drawn.find(name);
+        if (it == drawn.end()) {
+            it = drawn.insert(name, QFile::exists(bundled) ? bundledIcon(bundled) : QIcon());
+        }
+        return it.value();
     }
-    return QIcon::fromTheme(name, fallback);
+    // Standard actions follow the theme; the bundled SVG (drawn when first painted) otherwise.
+    return QIcon::fromTheme(name, QFile::exists(bundled) ? QIcon(bundled) : QIcon());
 }
 
 } // namespace Elevate::Ui
