@@ -7,9 +7,10 @@ namespace Elevate::Models::Format {
 
 namespace {
 
+// lupdate files these strings under the namespace's full name, so that is the context to look up.
 QString tr(const char* text)
 {
-    return QCoreApplication::translate("Format", text);
+    return QCoreApplication::translate("Elevate::Models::Format", text);
 }
 
 } // namespace
