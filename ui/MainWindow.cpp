@@ -122,7 +122,9 @@ MainWindow::MainWindow(QWidget* parent)
     m_navigation->setIconSize(QSize(22, 22));
     m_navigation->setFrameShape(QFrame::NoFrame);
     m_navigation->setMinimumWidth(190);
-    m_navigation->setMaximumWidth(280);
+    m_navigation->setMaximumWidth(380);
+    m_navigation->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_navigation->setTextElideMode(Qt::ElideRight);
     m_stack = new QStackedWidget(splitter);
     m_stack->setObjectName(QStringLiteral("paneStack"));
     splitter->addWidget(m_navigation);
@@ -424,6 +426,13 @@ void MainWindow::setWorkspace(Workspace* workspace)
         connect(p, &Pane::bannerRequested, this, &MainWindow::showBanner);
         connect(p, &Pane::notificationRequested, this, &MainWindow::notify);
     }
+    // Wide enough for the longest title (German ones are long), its icon and a badge.
+    int widest = 0;
+    for (Pane* p : std::as_const(m_panes)) {
+        widest = std::max(widest, m_navigation->fontMetrics().horizontalAdvance(p->title()));
+    }
+    const int wanted = widest + m_navigation->iconSize().width() + m_navigation->fontMetrics().horizontalAdvance(QStringLiteral("0000")) + 48;
+    m_navigation->setMinimumWidth(std::clamp(wanted, 190, 380));
     if (m_panes.isEmpty()) {
         m_stack->setCurrentWidget(m_welcome);
     } else {
