@@ -391,13 +391,16 @@ void ServerApp::recordIdentityEvent(AuditLog& log, const IdentityEvent& e)
         event.initiatedByApp = app;
         AuditEvent::TargetResource target;
         target.id = e.userId;
+        target.displayName = e.displayName;
+        target.userPrincipalName = e.principalName;
         target.type = QStringLiteral("User");
         event.targetResources.append(target);
     } else {
         event.operationType = QStringLiteral("SignIn");
         AuditEvent::UserInitiator who;
         who.id = e.userId;
-        who.userPrincipalName = e.userName;
+        who.displayName = e.displayName;
+        who.userPrincipalName = e.principalName.isEmpty() ? e.userName : e.principalName;
         who.ipAddress = e.remoteAddress;
         event.initiatedByUser = who;
         event.additionalDetails << AuditEvent::KeyValue{QStringLiteral("ClientId"), e.clientId};

@@ -32,6 +32,8 @@ struct IdentityEvent
     Timestamp at;
     QString userId;        // empty when the name matched no account
     QString userName;      // as typed
+    QString displayName;   // of the account, when the event names one
+    QString principalName; // idem: its user principal name
     QString remoteAddress;
     QString clientId;
     QString reason;        // for the audit record's resultReason, never shown to the user

@@ -318,6 +318,15 @@ void IdentityService::emitEvent(IdentityEvent::Kind kind, const QString& userId,
     event.at = m_clock.now();
     event.userId = userId;
     event.userName = userName;
+    if (!userId.isEmpty()) {
+        // The audit record names the account the way every other record does.
+        bool ok = false;
+        QSqlQuery who = m_db.run(QStringLiteral("SELECT display_name, user_principal_name FROM users WHERE id = ?"), {userId}, &ok);
+        if (ok && who.next()) {
+            event.displayName = who.value(0).toString();
+            event.principalName = who.value(1).toString();
+        }
+    }
     event.remoteAddress = remoteAddress;
     event.clientId = clientId;
     event.reason = reason;
