@@ -825,6 +825,8 @@ void SyncEngine::auditPage(const std::shared_ptr<Pull>& pull, const QString& pat
             }
             finishPull(pull, error, pull->auditNew > 0 ? QStringList{ AuditCollection } : QStringList{});
         };
+        // A 403 is this account's lasting answer (no auditor role), not a passing failure.
+        m_refusedAudit = r.kind == ApiErrorKind::Forbidden;
         if (!r.ok()) {
             note(r);
             fail(errorOf(r));

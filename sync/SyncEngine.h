@@ -100,6 +100,9 @@ public:
     void setSigningIn(bool signingIn);
 
     Cache::AuditStore& audit() { return *m_audit; }
+    // True when the server's last answer to the audit pull was 403: this account may not read
+    // the audit log (it is no auditor or administrator).
+    bool auditRefused() const { return m_refusedAudit; }
     // The cache file was closed and opened again (a rebuild after corruption): forget what was
     // read from the old file.
     void cacheReopened();
@@ -152,6 +155,7 @@ private:
     ConnectionState m_state = ConnectionState::Online;
     bool m_running = false;
     bool m_draining = false;
+    bool m_refusedAudit = false;
     QList<std::function<void()>> m_drainWaiters;
     qint64 m_overlapSeconds = Cache::AuditStore::DefaultOverlapSeconds;
     int m_auditPageSize = 999;

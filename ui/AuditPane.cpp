@@ -4,7 +4,6 @@
 #include "AuditStore.h"
 #include "CacheDatabase.h"
 #include "Format.h"
-#include "GraphClient.h"
 #include "SyncEngine.h"
 #include "Workspace.h"
 
@@ -119,7 +118,9 @@ AuditPane::AuditPane(Workspace& workspace, QWidget* parent)
     const std::optional<Cache::SyncState> state = workspace.cache()->syncState(AuditTable);
     if (state && !state->lastError.isEmpty()) {
         m_syncError = state->lastError;
-        checkForbidden();
+        // Whether it was a refusal is known after the engine's next pull (at start).
+        m_forbidden = workspace.engine() && workspace.engine()->auditRefused();
+        updateStatus();
     }
 }
 
@@ -516,32 +517,8 @@ void AuditPane::onCollectionSynced(SyncCollection collection, const QString& err
         return;
     }
     m_syncError = error;
-    if (error.isEmpty()) {
-        m_forbidden = false;
-    }
+    m_forbidden = workspace().engine() && workspace().engine()->auditRefused();
     updateStatus();
-    if (!error.isEmpty()) {
-        checkForbidden();
-    }
-}
-
-// The engine reports a failed pull as a sentence; a 403 needs its own message, so ask once
-// for one event and look at the typed answer.
-void AuditPane::checkForbidden()
-{
-    if (m_probing) {
-        return;
-    }
-    m_probing = true;
-    QPointer<AuditPane> self(this);
-    workspace().graph().directoryAudits(QString(), 1, 1, [self](const GraphReply<QList<AuditEvent>>& reply) {
-        if (!self) {
-            return;
-        }
-        self->m_probing = false;
-        self->m_forbidden = reply.result.kind == ApiErrorKind::Forbidden;
-        self->updateStatus();
-    });
 }
 
 void AuditPane::updateStatus()

@@ -78,7 +78,6 @@ private:
     void buildUi();
     void onTablesChanged(const QStringList& tables);
     void onCollectionSynced(SyncCollection collection, const QString& error);
-    void checkForbidden();
     void reloadPickers();
     void updateCount();
     void updateStatus();
@@ -99,7 +98,6 @@ private:
     QTimer m_ageTimer; // keeps "Updated 5 min ago" true
     bool m_shownOnce = false;
     bool m_forbidden = false;
-    bool m_probing = false;
     QString m_syncError;
     QString m_unresolved; // what the count label adds when a typed name matched no one value
     QList<std::pair<QString, QString>> m_actors;
