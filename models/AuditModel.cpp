@@ -344,7 +344,7 @@ bool AuditModel::loadBlockFor(int row) const
     return true;
 }
 
-std::optional<AuditEvent> AuditModel::event(int row) const
+std::optional<AuditEvent> AuditModel::fullEvent(int row) const
 {
     const AuditEvent* e = eventAt(row);
     return e ? std::optional<AuditEvent>(*e) : std::nullopt;

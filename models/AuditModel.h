@@ -74,7 +74,7 @@ public:
     QString lastError() const { return m_error; }
 
     // The whole event on a row (read from the store when not in the window).
-    std::optional<AuditEvent> event(int row) const;
+    std::optional<AuditEvent> fullEvent(int row) const;
     // The other events of the same request (same correlation id), oldest first. Looked up among
     // the events on the same role within two days of this one: the archive has no index on
     // correlation ids, and a request's events (request, approval, activation, expiry) share

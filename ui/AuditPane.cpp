@@ -614,7 +614,7 @@ void AuditPane::showDetailsOfRow(int row)
         m_details->clear();
         return;
     }
-    const std::optional<AuditEvent> e = m_model->event(row);
+    const std::optional<AuditEvent> e = m_model->fullEvent(row);
     if (e) {
         showDetails(*e);
     }
