@@ -3,7 +3,6 @@
 #include "CacheDatabase.h"
 #include "EntityRepository.h"
 #include "Format.h"
-#include "RowUpdate.h"
 
 #include <QDateTime>
 #include <QHash>
@@ -129,7 +128,7 @@ bool ApprovalEntry::reasonRequired() const
 }
 
 ApprovalsModel::ApprovalsModel(Cache::CacheDatabase* cache, QObject* parent)
-    : QAbstractTableModel(parent)
+    : KeyedTableModel(parent)
     , m_cache(cache)
     , m_now([] { return Timestamp::fromDateTime(QDateTime::currentDateTimeUtc()); })
 {
@@ -225,35 +224,8 @@ void ApprovalsModel::refresh()
     const auto state = m_cache->syncState(QStringLiteral("approvals"));
     m_lastSync = state ? state->lastSync : Timestamp();
 
-    RowUpdate<ApprovalEntry> update;
-    update.keyOf = [](const ApprovalEntry& e) { return e.request.id; };
-    update.same = [](const ApprovalEntry& a, const ApprovalEntry& b) {
-        return a.request == b.request && a.approval == b.approval && a.policy == b.policy;
-    };
-    update.beginRemove = [this](int first, int last) { beginRemoveRows({}, first, last); };
-    update.endRemove = [this] { endRemoveRows(); };
-    update.beginInsert = [this](int first, int last) { beginInsertRows({}, first, last); };
-    update.endInsert = [this] { endInsertRows(); };
-    update.beginReset = [this] { beginResetModel(); };
-    update.endReset = [this] { endResetModel(); };
-    update.changed = [this](int row) { emit dataChanged(index(row, 0), index(row, ColumnCount - 1)); };
-    update.apply(m_rows, fresh);
+    setRows(fresh);
     emit refreshed();
-}
-
-int ApprovalsModel::rowOfId(const QString& requestId) const
-{
-    for (int i = 0; i < m_rows.size(); ++i) {
-        if (m_rows.at(i).request.id == requestId) {
-            return i;
-        }
-    }
-    return -1;
-}
-
-int ApprovalsModel::rowCount(const QModelIndex& parent) const
-{
-    return parent.isValid() ? 0 : int(m_rows.size());
 }
 
 int ApprovalsModel::columnCount(const QModelIndex& parent) const

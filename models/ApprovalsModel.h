@@ -5,6 +5,8 @@
 #include "ScheduleRequest.h"
 #include "Timestamp.h"
 
+#include "KeyedTableModel.h"
+
 #include <QAbstractTableModel>
 #include <QList>
 
@@ -38,13 +40,18 @@ struct ApprovalEntry
     QStringList otherApprovers(const QString& me) const;
     // The current stage asks the approver for a reason.
     bool reasonRequired() const;
+
+    friend bool operator==(const ApprovalEntry& a, const ApprovalEntry& b)
+    {
+        return a.request == b.request && a.approval == b.approval && a.policy == b.policy;
+    }
 };
 
 // Pending Approvals: the requests waiting for my approval (cache scope "approver" of
 // scheduleRequests, with approvals and the rolePolicies of scope "approver"), newest first.
 // Reads the cache only; refresh() when the SyncEngine reports those tables changed. Emits the
 // smallest change: rows removed, inserted, or dataChanged on rows whose content changed.
-class ApprovalsModel final : public QAbstractTableModel
+class ApprovalsModel final : public KeyedTableModel<ApprovalEntry>
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ApprovalsModel)
@@ -76,13 +83,12 @@ public:
     // My principal id, to leave me out of "who else approves" (empty: nobody is left out).
     void setMyId(const QString& id);
 
-    int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
     const ApprovalEntry& entry(int row) const { return m_rows.at(row); }
-    int rowOfId(const QString& requestId) const;
+    int rowOfId(const QString& requestId) const { return rowOfKey(requestId); }
     Timestamp lastSync() const { return m_lastSync; }
     QString lastError() const { return m_lastError; }
 
@@ -96,6 +102,9 @@ signals:
     void refreshFailed(const QString& error);
     void refreshed();
 
+protected:
+    QString keyOf(const ApprovalEntry& row) const override { return row.request.id; }
+
 private:
     QList<ApprovalEntry> load(QString* error) const;
     QVariant displayValue(const ApprovalEntry& e, int column) const;
@@ -104,7 +113,6 @@ private:
     Cache::CacheDatabase* m_cache;
     std::function<Timestamp()> m_now;
     QString m_me;
-    QList<ApprovalEntry> m_rows;
     Timestamp m_lastSync;
     QString m_lastError;
 };

@@ -3,6 +3,7 @@
 #include <QAbstractTableModel>
 #include <QHash>
 #include <QList>
+#include <QSet>
 #include <QString>
 
 #include <functional>
@@ -12,7 +13,8 @@ namespace Elevate::Models {
 // A table model whose rows have a stable key (an id): setRows() turns a fresh list into the
 // smallest set of signals (rows removed, rows inserted or moved, dataChanged on rows whose value
 // changed) instead of a reset, so views keep their selection and scroll position across a
-// refresh. Row must be equality-comparable; keyOf() names a row.
+// refresh. New rows that arrive together are inserted as one run. Row must be
+// equality-comparable; keyOf() names a row.
 template <typename Row>
 class KeyedTableModel : public QAbstractTableModel
 {
@@ -25,6 +27,17 @@ public:
     }
 
     const QList<Row>& rows() const { return m_rows; }
+
+    // The row holding `key`, or -1.
+    int rowOfKey(const QString& key) const
+    {
+        for (int i = 0; i < m_rows.size(); ++i) {
+            if (keyOf(m_rows.at(i)) == key) {
+                return i;
+            }
+        }
+        return -1;
+    }
 
 protected:
     virtual QString keyOf(const Row& row) const = 0;
@@ -48,7 +61,11 @@ protected:
                 i = first;
             }
         }
-        // Walk the fresh order: keep, move up, or insert each row at its place.
+        QSet<QString> present;
+        for (const Row& row : std::as_const(m_rows)) {
+            present.insert(keyOf(row));
+        }
+        // Walk the fresh order: keep, move up, or insert each run of new rows at its place.
         for (int i = 0; i < fresh.size(); ++i) {
             const QString key = keyOf(fresh.at(i));
             if (i < m_rows.size() && keyOf(m_rows.at(i)) == key) {
@@ -74,9 +91,16 @@ protected:
                     emit dataChanged(index(i, 0), index(i, columnCount() - 1));
                 }
             } else {
-                beginInsertRows(QModelIndex(), i, i);
-                m_rows.insert(i, fresh.at(i));
+                int end = i + 1;
+                while (end < fresh.size() && !present.contains(keyOf(fresh.at(end)))) {
+                    ++end;
+                }
+                beginInsertRows(QModelIndex(), i, end - 1);
+                for (int j = i; j < end; ++j) {
+                    m_rows.insert(j, fresh.at(j));
+                }
                 endInsertRows();
+                i = end - 1;
             }
         }
     }

@@ -3,7 +3,6 @@
 #include "CacheDatabase.h"
 #include "EntityRepository.h"
 #include "Format.h"
-#include "RowUpdate.h"
 #include "Session.h"
 
 #include <QDateTime>
@@ -17,7 +16,7 @@ namespace Elevate::Models {
 
 namespace {
 
-QString keyOf(const RoleTarget& t)
+QString targetKey(const RoleTarget& t)
 {
     return QStringLiteral("%1|%2|%3|%4").arg(int(t.kind)).arg(t.id).arg(int(t.access)).arg(t.directoryScopeId);
 }
@@ -52,11 +51,15 @@ bool sameTarget(const RoleTarget& a, const RoleTarget& b)
         && a.displayName == b.displayName;
 }
 
-bool sameEntry(const MyRoleEntry& a, const MyRoleEntry& b)
+} // namespace
+
+bool operator==(const MyRoleEntry& a, const MyRoleEntry& b)
 {
     return a.key == b.key && sameTarget(a.target, b.target) && a.eligible == b.eligible
         && a.eligibleUntil == b.eligibleUntil && a.active == b.active && a.pending == b.pending && a.policy == b.policy;
 }
+
+namespace {
 
 bool lessThan(const MyRoleEntry& a, const MyRoleEntry& b)
 {
@@ -156,7 +159,7 @@ QString policySummary(const RolePolicy& policy)
 }
 
 MyRolesModel::MyRolesModel(Cache::CacheDatabase* cache, QObject* parent)
-    : QAbstractTableModel(parent)
+    : KeyedTableModel(parent)
     , m_cache(cache)
     , m_now([] { return Timestamp::fromDateTime(QDateTime::currentDateTimeUtc()); })
 {
@@ -238,7 +241,7 @@ QList<MyRoleEntry> MyRolesModel::load(QString* error, QList<ScheduleRequest>* mi
         if (e.target.kind != PimKind::Group && e.target.displayName == e.target.id) {
             e.target.displayName = roleNames.value(e.target.id, e.target.id);
         }
-        e.key = keyOf(e.target);
+        e.key = targetKey(e.target);
         e.eligible = r.eligible;
         e.eligibleUntil = r.eligibleUntil;
         e.active = r.active;
@@ -278,7 +281,7 @@ QList<MyRoleEntry> MyRolesModel::load(QString* error, QList<ScheduleRequest>* mi
             e.target.displayName = r.kind == PimKind::Group
                 ? (r.group ? r.group->displayName : id)
                 : (r.roleDefinition ? r.roleDefinition->displayName : roleNames.value(id, id));
-            e.key = keyOf(e.target);
+            e.key = targetKey(e.target);
             e.pending = r;
             if (auto p = policyOf.constFind(policyKeyOf(e.target)); p != policyOf.cend()) {
                 e.policy = *p;
@@ -306,17 +309,7 @@ void MyRolesModel::refresh()
         m_lastSync = state ? state->lastSync : Timestamp();
     }
 
-    RowUpdate<MyRoleEntry> update;
-    update.keyOf = [](const MyRoleEntry& e) { return e.key; };
-    update.same = sameEntry;
-    update.beginRemove = [this](int first, int last) { beginRemoveRows({}, first, last); };
-    update.endRemove = [this] { endRemoveRows(); };
-    update.beginInsert = [this](int first, int last) { beginInsertRows({}, first, last); };
-    update.endInsert = [this] { endInsertRows(); };
-    update.beginReset = [this] { beginResetModel(); };
-    update.endReset = [this] { endResetModel(); };
-    update.changed = [this](int row) { emit dataChanged(index(row, 0), index(row, ColumnCount - 1)); };
-    update.apply(m_rows, fresh);
+    setRows(fresh);
 
     // My requests decided since the last refresh (the tray tells me).
     QHash<QString, RequestStatus> waiting;
@@ -354,21 +347,6 @@ void MyRolesModel::tick()
         emit dataChanged(index(i, TimeLeftColumn), index(last, TimeLeftColumn), { Qt::DisplayRole, RawValueRole });
         i = last + 1;
     }
-}
-
-int MyRolesModel::rowOfKey(const QString& key) const
-{
-    for (int i = 0; i < m_rows.size(); ++i) {
-        if (m_rows.at(i).key == key) {
-            return i;
-        }
-    }
-    return -1;
-}
-
-int MyRolesModel::rowCount(const QModelIndex& parent) const
-{
-    return parent.isValid() ? 0 : int(m_rows.size());
 }
 
 int MyRolesModel::columnCount(const QModelIndex& parent) const

@@ -7,6 +7,8 @@
 #include "SessionTypes.h" // after the core types it uses
 #include "Timestamp.h"
 
+#include "KeyedTableModel.h"
+
 #include <QAbstractTableModel>
 #include <QHash>
 #include <QList>
@@ -46,6 +48,9 @@ struct MyRoleEntry
     bool needsApproval() const;
     // "id" for roles, "id:member"/"id:owner" for groups: what Session resolves unambiguously.
     QString sessionName() const;
+
+    // Equal when every field a cell shows or a refresh compares is equal.
+    friend bool operator==(const MyRoleEntry& a, const MyRoleEntry& b);
 };
 
 // My Roles: eligible and active roles (directory roles and PIM groups, member/owner) with
@@ -55,7 +60,7 @@ struct MyRoleEntry
 // those tables changed. A refresh emits the smallest change (rows removed, inserted, or
 // dataChanged on rows whose content changed). A one-second countdown emits dataChanged for the
 // TimeLeft column of rows with a running activation only.
-class MyRolesModel final : public QAbstractTableModel
+class MyRolesModel final : public KeyedTableModel<MyRoleEntry>
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(MyRolesModel)
@@ -77,13 +82,11 @@ public:
     // Starts or stops the one-second countdown timer (on by default).
     void setCountdownRunning(bool running);
 
-    int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
     const MyRoleEntry& entry(int row) const { return m_rows.at(row); }
-    int rowOfKey(const QString& key) const;
     // When My Roles were last pulled into the cache (null: never).
     Timestamp lastSync() const { return m_lastSync; }
     QString lastError() const { return m_lastError; }
@@ -106,6 +109,9 @@ signals:
     // the first refresh, and not for requests I cancelled.
     void requestDecided(const Elevate::ScheduleRequest& request);
 
+protected:
+    QString keyOf(const MyRoleEntry& row) const override { return row.key; }
+
 private:
     QList<MyRoleEntry> load(QString* error, QList<ScheduleRequest>* mine) const;
     QVariant displayValue(const MyRoleEntry& e, int column) const;
@@ -113,7 +119,6 @@ private:
 
     Cache::CacheDatabase* m_cache;
     std::function<Timestamp()> m_now;
-    QList<MyRoleEntry> m_rows;
     QHash<QString, RequestStatus> m_waitingMine; // my requests pending approval at the last refresh
     bool m_loaded = false;
     Timestamp m_lastSync;

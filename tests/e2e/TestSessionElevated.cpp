@@ -1,6 +1,7 @@
 // End-to-end: the console's Session → GraphClient → Authority stack against a real elevated
 // (ServerApp on 127.0.0.1, temporary SQLite database, movable clock). Personas sign in with
 // the device code flow, approving on the verification page exactly as a browser would.
+#include "AsyncWait.h"
 #include "ApiClient.h"
 
 #include "Authority.h"
@@ -19,6 +20,7 @@
 #include <QTest>
 
 using namespace Elevate;
+using namespace Elevate::Testing;
 using namespace Elevate::Server;
 
 namespace {
@@ -41,17 +43,6 @@ struct Persona
     int interactiveSignIns = 0;
     QByteArray totpSecret; // the authenticator app, when the account has one
 };
-
-template <typename T>
-SessionReply<T> await(const std::function<void(std::function<void(const SessionReply<T>&)>)>& call)
-{
-    std::optional<SessionReply<T>> got;
-    call([&got](const SessionReply<T>& r) { got = r; });
-    if (!QTest::qWaitFor([&got] { return got.has_value(); }, 60000)) {
-        return SessionReply<T>{SessionOutcome::Unreachable, QStringLiteral("test timeout"), {}, {}};
-    }
-    return *got;
-}
 
 } // namespace
 

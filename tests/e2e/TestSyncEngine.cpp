@@ -1,6 +1,7 @@
 // End-to-end: the SyncEngine against a real elevated (ServerApp on 127.0.0.1, temporary SQLite
 // database, movable clock): pulls into the cache, the outbox drained with idempotency keys,
 // the backend stopped and started again, another approver deciding first.
+#include "AsyncWait.h"
 #include "ApiClient.h"
 
 #include "Authority.h"
@@ -33,6 +34,7 @@
 #include <sys/types.h>
 
 using namespace Elevate;
+using namespace Elevate::Testing;
 using namespace Elevate::Server;
 using namespace std::chrono_literals;
 
@@ -57,32 +59,11 @@ struct Persona
     std::unique_ptr<SyncEngine> engine;
 };
 
-template <typename T>
-SessionReply<T> await(const std::function<void(std::function<void(const SessionReply<T>&)>)>& call)
-{
-    std::optional<SessionReply<T>> got;
-    call([&got](const SessionReply<T>& r) { got = r; });
-    if (!QTest::qWaitFor([&got] { return got.has_value(); }, 60000)) {
-        return SessionReply<T>{ SessionOutcome::Unreachable, QStringLiteral("test timeout"), {}, {} };
-    }
-    return *got;
-}
-
 bool drained(SyncEngine& engine)
 {
     bool done = false;
     engine.drainOutbox([&done] { done = true; });
     return QTest::qWaitFor([&done] { return done; }, 60000);
-}
-
-QString synced(SyncEngine& engine, SyncCollection collection)
-{
-    std::optional<QString> error;
-    engine.syncNow(collection, [&error](const QString& e) { error = e; });
-    if (!QTest::qWaitFor([&error] { return error.has_value(); }, 60000)) {
-        return QStringLiteral("test timeout");
-    }
-    return *error;
 }
 
 } // namespace

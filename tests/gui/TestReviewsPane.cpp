@@ -4,6 +4,7 @@
 // backend comes back sees them sent, with the server holding each decision exactly once. Then a
 // decision the server refuses (the review was stopped meanwhile) shows in Sync issues, where
 // retry sends it again and discard gives it up.
+#include "AsyncWait.h"
 #include "RelayedWorkspace.h"
 
 #include "Caller.h"
@@ -25,6 +26,7 @@
 #include <QTreeView>
 
 using namespace Elevate;
+using namespace Elevate::Testing;
 using namespace Elevate::Ui;
 using Models::DecisionsModel;
 using Models::ReviewsModel;
@@ -32,16 +34,6 @@ using Testing::ConsoleFixture;
 using Testing::TcpRelay;
 
 namespace {
-
-QString synced(SyncEngine& engine, SyncCollection collection)
-{
-    std::optional<QString> error;
-    engine.syncNow(collection, [&error](const QString& e) { error = e; });
-    if (!QTest::qWaitFor([&error] { return error.has_value(); }, 60000)) {
-        return QStringLiteral("test timeout");
-    }
-    return *error;
-}
 
 // Clicks a row of a view (with Ctrl to add it to the selection), as the user would.
 void clickRow(QTreeView* view, int row, Qt::KeyboardModifiers modifiers = Qt::NoModifier)

@@ -1,6 +1,7 @@
 // ApprovalsModel over megan's cache, filled from a real elevated (the demo's requests waiting for
 // her): the exact signals on load, on change, on removal (a decision), on a new request and on a
 // failed refresh.
+#include "AsyncWait.h"
 #include "ConsoleFixture.h"
 
 #include "ApprovalsModel.h"
@@ -12,52 +13,10 @@
 #include <QSignalSpy>
 
 using namespace Elevate;
+using namespace Elevate::Testing;
 using Elevate::Models::ApprovalsModel;
 
 namespace {
-
-template <typename T>
-SessionReply<T> await(const std::function<void(std::function<void(const SessionReply<T>&)>)>& call)
-{
-    std::optional<SessionReply<T>> got;
-    call([&got](const SessionReply<T>& r) { got = r; });
-    if (!QTest::qWaitFor([&got] { return got.has_value(); }, 60000)) {
-        return SessionReply<T>{ SessionOutcome::Unreachable, QStringLiteral("test timeout"), {}, {}, {} };
-    }
-    return *got;
-}
-
-QString synced(SyncEngine& engine, SyncCollection collection)
-{
-    std::optional<QString> error;
-    engine.syncNow(collection, [&error](const QString& e) { error = e; });
-    if (!QTest::qWaitFor([&error] { return error.has_value(); }, 60000)) {
-        return QStringLiteral("timed out");
-    }
-    return *error;
-}
-
-struct Spies
-{
-    explicit Spies(QAbstractItemModel* m)
-        : inserted(m, &QAbstractItemModel::rowsInserted)
-        , removed(m, &QAbstractItemModel::rowsRemoved)
-        , changed(m, &QAbstractItemModel::dataChanged)
-        , reset(m, &QAbstractItemModel::modelReset)
-        , layout(m, &QAbstractItemModel::layoutChanged)
-    {
-    }
-    int total() const { return int(inserted.size() + removed.size() + changed.size() + reset.size() + layout.size()); }
-    void clear()
-    {
-        inserted.clear();
-        removed.clear();
-        changed.clear();
-        reset.clear();
-        layout.clear();
-    }
-    QSignalSpy inserted, removed, changed, reset, layout;
-};
 
 int rowOfRole(const ApprovalsModel& model, const QString& role)
 {
@@ -90,7 +49,7 @@ private slots:
     {
         ApprovalsModel model(m_megan->cache());
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        Spies spies(&model);
+        ModelSpies spies(&model);
         model.refresh();
         QCOMPARE(model.rowCount(), 0);
         QCOMPARE(spies.total(), 0);
@@ -142,7 +101,7 @@ private slots:
         ApprovalsModel model(m_megan->cache());
         model.refresh();
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        Spies spies(&model);
+        ModelSpies spies(&model);
         Cache::ScheduleRequestRepository requests(*m_megan->cache());
         ScheduleRequest r = model.entry(2).request;
         r.justification = QStringLiteral("Edited in the cache");
@@ -163,7 +122,7 @@ private slots:
         ApprovalsModel model(m_megan->cache());
         model.refresh();
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        Spies spies(&model);
+        ModelSpies spies(&model);
         const int before = model.rowCount();
         const int row = rowOfRole(model, QStringLiteral("Security Administrator"));
         QVERIFY(row >= 0);
@@ -216,7 +175,7 @@ private slots:
         model.refresh();
         const int rows = model.rowCount();
         QVERIFY(rows > 0);
-        Spies spies(&model);
+        ModelSpies spies(&model);
         QSignalSpy failed(&model, &ApprovalsModel::refreshFailed);
         ws->cache()->close();
         model.refresh();

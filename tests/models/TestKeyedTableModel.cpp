@@ -102,6 +102,16 @@ private slots:
                 rowsInserted += args.at(2).toInt() - args.at(1).toInt() + 1;
             }
             QCOMPARE(rowsInserted, arrivals);
+            // Arrivals next to each other come in one rowsInserted.
+            int arrivalRuns = 0;
+            bool inRun = false;
+            for (const Item& item : fresh) {
+                const bool arrived = std::none_of(before.cbegin(), before.cend(),
+                                                  [&item](const Item& b) { return b.key == item.key; });
+                arrivalRuns += arrived && !inRun ? 1 : 0;
+                inRun = arrived;
+            }
+            QCOMPARE(int(inserted.size()), arrivalRuns);
             int rowsRemoved = 0;
             for (const auto& args : removed) {
                 rowsRemoved += args.at(2).toInt() - args.at(1).toInt() + 1;

@@ -1,5 +1,6 @@
 // MyRolesModel over alex's cache, filled from a real elevated (the demo organisation): the exact
 // signals on load, on change, on removal, on a failed refresh, and of the countdown.
+#include "AsyncWait.h"
 #include "ConsoleFixture.h"
 
 #include "CacheDatabase.h"
@@ -11,59 +12,11 @@
 #include <QSignalSpy>
 
 using namespace Elevate;
+using namespace Elevate::Testing;
 using Elevate::Models::MyRoleEntry;
 using Elevate::Models::MyRolesModel;
 
 namespace {
-
-template <typename T>
-SessionReply<T> await(const std::function<void(std::function<void(const SessionReply<T>&)>)>& call)
-{
-    std::optional<SessionReply<T>> got;
-    call([&got](const SessionReply<T>& r) { got = r; });
-    if (!QTest::qWaitFor([&got] { return got.has_value(); }, 60000)) {
-        return SessionReply<T>{ SessionOutcome::Unreachable, QStringLiteral("test timeout"), {}, {}, {} };
-    }
-    return *got;
-}
-
-QString synced(SyncEngine& engine, SyncCollection collection)
-{
-    std::optional<QString> error;
-    engine.syncNow(collection, [&error](const QString& e) { error = e; });
-    if (!QTest::qWaitFor([&error] { return error.has_value(); }, 60000)) {
-        return QStringLiteral("timed out");
-    }
-    return *error;
-}
-
-// Every signal a model can send about its rows, counted.
-struct Spies
-{
-    explicit Spies(QAbstractItemModel* m)
-        : inserted(m, &QAbstractItemModel::rowsInserted)
-        , removed(m, &QAbstractItemModel::rowsRemoved)
-        , changed(m, &QAbstractItemModel::dataChanged)
-        , reset(m, &QAbstractItemModel::modelReset)
-        , moved(m, &QAbstractItemModel::rowsMoved)
-        , layout(m, &QAbstractItemModel::layoutChanged)
-    {
-    }
-    int total() const
-    {
-        return int(inserted.size() + removed.size() + changed.size() + reset.size() + moved.size() + layout.size());
-    }
-    void clear()
-    {
-        inserted.clear();
-        removed.clear();
-        changed.clear();
-        reset.clear();
-        moved.clear();
-        layout.clear();
-    }
-    QSignalSpy inserted, removed, changed, reset, moved, layout;
-};
 
 int rowNamed(const MyRolesModel& model, const QString& name)
 {
@@ -95,7 +48,7 @@ private slots:
         MyRolesModel model(m_alex->cache());
         model.setCountdownRunning(false);
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        Spies spies(&model);
+        ModelSpies spies(&model);
 
         // Nothing pulled yet: an empty table, no signal, no sync time.
         model.refresh();
@@ -161,7 +114,7 @@ private slots:
         model.setCountdownRunning(false);
         model.refresh();
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        Spies spies(&model);
+        ModelSpies spies(&model);
         model.tick();
         const int exchange = rowNamed(model, QStringLiteral("Exchange Administrator"));
         QCOMPARE(spies.changed.size(), 1);
@@ -183,7 +136,7 @@ private slots:
         model.setCountdownRunning(false);
         model.refresh();
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        Spies spies(&model);
+        ModelSpies spies(&model);
         const int before = model.rowCount();
         const int user = rowNamed(model, QStringLiteral("User Administrator"));
 
@@ -231,7 +184,7 @@ private slots:
         model.setCountdownRunning(false);
         model.refresh();
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        Spies spies(&model);
+        ModelSpies spies(&model);
 
         // Cancelling the pending request turns the row back to Eligible: one dataChanged.
         const int pra = rowNamed(model, QStringLiteral("Privileged Role Administrator"));
@@ -332,7 +285,7 @@ private slots:
         model.refresh();
         const int rows = model.rowCount();
         QVERIFY(rows > 0);
-        Spies spies(&model);
+        ModelSpies spies(&model);
         QSignalSpy failed(&model, &MyRolesModel::refreshFailed);
         ws->engine()->stop();
         ws->cache()->close();
