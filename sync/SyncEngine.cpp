@@ -492,6 +492,36 @@ void SyncEngine::finishPull(const std::shared_ptr<Pull>& pull, const QString& er
     }
 }
 
+void SyncEngine::storePolicies(const std::shared_ptr<Pull>& pull,
+                               const QString& scope,
+                               const QString& collection,
+                               const QList<RolePolicyAssignment>& keys,
+                               std::function<void(const Timestamp&)> then)
+{
+    refreshPolicies(m_graph,
+                    m_cache,
+                    scope,
+                    collection,
+                    now(),
+                    keys,
+                    [this, pull, scope, collection, then = std::move(then)](
+                        const QList<RolePolicyAssignment>& policies, bool full, const std::optional<ApiResult>& failure) {
+                        if (failure) {
+                            note(*failure);
+                            finishPull(pull, errorOf(*failure), {});
+                            return;
+                        }
+                        note(ApiResult{});
+                        const Timestamp when = now();
+                        Cache::PolicyRepository rows(m_cache);
+                        if (!rows.replaceCollection(scope, policies, full ? collection : QString(), when)) {
+                            finishPull(pull, rows.lastError(), {});
+                            return;
+                        }
+                        then(when);
+                    });
+}
+
 void SyncEngine::pullMyRoles(const std::shared_ptr<Pull>& pull)
 {
     // Role definitions first, then each kind's eligibilities and active assignments, in turn.
@@ -538,32 +568,15 @@ void SyncEngine::pullMyRoles(const std::shared_ptr<Pull>& pull)
                 for (const Eligibility& e : pull->eligible) {
                     keys << policyKey(e.kind, e.roleDefinitionId, e.groupId, e.accessId);
                 }
-                refreshPolicies(
-                    m_graph,
-                    m_cache,
+                storePolicies(
+                    pull,
                     QString(),
                     QStringLiteral("rolePolicies"),
-                    now(),
                     keys,
-                    [this, pull, defs](const QList<RolePolicyAssignment>& policies,
-                                       bool full,
-                                       const std::optional<ApiResult>& policyFailure) {
-                        if (policyFailure) {
-                            note(*policyFailure);
-                            finishPull(pull, errorOf(*policyFailure), {});
-                            return;
-                        }
-                        note(ApiResult{});
-                        const Timestamp when = now();
+                    [this, pull, defs](const Timestamp& when) {
                         Cache::RoleDefinitionRepository roles(m_cache);
                         Cache::EligibilityRepository eligible(m_cache);
                         Cache::ActiveAssignmentRepository active(m_cache);
-                        Cache::PolicyRepository policyRows(m_cache);
-                        if (!policyRows.replaceCollection(
-                                QString(), policies, full ? QStringLiteral("rolePolicies") : QString(), when)) {
-                            finishPull(pull, policyRows.lastError(), {});
-                            return;
-                        }
                         if (!roles.replaceCollection(QString(), defs, QStringLiteral("roleDefinitions"), when)) {
                             finishPull(pull, roles.lastError(), {});
                             return;
@@ -662,33 +675,14 @@ void SyncEngine::pullApprovals(const std::shared_ptr<Pull>& pull)
                     for (const ScheduleRequest& r : pull->approver) {
                         keys << policyKey(r.kind, r.roleDefinitionId, r.groupId, r.accessId);
                     }
-                    refreshPolicies(
-                        m_graph,
-                        m_cache,
+                    storePolicies(
+                        pull,
                         QStringLiteral("approver"),
                         QStringLiteral("approverPolicies"),
-                        now(),
                         keys,
-                        [this, pull](const QList<RolePolicyAssignment>& policies,
-                                     bool full,
-                                     const std::optional<ApiResult>& policyFailure) {
-                            if (policyFailure) {
-                                note(*policyFailure);
-                                finishPull(pull, errorOf(*policyFailure), {});
-                                return;
-                            }
-                            note(ApiResult{});
-                            const Timestamp when = now();
+                        [this, pull](const Timestamp& when) {
                             Cache::ScheduleRequestRepository stored(m_cache);
                             Cache::ApprovalRepository approvals(m_cache);
-                            Cache::PolicyRepository policyRows(m_cache);
-                            if (!policyRows.replaceCollection(QStringLiteral("approver"),
-                                                              policies,
-                                                              full ? QStringLiteral("approverPolicies") : QString(),
-                                                              when)) {
-                                finishPull(pull, policyRows.lastError(), {});
-                                return;
-                            }
                             if (!stored.replaceCollection(QStringLiteral("approver"),
                                                           pull->approver,
                                                           QStringLiteral("approverRequests"),

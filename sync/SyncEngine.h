@@ -3,6 +3,7 @@
 #include "ApiResult.h"
 #include "AuditStore.h"
 #include "OutboxItem.h"
+#include "RolePolicy.h"
 #include "Timestamp.h"
 
 #include <QHash>
@@ -129,6 +130,14 @@ private:
     void pullAudit(const std::shared_ptr<Pull>& pull);
     void auditPage(const std::shared_ptr<Pull>& pull, const QString& pathAndQuery, bool bulk);
     void finishPull(const std::shared_ptr<Pull>& pull, const QString& error, const QStringList& tables);
+    // Fetches the role policies of `keys` (all of them when the last full fetch, sync state
+    // `collection`, is old), stores them under `scope`, then runs `then` with the write time.
+    // A failed fetch or write ends the pull with its error.
+    void storePolicies(const std::shared_ptr<Pull>& pull,
+                       const QString& scope,
+                       const QString& collection,
+                       const QList<RolePolicyAssignment>& keys,
+                       std::function<void(const Timestamp&)> then);
     // Records the state an answer implies; false when the caller should stop (no answer).
     bool note(const ApiResult& result);
     void setState(ConnectionState state);
