@@ -372,20 +372,8 @@ void Session::myRoles(Callback<QList<RoleRow>> done)
 
 void Session::activate(const ActivationRequest& request, Callback<QList<ActivationOutcome>> done)
 {
-    if (m_engine) {
-        if (m_offline) {
-            done(SessionReply<QList<ActivationOutcome>>{SessionOutcome::Unreachable, neverQueued(), {}, {}, {}});
-            return;
-        }
-        done = [this, done](const SessionReply<QList<ActivationOutcome>>& r) {
-            SessionReply<QList<ActivationOutcome>> out = r;
-            if (out.outcome == SessionOutcome::Unreachable) {
-                out.message += u' ' + neverQueued();
-            } else if (out.ok()) {
-                m_engine->activationChanged();
-            }
-            done(out);
-        };
+    if (!guardActivationChange(done)) {
+        return;
     }
     principalId([this, request, done](const SessionReply<QString>& me) {
         if (!me.ok()) {
@@ -541,20 +529,8 @@ void Session::submitWithStepUp(const ScheduleRequest& body, std::function<void(A
 
 void Session::deactivate(const QString& role, Callback<ScheduleRequest> done)
 {
-    if (m_engine) {
-        if (m_offline) {
-            done(SessionReply<ScheduleRequest>{SessionOutcome::Unreachable, neverQueued(), {}, {}, {}});
-            return;
-        }
-        done = [this, done](const SessionReply<ScheduleRequest>& r) {
-            SessionReply<ScheduleRequest> out = r;
-            if (out.outcome == SessionOutcome::Unreachable) {
-                out.message += u' ' + neverQueued();
-            } else if (out.ok()) {
-                m_engine->activationChanged();
-            }
-            done(out);
-        };
+    if (!guardActivationChange(done)) {
+        return;
     }
     principalId([this, role, done](const SessionReply<QString>& me) {
         if (!me.ok()) {
@@ -614,20 +590,8 @@ void Session::extend(const QString& role, const IsoDuration& duration, const QSt
 void Session::extend(const QString& role, const IsoDuration& duration, const QString& justification,
                      const TicketInfo& ticket, Callback<ScheduleRequest> done)
 {
-    if (m_engine) {
-        if (m_offline) {
-            done(SessionReply<ScheduleRequest>{SessionOutcome::Unreachable, neverQueued(), {}, {}, {}});
-            return;
-        }
-        done = [this, done](const SessionReply<ScheduleRequest>& r) {
-            SessionReply<ScheduleRequest> out = r;
-            if (out.outcome == SessionOutcome::Unreachable) {
-                out.message += u' ' + neverQueued();
-            } else if (out.ok()) {
-                m_engine->activationChanged();
-            }
-            done(out);
-        };
+    if (!guardActivationChange(done)) {
+        return;
     }
     principalId([this, role, duration, justification, ticket, done](const SessionReply<QString>& me) {
         if (!me.ok()) {
@@ -1096,6 +1060,28 @@ void Session::attachCache(Cache::CacheDatabase& cache, Cache::Outbox& outbox, Sy
     m_cache = &cache;
     m_outbox = &outbox;
     m_engine = &engine;
+}
+
+template <typename T>
+bool Session::guardActivationChange(Callback<T>& done)
+{
+    if (!m_engine) {
+        return true;
+    }
+    if (m_offline) {
+        done(SessionReply<T>{SessionOutcome::Unreachable, neverQueued(), {}, {}, {}});
+        return false;
+    }
+    done = [this, done](const SessionReply<T>& r) {
+        SessionReply<T> out = r;
+        if (out.outcome == SessionOutcome::Unreachable) {
+            out.message += u' ' + neverQueued();
+        } else if (out.ok()) {
+            m_engine->activationChanged();
+        }
+        done(out);
+    };
+    return true;
 }
 
 QString Session::neverQueued()

@@ -124,6 +124,11 @@ private:
     void queueApproval(const QString& id, ApprovalVerdict verdict, const QString& reason, bool synced,
                        std::function<void(ItemOutcome)> next);
     static QString neverQueued();
+    // Activation changes are never queued: offline, answers at once (false) that they were not;
+    // else wraps `done` so an unreachable backend says so and a success tells the sync engine
+    // (My Roles is pulled again at once).
+    template <typename T>
+    bool guardActivationChange(Callback<T>& done);
 
     GraphClient& m_graph;
     Cache::CacheDatabase* m_cache = nullptr;
