@@ -1961,6 +1961,25 @@
         <source>%1 is approved and starts as scheduled.</source>
         <translation>%1 ist genehmigt und beginnt wie geplant.</translation>
     </message>
+    <message>
+        <source>Deactivate %1 now?</source>
+        <translation>%1 jetzt deaktivieren?</translation>
+    </message>
+    <message numerus="yes">
+        <source>Deactivate %n roles now?</source>
+        <translation>
+            <numerusform>%n Rolle jetzt deaktivieren?</numerusform>
+            <numerusform>%n Rollen jetzt deaktivieren?</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The access ends at once. To use it again, activate it again (with approval where its policy asks for it).</source>
+        <translation>Der Zugriff endet sofort. Um ihn wieder zu nutzen, aktivieren Sie ihn erneut (mit Genehmigung, wo die Richtlinie sie verlangt).</translation>
+    </message>
+    <message>
+        <source>Deactivate</source>
+        <translation>Deaktivieren</translation>
+    </message>
 </context>
 <context>
     <name>Elevate::Ui::ProfileDialog</name>
@@ -2344,6 +2363,25 @@
     <message>
         <source>Refused by the server: %1. Retry once the cause is fixed, or discard.</source>
         <translation>Vom Server abgelehnt: %1. Senden Sie sie erneut, sobald die Ursache behoben ist, oder verwerfen Sie sie.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Discard %n decisions?</source>
+        <translation>
+            <numerusform>%n Entscheidung verwerfen?</numerusform>
+            <numerusform>%n Entscheidungen verwerfen?</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>They will not be sent, and the server keeps what it has. This cannot be undone.</source>
+        <translation>Sie werden nicht gesendet, und der Server behält, was er hat. Das lässt sich nicht rückgängig machen.</translation>
+    </message>
+    <message>
+        <source>Discard</source>
+        <translation>Verwerfen</translation>
+    </message>
+    <message>
+        <source>Discard this decision?</source>
+        <translation>Diese Entscheidung verwerfen?</translation>
     </message>
 </context>
 <context>

@@ -325,6 +325,16 @@ void MyRolesPane::deactivateSelected()
     if (roles.isEmpty()) {
         return;
     }
+    const QString question = roles.size() == 1 ? tr("Deactivate %1 now?").arg(roles.constFirst().target.displayName)
+                                               : tr("Deactivate %n roles now?", nullptr, int(roles.size()));
+    confirmThen(this, QStringLiteral("confirmDeactivate"), question,
+                tr("The access ends at once. To use it again, activate it again (with approval where its policy "
+                   "asks for it)."),
+                tr("Deactivate"), [this, roles] { deactivate(roles); });
+}
+
+void MyRolesPane::deactivate(const QList<MyRoleEntry>& roles)
+{
     m_deactivate->setEnabled(false);
     struct Batch
     {

@@ -52,12 +52,14 @@ public:
     void activateSelected();
     void activateRole(const QString& key);
     void extendRole(const QString& key);
+    // Asks first (window-modal question "confirmDeactivate"), then deactivates.
     void deactivateSelected();
     void cancelSelectedRequests();
     // Sends the expiry reminders that are due (a timer calls it; public for tests).
     void checkReminders();
 
 private:
+    void deactivate(const QList<Models::MyRoleEntry>& roles);
     QList<Models::MyRoleEntry> selectedEntries() const;
     void updateButtons();
     void updateStatus();

@@ -123,14 +123,29 @@ void SyncIssuesDialog::retrySelected()
 
 void SyncIssuesDialog::discardSelected()
 {
+    QList<qint64> ids;
     for (qint64 id : selectedIds()) {
         const auto item = m_outbox.item(id);
         if (item && item->state != Cache::OutboxItem::State::Sending) {
-            m_outbox.discard(id);
+            ids << id;
         }
     }
-    reload();
-    emit itemsChanged();
+    if (ids.isEmpty()) {
+        return;
+    }
+    confirmThen(this, QStringLiteral("confirmDiscard"),
+                ids.size() == 1 ? tr("Discard this decision?") : tr("Discard %n decisions?", nullptr, int(ids.size())),
+                tr("They will not be sent, and the server keeps what it has. This cannot be undone."),
+                tr("Discard"), [this, ids] {
+                    for (qint64 id : ids) {
+                        const auto item = m_outbox.item(id);
+                        if (item && item->state != Cache::OutboxItem::State::Sending) {
+                            m_outbox.discard(id);
+                        }
+                    }
+                    reload();
+                    emit itemsChanged();
+                });
 }
 
 } // namespace Elevate::Ui

@@ -1,7 +1,10 @@
 #include "Widgets.h"
 
+#include <QApplication>
 #include <QHeaderView>
 #include <QLineEdit>
+#include <QMessageBox>
+#include <QPushButton>
 #include <QTreeView>
 
 namespace Elevate::Ui {
@@ -33,6 +36,28 @@ QLineEdit* makeFilterEdit(const QString& objectName, const QString& accessibleNa
     edit->setClearButtonEnabled(true);
     edit->setMinimumWidth(std::max(240, edit->fontMetrics().horizontalAdvance(placeholder) + 48));
     return edit;
+}
+
+void confirmThen(QWidget* parent, const QString& objectName, const QString& question, const QString& consequence,
+                 const QString& action, std::function<void()> then)
+{
+    auto* box = new QMessageBox(QMessageBox::Question, QApplication::applicationDisplayName(), question,
+                                QMessageBox::NoButton, parent);
+    box->setObjectName(objectName);
+    box->setInformativeText(consequence);
+    box->setWindowModality(Qt::WindowModal);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    QPushButton* confirm = box->addButton(action, QMessageBox::DestructiveRole);
+    confirm->setObjectName(QStringLiteral("confirmButton"));
+    QPushButton* cancel = box->addButton(QMessageBox::Cancel);
+    box->setDefaultButton(cancel);
+    box->setEscapeButton(cancel);
+    QObject::connect(box, &QMessageBox::buttonClicked, box, [confirm, then = std::move(then)](QAbstractButton* b) {
+        if (b == confirm) {
+            then();
+        }
+    });
+    box->open();
 }
 
 } // namespace Elevate::Ui

@@ -1,6 +1,7 @@
 // My Roles driven through its widgets offscreen, as alex, against an in-process elevated with
 // the demo organisation: the activation dialog's live pre-flight, a two-role activation, the
 // countdown, and the expiry reminder with its actions.
+#include "Questions.h"
 #include "ConsoleFixture.h"
 
 #include "ActivateDialog.h"
@@ -19,6 +20,7 @@
 #include <QTreeView>
 
 using namespace Elevate;
+using namespace Elevate::Testing;
 using namespace Elevate::Ui;
 using Elevate::Models::MyRolesModel;
 
@@ -252,8 +254,21 @@ private slots:
         // Minutes after activating, the server refuses (a minimum active time): the banner says
         // why and the role stays active.
         const int bannersBefore = int(banners.size());
+        // First the question, answered Cancel: nothing is sent, nothing changes.
+        QTest::mouseClick(deactivate, Qt::LeftButton);
+        QMessageBox* question = openQuestion(&pane, QStringLiteral("confirmDeactivate"));
+        QVERIFY(question);
+        QCOMPARE(question->text(), QStringLiteral("Deactivate %1 now?").arg(user));
+        QCOMPARE(question->defaultButton(), question->button(QMessageBox::Cancel));
+        QVERIFY(answerQuestion(&pane, QStringLiteral("confirmDeactivate"), false));
+        QTest::qWait(300);
+        QCOMPARE(int(banners.size()), bannersBefore);
+        QCOMPARE(cell(view, user, MyRolesModel::StateColumn), QStringLiteral("Active"));
+        QVERIFY(deactivate->isEnabled());
+
         QSignalSpy pulled(m_alex->engine(), &SyncEngine::collectionSynced);
         QTest::mouseClick(deactivate, Qt::LeftButton);
+        QVERIFY(answerQuestion(&pane, QStringLiteral("confirmDeactivate"), true));
         QTRY_COMPARE_WITH_TIMEOUT(int(banners.size()), bannersBefore + 1, 60000);
         QCOMPARE(banners.last().level, Banner::Level::Error);
         QVERIFY(!banners.last().text.isEmpty());
@@ -266,6 +281,7 @@ private slots:
         m_fixture.server().engine().setMinimumActiveSeconds(0);
         QVERIFY(deactivate->isEnabled());
         QTest::mouseClick(deactivate, Qt::LeftButton);
+        QVERIFY(answerQuestion(&pane, QStringLiteral("confirmDeactivate"), true));
         QTRY_COMPARE_WITH_TIMEOUT(int(banners.size()), bannersBefore + 2, 60000);
         QVERIFY2(banners.last().level == Banner::Level::Positive, qPrintable(banners.last().text + banners.last().details));
         QTRY_COMPARE_WITH_TIMEOUT(cell(view, user, MyRolesModel::StateColumn), QStringLiteral("Eligible"), 60000);

@@ -4,6 +4,7 @@
 // backend comes back sees them sent, with the server holding each decision exactly once. Then a
 // decision the server refuses (the review was stopped meanwhile) shows in Sync issues, where
 // retry sends it again and discard gives it up.
+#include "Questions.h"
 #include "AsyncWait.h"
 #include "RelayedWorkspace.h"
 
@@ -306,6 +307,13 @@ void TestReviewsPane::conflictShowsInSyncIssuesWithRetryAndDiscard()
     // Discard: gone from the outbox, the list and the decision's row.
     clickRow(view, 0);
     QTest::mouseClick(discard, Qt::LeftButton);
+    QVERIFY(answerQuestion(dialog, QStringLiteral("confirmDiscard"), false)); // Cancel keeps it
+    QCOMPARE(view->model()->rowCount(), 1);
+    const QList<Cache::OutboxItem> kept = m_diego->outbox()->list();
+    QVERIFY(std::any_of(kept.cbegin(), kept.cend(),
+                        [](const Cache::OutboxItem& item) { return item.state == Cache::OutboxItem::State::Conflict; }));
+    QTest::mouseClick(discard, Qt::LeftButton);
+    QVERIFY(answerQuestion(dialog, QStringLiteral("confirmDiscard"), true));
     QCOMPARE(view->model()->rowCount(), 0);
     QCOMPARE(m_diego->outbox()->pendingCount(), 0);
     for (const Cache::OutboxItem& item : m_diego->outbox()->list()) {
