@@ -1,10 +1,10 @@
 #include "MyRolesPane.h"
-#include "Widgets.h"
 
 #include "ActivateDialog.h"
 #include "Format.h"
 #include "Session.h"
 #include "SyncEngine.h"
+#include "Widgets.h"
 #include "Workspace.h"
 
 #include <QHBoxLayout>

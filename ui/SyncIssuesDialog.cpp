@@ -1,9 +1,9 @@
 #include "SyncIssuesDialog.h"
-#include "Widgets.h"
 
 #include "Outbox.h"
 #include "OutboxModel.h"
 #include "SyncEngine.h"
+#include "Widgets.h"
 
 #include <QDialogButtonBox>
 #include <QHeaderView>
