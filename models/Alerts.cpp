@@ -296,6 +296,28 @@ AlertInputs Alerts::fromCache(Cache::CacheDatabase& cache, Cache::AuditStore* au
     in.policies = Cache::PolicyRepository(cache).all();
     const auto roles = cache.syncState(QStringLiteral("myRoles"));
     in.haveAssignments = roles && !roles->lastSync.isNull();
+    // An administrator's or auditor's cache also holds everyone's directory roles (scope
+    // "organisation"): those replace the own directory roles; groups stay the user's own.
+    const QString organisation = QStringLiteral("organisation");
+    if (const auto org = cache.syncState(organisation); org && !org->lastSync.isNull()) {
+        in.haveAssignments = true;
+        const auto ownGroups = [](const auto& item) { return item.kind == PimKind::Group; };
+        QList<Eligibility> eligibilities = Cache::EligibilityRepository(cache).all(organisation);
+        std::copy_if(in.eligibilities.cbegin(), in.eligibilities.cend(), std::back_inserter(eligibilities), ownGroups);
+        in.eligibilities = std::move(eligibilities);
+        QList<ActiveAssignment> assignments = Cache::ActiveAssignmentRepository(cache).all(organisation);
+        std::copy_if(in.assignments.cbegin(), in.assignments.cend(), std::back_inserter(assignments), ownGroups);
+        in.assignments = std::move(assignments);
+        QSet<QString> known;
+        for (const RolePolicyAssignment& pa : std::as_const(in.policies)) {
+            known.insert(pa.roleDefinitionId + u'|' + pa.scopeId);
+        }
+        for (const RolePolicyAssignment& pa : Cache::PolicyRepository(cache).all(organisation)) {
+            if (!known.contains(pa.roleDefinitionId + u'|' + pa.scopeId)) {
+                in.policies << pa;
+            }
+        }
+    }
     for (const Eligibility& e : in.eligibilities) {
         if (e.principal && !e.principal->displayName.isEmpty()) {
             in.names.insert(e.principalId, e.principal->displayName);
@@ -428,8 +450,8 @@ QStringList Alerts::limitations(const AlertInputs& inputs, const AlertSettings& 
             people.insert(a.principalId);
         }
         if (people.size() <= 1) {
-            out << tr("Only your own roles are in the offline cache: alerts about other people's assignments "
-                      "cannot be computed here.");
+            out << tr("Only your own roles are in the offline cache (everyone's are pulled for administrators and "
+                      "auditors only): alerts about other people's assignments cannot be computed here.");
         }
     }
     QSet<QString> withPolicy;

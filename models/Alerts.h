@@ -84,10 +84,12 @@ struct AlertInputs
 // elevated since both speak the same Graph dialect.
 //
 // What an alert cannot know (limitations() lists those that apply to given inputs):
-//  - Eligibilities and active assignments are pulled with filterByCurrentUser (My Roles), so the
-//    cache holds the signed-in user's own; the permanent-assignment, Global Administrator count
-//    and unused-eligibility alerts see only the people the cache holds. An administrator whose
-//    cache holds tenant-wide lists gets tenant-wide alerts from the same code.
+//  - My Roles pulls eligibilities and active assignments with filterByCurrentUser: the user's
+//    own. Administrators and auditors also get everyone's directory roles (SyncEngine's
+//    Organisation collection, scope "organisation"), and then the permanent-assignment, Global
+//    Administrator count and unused-eligibility alerts cover the whole organisation; anyone else's
+//    alerts see only their own roles (limitations() says so). PIM for Groups lists need a
+//    group filter, so groups stay the user's own.
 //  - Role policies are read live at activation (Session::activate); the cache holds the ones
 //    written to its policy table. A privileged role with no cached policy raises no
 //    MFA/approval alert: it is listed as unknown instead.

@@ -172,6 +172,20 @@ void GraphClient::myActiveAssignments(PimKind kind, Callback<QList<ActiveAssignm
                              std::move(done));
 }
 
+void GraphClient::organisationEligibilities(Callback<QList<Eligibility>> done)
+{
+    getAll<Eligibility>(roleBase() + QStringLiteral("/roleEligibilityScheduleInstances")
+                            + query({{QStringLiteral("$expand"), QStringLiteral("roleDefinition,principal")}}),
+                        std::move(done));
+}
+
+void GraphClient::organisationActiveAssignments(Callback<QList<ActiveAssignment>> done)
+{
+    getAll<ActiveAssignment>(roleBase() + QStringLiteral("/roleAssignmentScheduleInstances")
+                                 + query({{QStringLiteral("$expand"), QStringLiteral("roleDefinition,principal")}}),
+                             std::move(done));
+}
+
 void GraphClient::rolePolicy(PimKind kind, const QString& roleOrGroupId, GroupAccess access, Callback<RolePolicy> done)
 {
     QString filter;

@@ -65,6 +65,11 @@ public:
     void roleDefinitions(Callback<QList<RoleDefinition>> done);
     void myEligibilities(PimKind kind, Callback<QList<Eligibility>> done);
     void myActiveAssignments(PimKind kind, Callback<QList<ActiveAssignment>> done);
+    // The admin view (graph-contract.md §3.2, §3.3): every principal's directory-role
+    // eligibilities and active assignments, with role and principal expanded. Administrators
+    // and auditors only; anyone else gets 403.
+    void organisationEligibilities(Callback<QList<Eligibility>> done);
+    void organisationActiveAssignments(Callback<QList<ActiveAssignment>> done);
     // The policy governing a directory role ("/" scope) or a group's member/owner access.
     void rolePolicy(PimKind kind, const QString& roleOrGroupId, GroupAccess access, Callback<RolePolicy> done);
     // POSTs a schedule request to the directory-role or the group endpoint (by request.kind).

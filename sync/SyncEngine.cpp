@@ -14,6 +14,9 @@ namespace Elevate {
 namespace {
 
 const QString AuditCollection = QStringLiteral("audit");
+const QString OrganisationCollection = QStringLiteral("organisation");
+constexpr SyncCollection AllCollections[] = { SyncCollection::MyRoles, SyncCollection::Approvals, SyncCollection::Reviews,
+                                              SyncCollection::Audit, SyncCollection::Organisation };
 
 // A PIM-for-Groups call the server does not know (400/404) leaves the groups out.
 bool groupsUnsupported(const ApiResult& r)
@@ -222,8 +225,8 @@ SyncEngine::SyncEngine(GraphClient& graph, Cache::CacheDatabase& cache, Cache::O
     m_intervals.insert(int(SyncCollection::Approvals), 60s);
     m_intervals.insert(int(SyncCollection::Reviews), 5min);
     m_intervals.insert(int(SyncCollection::Audit), 5min);
-    for (SyncCollection c :
-         { SyncCollection::MyRoles, SyncCollection::Approvals, SyncCollection::Reviews, SyncCollection::Audit }) {
+    m_intervals.insert(int(SyncCollection::Organisation), 5min);
+    for (SyncCollection c : AllCollections) {
         auto* timer = new QTimer(this);
         connect(timer, &QTimer::timeout, this, [this, c] {
             if (m_state == ConnectionState::Online || m_state == ConnectionState::Throttled) {
@@ -430,13 +433,16 @@ void SyncEngine::startPull(SyncCollection collection)
     case SyncCollection::Audit:
         pullAudit(pull);
         break;
+    case SyncCollection::Organisation:
+        pullOrganisation(pull);
+        break;
     }
 }
 
 void SyncEngine::syncAll(std::function<void(const QStringList&)> done)
 {
     auto errors = std::make_shared<QStringList>();
-    auto left = std::make_shared<int>(4);
+    auto left = std::make_shared<int>(int(std::size(AllCollections)));
     auto one = [errors, left, done](const QString& error) {
         if (!error.isEmpty()) {
             *errors << error;
@@ -446,8 +452,7 @@ void SyncEngine::syncAll(std::function<void(const QStringList&)> done)
         }
     };
     drainOutbox([this, one] {
-        for (SyncCollection c :
-             { SyncCollection::MyRoles, SyncCollection::Approvals, SyncCollection::Reviews, SyncCollection::Audit }) {
+        for (SyncCollection c : AllCollections) {
             syncNow(c, one);
         }
     });
@@ -463,7 +468,8 @@ void SyncEngine::finishPull(const std::shared_ptr<Pull>& pull, const QString& er
     static const QHash<int, QString> names{ { int(SyncCollection::MyRoles), QStringLiteral("myRoles") },
                                             { int(SyncCollection::Approvals), QStringLiteral("approvals") },
                                             { int(SyncCollection::Reviews), QStringLiteral("reviews") },
-                                            { int(SyncCollection::Audit), AuditCollection } };
+                                            { int(SyncCollection::Audit), AuditCollection },
+                                            { int(SyncCollection::Organisation), OrganisationCollection } };
     if (!error.isEmpty()) {
         m_cache.markSyncFailed(names.value(int(pull->collection)), now(), error);
     }
@@ -602,6 +608,69 @@ void SyncEngine::pullMyRoles(const std::shared_ptr<Pull>& pull)
                                      QStringLiteral("rolePolicies") });
                     });
             });
+    });
+}
+
+void SyncEngine::pullOrganisation(const std::shared_ptr<Pull>& pull)
+{
+    // Only administrators and auditors may list everyone's roles: anyone else's 403 ends the pull
+    // quietly (their alerts stay about their own roles and say so).
+    auto refused = [this, pull](const ApiResult& r) {
+        if (r.kind != ApiErrorKind::Forbidden) {
+            return false;
+        }
+        note(r);
+        m_refusedOrganisation = true;
+        finishPull(pull, {}, {});
+        return true;
+    };
+    m_graph.organisationEligibilities([this, pull, refused](const GraphReply<QList<Eligibility>>& e) {
+        if (!e.ok()) {
+            if (!refused(e.result)) {
+                note(e.result);
+                finishPull(pull, errorOf(e.result), {});
+            }
+            return;
+        }
+        pull->eligible = e.value;
+        m_graph.organisationActiveAssignments([this, pull, refused](const GraphReply<QList<ActiveAssignment>>& a) {
+            if (!a.ok()) {
+                if (!refused(a.result)) {
+                    note(a.result);
+                    finishPull(pull, errorOf(a.result), {});
+                }
+                return;
+            }
+            m_refusedOrganisation = false;
+            pull->active = a.value;
+            // The policy of every role someone holds or may activate.
+            QList<RolePolicyAssignment> keys;
+            QSet<QString> roles;
+            for (const Eligibility& el : std::as_const(pull->eligible)) {
+                roles.insert(el.roleDefinitionId);
+            }
+            for (const ActiveAssignment& as : std::as_const(pull->active)) {
+                roles.insert(as.roleDefinitionId);
+            }
+            for (const QString& role : std::as_const(roles)) {
+                keys << policyKey(PimKind::DirectoryRole, role, QString(), GroupAccess::Member);
+            }
+            storePolicies(pull, OrganisationCollection, QStringLiteral("organisationPolicies"), keys,
+                          [this, pull](const Timestamp& when) {
+                              Cache::EligibilityRepository eligible(m_cache);
+                              Cache::ActiveAssignmentRepository active(m_cache);
+                              if (!eligible.replaceCollection(OrganisationCollection, pull->eligible, QString(), when)
+                                  || !active.replaceCollection(OrganisationCollection, pull->active, QString(), when)) {
+                                  finishPull(pull, eligible.lastError() + active.lastError(),
+                                             { QStringLiteral("eligibilities"), QStringLiteral("rolePolicies") });
+                                  return;
+                              }
+                              m_cache.markSynced(OrganisationCollection, when);
+                              finishPull(pull, {},
+                                         { QStringLiteral("eligibilities"), QStringLiteral("activeAssignments"),
+                                           QStringLiteral("rolePolicies") });
+                          });
+        });
     });
 }
 

@@ -42,6 +42,10 @@ enum class SyncCollection {
                // and my own requests (60 s)
     Reviews, // review definitions, instances, my decisions (5 min)
     Audit, // the audit archive, incrementally (5 min)
+    Organisation, // every principal's directory-role eligibilities and active assignments, and the
+                  // policies of those roles (scope "organisation"), for administrators and auditors:
+                  // organisation-wide alerts (5 min). A 403 (any other account) is not an error:
+                  // nothing is stored and organisationRefused() says so.
 };
 
 // Pulls collections into the cache, drains the outbox and tracks the connection state
@@ -104,6 +108,7 @@ public:
     // True when the server's last answer to the audit pull was 403: this account may not read
     // the audit log (it is no auditor or administrator).
     bool auditRefused() const { return m_refusedAudit; }
+    bool organisationRefused() const { return m_refusedOrganisation; }
     // The cache file was closed and opened again (a rebuild after corruption): forget what was
     // read from the old file.
     void cacheReopened();
@@ -128,6 +133,7 @@ private:
     void pullApprovals(const std::shared_ptr<Pull>& pull);
     void pullReviews(const std::shared_ptr<Pull>& pull);
     void pullAudit(const std::shared_ptr<Pull>& pull);
+    void pullOrganisation(const std::shared_ptr<Pull>& pull);
     void auditPage(const std::shared_ptr<Pull>& pull, const QString& pathAndQuery, bool bulk);
     void finishPull(const std::shared_ptr<Pull>& pull, const QString& error, const QStringList& tables);
     // Fetches the role policies of `keys` (all of them when the last full fetch, sync state
@@ -165,6 +171,7 @@ private:
     bool m_running = false;
     bool m_draining = false;
     bool m_refusedAudit = false;
+    bool m_refusedOrganisation = false;
     QList<std::function<void()>> m_drainWaiters;
     qint64 m_overlapSeconds = Cache::AuditStore::DefaultOverlapSeconds;
     int m_auditPageSize = 999;

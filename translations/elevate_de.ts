@@ -96,8 +96,8 @@
         <translation>Die Rollen wurden noch nicht abgerufen: Aktive und berechtigte Zuweisungen werden nicht geprüft.</translation>
     </message>
     <message>
-        <source>Only your own roles are in the offline cache: alerts about other people&apos;s assignments cannot be computed here.</source>
-        <translation>Im Offlinecache sind nur Ihre eigenen Rollen: Warnungen zu Zuweisungen anderer Personen können hier nicht berechnet werden.</translation>
+        <source>Only your own roles are in the offline cache (everyone&apos;s are pulled for administrators and auditors only): alerts about other people&apos;s assignments cannot be computed here.</source>
+        <translation>Im Offlinecache sind nur Ihre eigenen Rollen (die aller Personen werden nur für Administratoren und Auditoren abgerufen): Warnungen zu Zuweisungen anderer Personen können hier nicht berechnet werden.</translation>
     </message>
     <message>
         <source>Role policies are not in the offline cache: whether privileged roles need MFA or approval is not known.</source>

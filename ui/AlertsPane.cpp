@@ -98,6 +98,7 @@ void AlertsPane::refresh()
 {
     if (SyncEngine* engine = workspace().engine()) {
         engine->syncNow(SyncCollection::MyRoles);
+        engine->syncNow(SyncCollection::Organisation);
         engine->syncNow(SyncCollection::Audit);
     }
 }

@@ -2,6 +2,7 @@
 // starts with no alert; an administrator then assigns him Global Administrator permanently on
 // the server, the next pull brings the assignment into his cache and the pane shows the alert
 // by itself, with alex among the affected people and what to do.
+#include "AsyncWait.h"
 #include "ConsoleFixture.h"
 
 #include "AlertsModel.h"
@@ -9,6 +10,7 @@
 #include "Caller.h"
 #include "Database.h"
 #include "Engine.h"
+#include "EntityRepository.h"
 #include "SyncEngine.h"
 
 #include <QApplication>
@@ -22,6 +24,7 @@ using namespace Elevate::Ui;
 using Models::Alert;
 using Models::AlertsModel;
 using Testing::ConsoleFixture;
+using Testing::synced;
 
 namespace {
 
@@ -44,10 +47,15 @@ class TestAlertsPane final : public QObject
     Q_OBJECT
 
 private slots:
-    void permanentGlobalAdministratorAppearsWithWhatToDo()
+    void initTestCase()
     {
         QString error;
         QVERIFY2(m_fixture.start(&error), qPrintable(error));
+    }
+
+    void permanentGlobalAdministratorAppearsWithWhatToDo()
+    {
+        QString error;
         std::unique_ptr<Workspace> alex = m_fixture.workspace(QStringLiteral("alex"), &error);
         QVERIFY2(alex, qPrintable(error));
         ConsoleFixture::syncAll(*alex); // alex is no auditor: the audit pull fails, the rest comes
@@ -106,6 +114,71 @@ private slots:
         const QString text = details->toPlainText();
         QVERIFY2(text.contains(QStringLiteral("Affected people")) && text.contains(alexName), qPrintable(text));
         QVERIFY2(text.contains(QStringLiteral("What to do")) && text.contains(QStringLiteral("eligible")), qPrintable(text));
+    }
+
+    void administratorSeesTheWholeOrganisation()
+    {
+        QString error;
+        // A requester may not list everyone's roles: a quiet 403, nothing stored.
+        std::unique_ptr<Workspace> alex = m_fixture.workspace(QStringLiteral("alex"), &error);
+        QVERIFY2(alex, qPrintable(error));
+        QCOMPARE(synced(*alex->engine(), SyncCollection::Organisation), QString());
+        QVERIFY(alex->engine()->organisationRefused());
+        QVERIFY(Cache::EligibilityRepository(*alex->cache()).all(QStringLiteral("organisation")).isEmpty());
+
+        // An administrator assigns diego Global Administrator with no end; adele's alerts name him
+        // although it is not her role.
+        const auto userId = [this](const char* name) {
+            return m_fixture.server()
+                .database()
+                .scalar(QStringLiteral("SELECT id FROM users WHERE user_name = ?"), {QString::fromLatin1(name)})
+                .toString();
+        };
+        Server::Caller admin;
+        admin.userId = userId("adele");
+        admin.isAdmin = true;
+        ScheduleRequest assign;
+        assign.action = RequestAction::AdminAssign;
+        assign.principalId = userId("diego");
+        assign.roleDefinitionId = GlobalAdmin;
+        assign.directoryScopeId = QStringLiteral("/");
+        assign.justification = QStringLiteral("Vendor escalation");
+        ScheduleInfo noEnd;
+        noEnd.expiration.type = ExpirationType::NoExpiration;
+        assign.scheduleInfo = noEnd;
+        const auto granted = m_fixture.server().engine().submit(admin, assign);
+        QVERIFY2(granted.ok(), granted.ok() ? "" : qPrintable(granted.error().message));
+        const QString diegoName = m_fixture.server()
+                                      .database()
+                                      .scalar(QStringLiteral("SELECT display_name FROM users WHERE user_name = 'diego'"))
+                                      .toString();
+
+        std::unique_ptr<Workspace> adele = m_fixture.workspace(QStringLiteral("adele"), &error);
+        QVERIFY2(adele, qPrintable(error));
+        QCOMPARE(synced(*adele->engine(), SyncCollection::MyRoles), QString());
+        QCOMPARE(synced(*adele->engine(), SyncCollection::Organisation), QString());
+        QVERIFY(!adele->engine()->organisationRefused());
+        QSet<QString> people;
+        for (const Eligibility& e : Cache::EligibilityRepository(*adele->cache()).all(QStringLiteral("organisation"))) {
+            people.insert(e.principalId);
+        }
+        QVERIFY2(people.size() > 5, qPrintable(QString::number(people.size())));
+        QVERIFY(!Cache::PolicyRepository(*adele->cache()).all(QStringLiteral("organisation")).isEmpty());
+
+        AlertsPane pane(*adele);
+        pane.resize(1000, 600);
+        pane.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&pane));
+        auto* view = pane.findChild<QTreeView*>(QStringLiteral("alertsView"));
+        auto* details = pane.findChild<QTextBrowser*>(QStringLiteral("alertDetails"));
+        auto* limits = pane.findChild<QLabel*>(QStringLiteral("alertsLimitationsLabel"));
+        QVERIFY(view && details && limits);
+        QVERIFY2(!limits->text().contains(QStringLiteral("Only your own roles")), qPrintable(limits->text()));
+        const int row = rowOfKind(view, Alert::Kind::PermanentPrivilegedAssignment);
+        QVERIFY(row >= 0);
+        const QModelIndex index = view->model()->index(row, 0);
+        QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, view->visualRect(index).center());
+        QVERIFY2(details->toPlainText().contains(diegoName), qPrintable(details->toPlainText()));
     }
 
 private:
