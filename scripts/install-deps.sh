@@ -11,7 +11,8 @@ packages=(
     # the console: charts in the Audit pane (Qt Charts needs Qt's OpenGL headers), SVG icons,
     # and the translation tools (lupdate, lrelease and their CMake functions)
     qt6-charts-dev libqt6opengl6-dev qt6-svg-dev libqt6svg6 qt6-l10n-tools qt6-tools-dev
-    libsqlite3-dev  # the cache writes its hot audit inserts through the C API
+    libsqlite3-dev  # the cache and the server write their hot inserts through the C API
+    libssl-dev  # the server hashes its audit chain with OpenSSL's SHA-256
     clang libclang-rt-14-dev
     xvfb xauth dbus dbus-x11 gnome-keyring
     openssl  # the TLS tests generate a throw-away certificate with it

@@ -7,11 +7,14 @@
 #include <QCryptographicHash>
 #include <QUuid>
 
+#include <openssl/evp.h>
+
 namespace Elevate::Server {
 
 namespace {
 
 const QString GenesisHash = QString(64, u'0');
+const QString HeadMemo = QStringLiteral("audit.head"); // (seq, hash) of the last row appended
 
 QString targetId(const AuditEvent& e)
 {
@@ -40,13 +43,33 @@ AuditLog::AuditLog(Database& db)
 
 QString AuditLog::hashOf(const QString& previousHash, qint64 seq, const QByteArray& body)
 {
-    QCryptographicHash h(QCryptographicHash::Sha256);
-    h.addData(previousHash.toLatin1());
-    h.addData(QByteArrayView("\n"));
-    h.addData(QByteArray::number(seq));
-    h.addData(QByteArrayView("\n"));
-    h.addData(body);
-    return QString::fromLatin1(h.result().toHex());
+    // OpenSSL rather than QCryptographicHash: Qt 6.4's own SHA-256 is portable C, and hashing
+    // every record was a tenth of an activation's instructions; OpenSSL uses the CPU's SHA
+    // instructions where it has them. The digest is the same.
+    const QByteArray previous = previousHash.toLatin1();
+    const QByteArray number = QByteArray::number(seq);
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int size = 0;
+    EVP_MD_CTX* context = EVP_MD_CTX_new();
+    const bool ok = context && EVP_DigestInit_ex(context, EVP_sha256(), nullptr) == 1
+                 && EVP_DigestUpdate(context, previous.constData(), size_t(previous.size())) == 1
+                 && EVP_DigestUpdate(context, "\n", 1) == 1
+                 && EVP_DigestUpdate(context, number.constData(), size_t(number.size())) == 1
+                 && EVP_DigestUpdate(context, "\n", 1) == 1
+                 && EVP_DigestUpdate(context, body.constData(), size_t(body.size())) == 1
+                 && EVP_DigestFinal_ex(context, digest, &size) == 1;
+    EVP_MD_CTX_free(context);
+    if (!ok) {
+        // Not expected (SHA-256 is always there); Qt's then, never a wrong or empty link.
+        QCryptographicHash h(QCryptographicHash::Sha256);
+        h.addData(previous);
+        h.addData(QByteArrayView("\n"));
+        h.addData(number);
+        h.addData(QByteArrayView("\n"));
+        h.addData(body);
+        return QString::fromLatin1(h.result().toHex());
+    }
+    return QString::fromLatin1(QByteArray::fromRawData(reinterpret_cast<const char*>(digest), int(size)).toHex());
 }
 
 bool AuditLog::append(AuditEvent& event)
@@ -54,39 +77,50 @@ bool AuditLog::append(AuditEvent& event)
     if (event.id.isEmpty()) {
         event.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
     }
-    // Inside the caller's write transaction the last row cannot change under us.
-    QSqlQuery last = m_db.run(QStringLiteral("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1"));
+    // Inside the caller's write transaction the last row cannot change under us, and the head
+    // this transaction last appended is kept (Database::writeMemo) instead of read back.
     qint64 seq = 1;
     QString previous = GenesisHash;
-    if (last.next()) {
-        seq = last.value(0).toLongLong() + 1;
-        previous = last.value(1).toString();
+    const QVariant head = m_db.writeMemo(HeadMemo);
+    if (head.isValid()) {
+        const auto [lastSeq, lastHash] = head.value<QPair<qint64, QString>>();
+        seq = lastSeq + 1;
+        previous = lastHash;
+    } else {
+        Database::Rows last = m_db.read(QStringLiteral("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1"));
+        if (last.next()) {
+            seq = last.value(0).toLongLong() + 1;
+            previous = last.value(1).toString();
+        }
     }
     const QByteArray body = GraphCodec::encode(event);
-    bool ok = false;
+    const QString hash = hashOf(previous, seq, body);
     const SqlDialect& sql = m_db.sql();
-    m_db.run(QStringLiteral("INSERT INTO audit_events (seq, id, activity_at, category, activity, result, result_reason, "
-                            "correlation_id, service, operation_type, initiator_id, initiator_name, target_id, "
-                            "target_name, body, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,")
-                 + sql.utf8TextParameter() + QStringLiteral(",?,?)"),
-             {seq,
-              event.id,
-              toSqlTime(event.activityDateTime),
-              event.category,
-              event.activityDisplayName,
-              enumName(event.result),
-              event.resultReason,
-              event.correlationId,
-              event.loggedByService,
-              event.operationType,
-              initiatorId(event),
-              event.initiatorName(),
-              targetId(event),
-              targetName(event),
-              sql.utf8TextValue(body), // on SQLite bound as bytes and stored as text: no trip through UTF-16
-              previous,
-              hashOf(previous, seq, body)},
-             &ok);
+    const bool ok = m_db.write(
+        QStringLiteral("INSERT INTO audit_events (seq, id, activity_at, category, activity, result, result_reason, "
+                       "correlation_id, service, operation_type, initiator_id, initiator_name, target_id, "
+                       "target_name, body, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,")
+            + sql.utf8TextParameter() + QStringLiteral(",?,?)"),
+        {seq,
+         event.id,
+         toSqlTime(event.activityDateTime),
+         event.category,
+         event.activityDisplayName,
+         enumName(event.result),
+         event.resultReason,
+         event.correlationId,
+         event.loggedByService,
+         event.operationType,
+         initiatorId(event),
+         event.initiatorName(),
+         targetId(event),
+         targetName(event),
+         sql.utf8TextValue(body), // on SQLite bound as bytes and stored as text: no trip through UTF-16
+         previous,
+         hash});
+    if (ok) {
+        m_db.setWriteMemo(HeadMemo, QVariant::fromValue(qMakePair(seq, hash)));
+    }
     return ok;
 }
 

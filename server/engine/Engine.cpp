@@ -249,7 +249,7 @@ int Engine::ensureBuiltInRoles()
 
 std::optional<RoleDefinition> Engine::roleDefinition(const QString& id)
 {
-    QSqlQuery q = m_db.run(
+    Database::Rows q = m_db.read(
         QStringLiteral("SELECT id, display_name, description, is_built_in, template_id FROM role_definitions WHERE id = ?"),
         {id});
     if (!q.next()) {
@@ -285,7 +285,7 @@ QList<RoleDefinition> Engine::roleDefinitions(const ListQuery& query)
 
 std::optional<GroupInfo> Engine::group(const QString& id)
 {
-    QSqlQuery q = m_db.run(QStringLiteral("SELECT id, display_name, description FROM groups WHERE id = ?"), {id});
+    Database::Rows q = m_db.read(QStringLiteral("SELECT id, display_name, description FROM groups WHERE id = ?"), {id});
     if (!q.next()) {
         return std::nullopt;
     }
@@ -294,7 +294,7 @@ std::optional<GroupInfo> Engine::group(const QString& id)
 
 std::optional<Identity> Engine::user(const QString& id)
 {
-    QSqlQuery q = m_db.run(
+    Database::Rows q = m_db.read(
         QStringLiteral("SELECT id, display_name, user_principal_name FROM users WHERE id = ?"), {id});
     if (!q.next()) {
         return std::nullopt;
@@ -475,7 +475,7 @@ RolePolicy Engine::policyFor(PimKind kind, const QString& targetId, const QStrin
     // Decoding a stored policy costs more than the rest of an activation's reads, so decoded
     // policies are kept and re-read only when their row's modification time changes (another
     // elevated on the same database may have changed it).
-    QSqlQuery stamp = m_db.run(QStringLiteral("SELECT last_modified_at FROM policies WHERE scope_id = ? AND scope_type = ? AND "
+    Database::Rows stamp = m_db.read(QStringLiteral("SELECT last_modified_at FROM policies WHERE scope_id = ? AND scope_type = ? AND "
                                               "role_definition_id = ?"),
                                {key.scopeId, key.scopeType, key.roleDefinitionId});
     const QString modified = stamp.next() ? stamp.value(0).toString() : QString();

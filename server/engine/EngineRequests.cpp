@@ -119,8 +119,7 @@ struct Submission
     {
         const std::optional<ScheduleInfo>& s = request.scheduleInfo;
         const Expiration x = s ? s->expiration : Expiration{};
-        bool ok = false;
-        db.run(QStringLiteral("INSERT INTO requests (id, kind, action, status, principal_id, target_id, scope_id, "
+        return db.write(QStringLiteral("INSERT INTO requests (id, kind, action, status, principal_id, target_id, scope_id, "
                               "app_scope_id, justification, ticket_number, ticket_system, start_at, expiration_type, "
                               "duration_seconds, end_at, created_at, completed_at, created_by, approval_id, "
                               "target_schedule_id, pending_until, correlation_id) "
@@ -147,16 +146,13 @@ struct Submission
                 request.targetScheduleId.isEmpty() ? QVariant()
                                                    : QVariant(request.targetScheduleId),
                 pendingUntil.isEmpty() ? QVariant() : QVariant(pendingUntil),
-                correlationId},
-               &ok);
-        return ok;
+                correlationId});
     }
 
     bool insertAssignment(const QString& id, AssignmentType type, const Timestamp& start, const Timestamp& end,
                           bool active, const QString& eligibilityId) const
     {
-        bool ok = false;
-        db.run(QStringLiteral("INSERT INTO assignments (id, kind, principal_id, target_id, scope_id, assignment_type, "
+        return db.write(QStringLiteral("INSERT INTO assignments (id, kind, principal_id, target_id, scope_id, assignment_type, "
                               "member_type, start_at, end_at, state, request_id, eligibility_id, created_at) "
                               "VALUES (?,?,?,?,?,?,'Direct',?,?,?,?,?,?)"),
                {id,
@@ -170,9 +166,7 @@ struct Submission
                 active ? QStringLiteral("Active") : QStringLiteral("Scheduled"),
                 request.id,
                 eligibilityId.isEmpty() ? QVariant() : QVariant(eligibilityId),
-                toSqlTime(now)},
-               &ok);
-        return ok;
+                toSqlTime(now)});
     }
 };
 
@@ -278,8 +272,8 @@ Outcome<ScheduleRequest> Engine::submit(const Caller& caller, ScheduleRequest re
         // What is in force now for this principal and target.
         // An empty type matches both. (Not "LIKE ?": SQLite re-prepares a statement whose LIKE
         // pattern is a bound parameter every time it runs.)
-        auto activeAssignment = [&](const QString& type) -> QSqlQuery {
-            return m_db.run(QStringLiteral("SELECT id, start_at, end_at, eligibility_id, state FROM assignments WHERE "
+        auto activeAssignment = [&](const QString& type) -> Database::Rows {
+            return m_db.read(QStringLiteral("SELECT id, start_at, end_at, eligibility_id, state FROM assignments WHERE "
                                            "principal_id = ? AND kind = ? AND target_id = ? AND scope_id = ? AND "
                                            "state IN ('Active', 'Scheduled') AND (? = '' OR assignment_type = ?) "
                                            "ORDER BY start_at LIMIT 1"),
@@ -288,7 +282,7 @@ Outcome<ScheduleRequest> Engine::submit(const Caller& caller, ScheduleRequest re
 
         switch (request.action) {
         case RequestAction::SelfActivate: {
-            QSqlQuery eligibility = m_db.run(
+            Database::Rows eligibility = m_db.read(
                 QStringLiteral("SELECT id, end_at FROM eligibilities WHERE principal_id = ? AND kind = ? AND "
                                "target_id = ? AND scope_id = ? AND start_at <= ? AND (end_at IS NULL OR end_at > ?) "
                                "ORDER BY end_at IS NULL DESC, end_at DESC LIMIT 1"),
@@ -307,7 +301,7 @@ Outcome<ScheduleRequest> Engine::submit(const Caller& caller, ScheduleRequest re
                 return fail(badRequest(QStringLiteral("RoleAssignmentExists"),
                                        QStringLiteral("The role is already active or scheduled for you.")));
             }
-            if (m_db.scalar(QStringLiteral("SELECT COUNT(*) FROM requests WHERE principal_id = ? AND kind = ? AND "
+            if (m_db.readScalar(QStringLiteral("SELECT COUNT(*) FROM requests WHERE principal_id = ? AND kind = ? AND "
                                            "target_id = ? AND scope_id = ? AND status IN ('PendingApproval', "
                                            "'PendingAdminDecision')"),
                             {request.principalId, kindText(target.kind), target.targetId, target.scopeId})
@@ -401,7 +395,7 @@ Outcome<ScheduleRequest> Engine::submit(const Caller& caller, ScheduleRequest re
                                          QStringLiteral("Assign")));
         }
         case RequestAction::SelfDeactivate: {
-            QSqlQuery active = activeAssignment(QStringLiteral("Activated"));
+            Database::Rows active = activeAssignment(QStringLiteral("Activated"));
             if (!active.next()) {
                 return fail(badRequest(QStringLiteral("RoleAssignmentDoesNotExist"),
                                        QStringLiteral("There is no active activation of this role to deactivate.")));
@@ -418,16 +412,15 @@ Outcome<ScheduleRequest> Engine::submit(const Caller& caller, ScheduleRequest re
             request.completedDateTime = now;
             request.targetScheduleId = assignmentId;
             request.scheduleInfo.reset();
-            bool done = false;
-            m_db.run(QStringLiteral("UPDATE assignments SET state = 'Ended', ended_at = ? WHERE id = ?"),
-                     {nowText, assignmentId}, &done);
-            return done && sub.insertRequest(Timestamp(), Timestamp(), QString())
+            return m_db.write(QStringLiteral("UPDATE assignments SET state = 'Ended', ended_at = ? WHERE id = ?"),
+                              {nowText, assignmentId})
+                && sub.insertRequest(Timestamp(), Timestamp(), QString())
                 && sub.record(pimActivity(target.kind, "Remove member from role requested (PIM deactivate)"), QStringLiteral("Unassign"))
                 && sub.record(pimActivity(target.kind, "Remove member from role completed (PIM deactivate)"), QStringLiteral("Unassign"));
         }
         case RequestAction::SelfExtend:
         case RequestAction::SelfRenew: {
-            QSqlQuery assigned = activeAssignment(QStringLiteral("Assigned"));
+            Database::Rows assigned = activeAssignment(QStringLiteral("Assigned"));
             if (!assigned.next()) {
                 return fail(badRequest(QStringLiteral("RoleAssignmentDoesNotExist"),
                                        QStringLiteral("Only an assigned role can be extended; deactivate and activate "
@@ -466,7 +459,7 @@ Outcome<ScheduleRequest> Engine::submit(const Caller& caller, ScheduleRequest re
                               QStringLiteral("Assign"));
         }
         case RequestAction::AdminRemove: {
-            QSqlQuery active = activeAssignment(QString());
+            Database::Rows active = activeAssignment(QString());
             if (!active.next()) {
                 return fail(badRequest(QStringLiteral("RoleAssignmentDoesNotExist"), QStringLiteral("There is no assignment to remove.")));
             }
@@ -484,7 +477,7 @@ Outcome<ScheduleRequest> Engine::submit(const Caller& caller, ScheduleRequest re
         case RequestAction::AdminExtend:
         case RequestAction::AdminRenew:
         case RequestAction::AdminUpdate: {
-            QSqlQuery active = activeAssignment(QString());
+            Database::Rows active = activeAssignment(QString());
             if (!active.next()) {
                 return fail(badRequest(QStringLiteral("RoleAssignmentDoesNotExist"), QStringLiteral("There is no assignment to change.")));
             }

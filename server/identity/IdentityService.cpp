@@ -1242,7 +1242,7 @@ std::optional<Caller> IdentityService::authenticate(const QString& bearerToken) 
     const Timestamp now = m_clock.now();
     // Looked up by the hash: the database index does the matching, and timing differences in
     // it say nothing about a token an attacker does not already hold.
-    QSqlQuery q = m_db.run(
+    Database::Rows q = m_db.read(
         QStringLiteral("SELECT t.user_id, t.client_id, t.expires_at, t.auth_time, t.mfa_time, t.acrs, t.generation, "
                        "t.revoked, u.display_name, u.user_principal_name, u.is_admin, u.is_auditor, u.disabled, "
                        "u.token_generation FROM tokens t JOIN users u ON u.id = t.user_id "
@@ -1272,7 +1272,6 @@ std::optional<Caller> IdentityService::authenticate(const QString& bearerToken) 
     caller.userPrincipalName = q.value(9).toString();
     caller.isAdmin = q.value(10).toInt() != 0;
     caller.isAuditor = q.value(11).toInt() != 0;
-    q.finish();
     return caller;
 }
 

@@ -4,11 +4,19 @@
 
 #include <QFile>
 #include <QLoggingCategory>
+#include <QSqlDriver>
 #include <QSqlError>
 #include <QTimer>
 #include <QUrl>
 #include <QUrlQuery>
 #include <QUuid>
+
+#include <sqlite3.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <utility>
 
 namespace Elevate::Server {
 
@@ -19,6 +27,92 @@ namespace {
 QString describe(const QSqlError& e)
 {
     return e.text().isEmpty() ? QStringLiteral("unknown database error") : e.text();
+}
+
+} // namespace
+
+// Checkpoints the write-ahead log of one SQLite file from a thread of its own, on a connection of
+// its own (SQLite connections may be used from any thread, one at a time). PASSIVE: it copies
+// what no reader still needs and never waits for a lock, so it cannot stall the server's writes;
+// what it cannot copy now it copies at a later request.
+class WalCheckpointer final
+{
+public:
+    explicit WalCheckpointer(const QString& path)
+        : m_path(path.toUtf8())
+        , m_thread([this] { run(); })
+    {
+    }
+    ~WalCheckpointer()
+    {
+        {
+            std::lock_guard lock(m_mutex);
+            m_stop = true;
+        }
+        m_wake.notify_one();
+        m_thread.join();
+    }
+    WalCheckpointer(const WalCheckpointer&) = delete;
+    WalCheckpointer& operator=(const WalCheckpointer&) = delete;
+
+    void request()
+    {
+        {
+            std::lock_guard lock(m_mutex);
+            m_requested = true;
+        }
+        m_wake.notify_one();
+    }
+
+private:
+    void run()
+    {
+        sqlite3* db = nullptr;
+        if (sqlite3_open_v2(m_path.constData(), &db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
+            qCWarning(lcStore) << "the checkpoint connection cannot open" << m_path << ":" << sqlite3_errmsg(db);
+            sqlite3_close(db);
+            db = nullptr;
+        } else {
+            // A checkpoint syncs the log before and the database file after copying.
+            sqlite3_exec(db, "PRAGMA synchronous=FULL", nullptr, nullptr, nullptr);
+        }
+        std::unique_lock lock(m_mutex);
+        while (true) {
+            m_wake.wait(lock, [this] { return m_requested || m_stop; });
+            if (m_stop) {
+                break;
+            }
+            m_requested = false;
+            lock.unlock();
+            if (db) {
+                const int rc = sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+                if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
+                    qCWarning(lcStore) << "checkpoint failed:" << sqlite3_errmsg(db);
+                }
+            }
+            lock.lock();
+        }
+        lock.unlock();
+        sqlite3_close(db);
+    }
+
+    QByteArray m_path;
+    std::mutex m_mutex;
+    std::condition_variable m_wake;
+    bool m_requested = false;
+    bool m_stop = false;
+    std::thread m_thread; // last: starts once the members above exist
+};
+
+namespace {
+
+// Told by SQLite after each commit of the server's connection, with the log's size in pages.
+int onWalCommit(void* checkpointer, sqlite3*, const char*, int pages)
+{
+    if (pages >= Database::CheckpointPages) {
+        static_cast<WalCheckpointer*>(checkpointer)->request();
+    }
+    return SQLITE_OK;
 }
 
 } // namespace
@@ -61,7 +155,17 @@ bool Database::open(const QString& url, QString* error)
     }
     m_dialect = Dialect::SQLite;
     m_sql = SqlDialect(SqlDialect::Kind::SQLite);
-    return openSqlite(url.mid(7), error) && configure(error) && migrate(error);
+    if (!openSqlite(url.mid(7), error)) {
+        return false;
+    }
+    m_sqlitePath = url.mid(7);
+    // The QSQLITE plugin is built against the system SQLite this library links (see
+    // CMakeLists.txt), so its handle can be driven directly.
+    const QVariant native = handle().driver()->handle();
+    if (native.isValid() && qstrcmp(native.typeName(), "sqlite3*") == 0) {
+        m_sqlite = *static_cast<sqlite3* const*>(native.constData());
+    }
+    return configure(error) && migrate(error);
 }
 
 bool Database::openSqlite(const QString& path, QString* error)
@@ -160,7 +264,17 @@ void Database::close()
         m_batchListener = {};
         commitBatch();
     }
+    stopCheckpointer();
     m_statements.clear();
+    m_running.clear();
+    m_releaseAll = false;
+    // Finalized before the connection closes, which SQLite refuses while statements remain.
+    for (sqlite3_stmt* statement : std::as_const(m_sqliteStatements)) {
+        sqlite3_finalize(statement);
+    }
+    m_sqliteStatements.clear();
+    m_sqlite = nullptr;
+    m_writeMemo.clear();
     if (QSqlDatabase::contains(m_connectionName)) {
         {
             QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
@@ -256,6 +370,7 @@ bool Database::migrate(QString* error)
 
 bool Database::beginWrite()
 {
+    forgetWrites();
     for (const QString& sql : m_sql.beginWrite()) {
         QSqlQuery q(handle());
         if (!q.exec(sql)) {
@@ -298,6 +413,24 @@ void Database::setGroupCommit(bool enabled)
     }
     // See the header: a batch would hold PostgreSQL's write lock across a turn of the event loop.
     m_groupCommit = enabled && m_dialect == Dialect::SQLite;
+    if (m_groupCommit && m_sqlite && !m_checkpointer && m_sqlitePath != u":memory:") {
+        m_checkpointer = std::make_unique<WalCheckpointer>(m_sqlitePath);
+        // Replaces SQLite's own checkpoint at commit (wal_autocheckpoint).
+        sqlite3_wal_hook(m_sqlite, &onWalCommit, m_checkpointer.get());
+    } else if (!m_groupCommit) {
+        stopCheckpointer();
+    }
+}
+
+void Database::stopCheckpointer()
+{
+    if (!m_checkpointer) {
+        return;
+    }
+    if (m_sqlite) {
+        sqlite3_wal_autocheckpoint(m_sqlite, CheckpointPages); // SQLite's own again
+    }
+    m_checkpointer.reset();
 }
 
 void Database::setBatchListener(BatchListener listener)
@@ -307,9 +440,8 @@ void Database::setBatchListener(BatchListener listener)
 
 bool Database::control(const QString& sql, QString* error)
 {
-    // Cached like every statement, so SAVEPOINT and BEGIN are parsed once.
-    QSqlQuery q = prepare(sql);
-    if (exec(q)) {
+    // Cached like every statement, so SAVEPOINT and RELEASE are parsed once.
+    if (write(sql)) {
         return true;
     }
     if (error) {
@@ -357,14 +489,13 @@ bool Database::runBatchUnit(const std::function<bool()>& f, QString* error)
     }
     bool ok = runOutermost(f);
     if (!ok) {
-        QSqlQuery undo = prepare(QStringLiteral("ROLLBACK TO unit"));
-        if (!exec(undo)) {
+        forgetWrites();
+        if (!write(QStringLiteral("ROLLBACK TO unit"))) {
             // The unit's changes may still be in the batch: none of it may commit.
             m_batchBroken = true;
         }
     }
-    QSqlQuery release = prepare(QStringLiteral("RELEASE unit"));
-    if (!exec(release)) {
+    if (!write(QStringLiteral("RELEASE unit"))) {
         m_batchBroken = true;
         ok = false;
     }
@@ -385,6 +516,7 @@ bool Database::runBatchUnit(const std::function<bool()>& f, QString* error)
 
 bool Database::endTransaction(bool commit, QString* error)
 {
+    forgetWrites();
     QSqlQuery end(handle());
     const bool ok = commit && end.exec(QStringLiteral("COMMIT"));
     if (!ok) {
@@ -422,6 +554,16 @@ bool Database::commitBatch(QString* error)
 
 QSqlQuery Database::prepare(const QString& sql)
 {
+    // Remembered for releaseReads(); a caller that never releases (a command-line bulk load)
+    // must not grow the list without end.
+    if (!m_releaseAll) {
+        if (m_running.size() < 1024) {
+            m_running.push_back(sql);
+        } else {
+            m_running.clear();
+            m_releaseAll = true;
+        }
+    }
     const auto cached = m_statements.constFind(sql);
     if (cached != m_statements.constEnd()) {
         // Copies of a QSqlQuery share one prepared statement; Qt deprecates copying to stop
@@ -507,9 +649,278 @@ QVariant Database::scalar(const QString& sql, std::initializer_list<QVariant> va
 
 void Database::releaseReads()
 {
-    for (auto it = m_statements.begin(); it != m_statements.end(); ++it) {
-        it.value().finish();
+    if (m_releaseAll) {
+        for (auto it = m_statements.begin(); it != m_statements.end(); ++it) {
+            it.value().finish();
+        }
+    } else {
+        for (const QString& sql : m_running) {
+            const auto it = m_statements.find(sql);
+            if (it != m_statements.end()) {
+                it.value().finish();
+            }
+        }
     }
+    m_running.clear();
+    m_releaseAll = false;
+}
+
+bool Database::failed(const QString& message)
+{
+    m_lastError = message;
+    qCWarning(lcStore) << "statement failed:" << m_lastError;
+    if (m_depth > 0) {
+        m_failed = true;
+    }
+    return false;
+}
+
+sqlite3_stmt* Database::sqliteStatement(const QString& sql)
+{
+    if (sqlite3_stmt* cached = m_sqliteStatements.value(sql)) {
+        return cached;
+    }
+    // Bounded like the Qt statement cache, but never while rows of one are being read.
+    if (m_sqliteStatements.size() >= 512 && m_openRows == 0) {
+        for (sqlite3_stmt* statement : std::as_const(m_sqliteStatements)) {
+            sqlite3_finalize(statement);
+        }
+        m_sqliteStatements.clear();
+    }
+    const QByteArray text = sql.toUtf8();
+    sqlite3_stmt* statement = nullptr;
+    if (sqlite3_prepare_v3(m_sqlite, text.constData(), int(text.size()), SQLITE_PREPARE_PERSISTENT, &statement, nullptr)
+        != SQLITE_OK) {
+        sqlite3_finalize(statement);
+        return nullptr;
+    }
+    m_sqliteStatements.insert(sql, statement);
+    return statement;
+}
+
+namespace {
+
+// Binds one value the way the QSQLITE driver does (qsql_sqlite.cpp), after Database::bindable():
+// NULL for an invalid or null value, integers and doubles as such, bytes as a blob, anything
+// else as its text. Texts go in as UTF-8 (the database's encoding: SQLite's own conversion from
+// UTF-16 costs more than Qt's), kept alive in `utf8` until the statement is reset.
+int bindSqlite(sqlite3_stmt* statement, int index, const QVariant& value, std::vector<QByteArray>& utf8)
+{
+    auto bindText = [&](const QString& text) {
+        utf8.push_back(text.toUtf8());
+        const QByteArray& bytes = utf8.back();
+        // A null QString is bound as '' (Database::bindable), not as NULL.
+        return sqlite3_bind_text(statement, index, bytes.isNull() ? "" : bytes.constData(), int(bytes.size()),
+                                 SQLITE_STATIC);
+    };
+    switch (value.typeId()) {
+    case QMetaType::UnknownType:
+        return sqlite3_bind_null(statement, index);
+    case QMetaType::QString:
+        return bindText(*static_cast<const QString*>(value.constData()));
+    case QMetaType::QByteArray: {
+        const QByteArray* bytes = static_cast<const QByteArray*>(value.constData());
+        if (bytes->isNull()) {
+            return sqlite3_bind_null(statement, index);
+        }
+        utf8.push_back(*bytes);
+        return sqlite3_bind_blob(statement, index, utf8.back().constData(), int(bytes->size()), SQLITE_STATIC);
+    }
+    case QMetaType::Bool:
+        return sqlite3_bind_int(statement, index, value.toBool() ? 1 : 0);
+    case QMetaType::Int:
+    case QMetaType::UInt:
+    case QMetaType::Long:
+    case QMetaType::LongLong:
+        return sqlite3_bind_int64(statement, index, value.toLongLong());
+    case QMetaType::ULong:
+    case QMetaType::ULongLong:
+        // As QSQLITE: the bits of an unsigned 64-bit value reinterpreted as signed.
+        return sqlite3_bind_int64(statement, index, static_cast<sqlite3_int64>(value.toULongLong()));
+    case QMetaType::Double:
+    case QMetaType::Float:
+        return sqlite3_bind_double(statement, index, value.toDouble());
+    default:
+        break;
+    }
+    if (value.isNull()) {
+        return sqlite3_bind_null(statement, index);
+    }
+    return bindText(value.toString());
+}
+
+} // namespace
+
+bool Database::write(const QString& sql, std::initializer_list<QVariant> values, qint64* changed)
+{
+    if (!m_sqlite) {
+        bool ok = false;
+        QSqlQuery q = run(sql, values, &ok);
+        if (ok && changed) {
+            *changed = q.numRowsAffected();
+        }
+        return ok;
+    }
+    sqlite3_stmt* statement = sqliteStatement(sql);
+    if (!statement) {
+        return failed(QStringLiteral("cannot prepare %1: %2").arg(sql, QString::fromUtf8(sqlite3_errmsg(m_sqlite))));
+    }
+    int rc = SQLITE_OK;
+    int index = 1;
+    std::vector<QByteArray> keep; // what the bindings point at, until the reset below
+    keep.reserve(values.size());
+    for (const QVariant& value : values) {
+        rc = bindSqlite(statement, index++, value, keep);
+        if (rc != SQLITE_OK) {
+            break;
+        }
+    }
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(statement);
+    }
+    const bool ok = rc == SQLITE_DONE || rc == SQLITE_ROW;
+    const QString message = ok ? QString() : QString::fromUtf8(sqlite3_errmsg(m_sqlite));
+    sqlite3_reset(statement);
+    sqlite3_clear_bindings(statement);
+    if (!ok) {
+        return failed(message);
+    }
+    if (changed) {
+        *changed = sqlite3_changes64(m_sqlite);
+    }
+    return true;
+}
+
+Database::Rows Database::read(const QString& sql, std::initializer_list<QVariant> values)
+{
+    Rows rows;
+    rows.m_db = this;
+    if (!m_sqlite) {
+        rows.m_query = run(sql, values, &rows.m_ok);
+        return rows;
+    }
+    sqlite3_stmt* statement = sqliteStatement(sql);
+    if (!statement) {
+        failed(QStringLiteral("cannot prepare %1: %2").arg(sql, QString::fromUtf8(sqlite3_errmsg(m_sqlite))));
+        return rows;
+    }
+    int index = 1;
+    rows.m_bound.reserve(values.size());
+    for (const QVariant& value : values) {
+        // The rows keep what the bindings point at: the values are gone before they are read.
+        if (bindSqlite(statement, index++, value, rows.m_bound) != SQLITE_OK) {
+            failed(QString::fromUtf8(sqlite3_errmsg(m_sqlite)));
+            sqlite3_clear_bindings(statement);
+            return rows;
+        }
+    }
+    rows.m_statement = statement;
+    rows.m_ok = true;
+    ++m_openRows;
+    return rows;
+}
+
+QVariant Database::readScalar(const QString& sql, std::initializer_list<QVariant> values)
+{
+    Rows rows = read(sql, values);
+    return rows.next() ? rows.value(0) : QVariant();
+}
+
+Database::Rows::~Rows()
+{
+    release();
+}
+
+Database::Rows::Rows(Rows&& other) noexcept
+    : m_db(other.m_db)
+    , m_statement(std::exchange(other.m_statement, nullptr))
+    , m_bound(std::move(other.m_bound))
+    , m_query(std::move(other.m_query))
+    , m_ok(other.m_ok)
+    , m_onRow(std::exchange(other.m_onRow, false))
+{
+}
+
+Database::Rows& Database::Rows::operator=(Rows&& other) noexcept
+{
+    if (this != &other) {
+        release();
+        m_db = other.m_db;
+        m_statement = std::exchange(other.m_statement, nullptr);
+        m_bound = std::move(other.m_bound);
+        m_query = std::move(other.m_query);
+        m_ok = other.m_ok;
+        m_onRow = std::exchange(other.m_onRow, false);
+    }
+    return *this;
+}
+
+void Database::Rows::release()
+{
+    m_onRow = false;
+    if (m_statement) {
+        sqlite3_reset(m_statement);
+        sqlite3_clear_bindings(m_statement);
+        m_statement = nullptr;
+        --m_db->m_openRows;
+    }
+    m_bound.clear();
+}
+
+bool Database::Rows::next()
+{
+    if (!m_statement) {
+        return m_ok && m_query.isActive() && m_query.next();
+    }
+    const int rc = sqlite3_step(m_statement);
+    if (rc == SQLITE_ROW) {
+        m_onRow = true;
+        return true;
+    }
+    if (rc != SQLITE_DONE) {
+        m_ok = false;
+        m_db->failed(QString::fromUtf8(sqlite3_errmsg(m_db->m_sqlite)));
+    }
+    release();
+    return false;
+}
+
+QVariant Database::Rows::value(int column) const
+{
+    if (!m_statement) {
+        return m_query.isActive() ? m_query.value(column) : QVariant();
+    }
+    if (!m_onRow) {
+        return {};
+    }
+    // As the QSQLITE driver converts them (qsql_sqlite.cpp, fetchNext).
+    switch (sqlite3_column_type(m_statement, column)) {
+    case SQLITE_INTEGER:
+        return QVariant(qint64(sqlite3_column_int64(m_statement, column)));
+    case SQLITE_FLOAT:
+        return QVariant(sqlite3_column_double(m_statement, column));
+    case SQLITE_BLOB:
+        return QVariant(QByteArray(static_cast<const char*>(sqlite3_column_blob(m_statement, column)),
+                                   sqlite3_column_bytes(m_statement, column)));
+    case SQLITE_NULL:
+        return QVariant(QMetaType::fromType<QString>());
+    default:
+        // As UTF-8, the database's encoding: Qt converts it faster than SQLite would to UTF-16.
+        return QVariant(QString::fromUtf8(reinterpret_cast<const char*>(sqlite3_column_text(m_statement, column)),
+                                          sqlite3_column_bytes(m_statement, column)));
+    }
+}
+
+void Database::setWriteMemo(const QString& key, const QVariant& value)
+{
+    if (m_depth > 0) {
+        m_writeMemo.insert(key, value);
+    }
+}
+
+QVariant Database::writeMemo(const QString& key) const
+{
+    return m_depth > 0 ? m_writeMemo.value(key) : QVariant();
 }
 
 } // namespace Elevate::Server

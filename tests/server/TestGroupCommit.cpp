@@ -3,12 +3,15 @@
 // sockets on 127.0.0.1. A failed COMMIT is injected with a deferred foreign key, which SQLite
 // checks only at COMMIT.
 
+#include "AuditLog.h"
 #include "Clock.h"
 #include "Database.h"
 #include "HttpServer.h"
 #include "Router.h"
 
 #include <QCoreApplication>
+#include <QCryptographicHash>
+#include <QFileInfo>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTcpSocket>
@@ -205,6 +208,234 @@ private slots:
         Observer observer(m_path);
         QCOMPARE(observer.rows(), 1);
         QVERIFY(m_outcomes.isEmpty()); // nobody is told at shutdown
+    }
+
+    // ---- Database::write(): the direct path for statements without rows ----
+
+    void writeBindsLikeRun()
+    {
+        bool ok = false;
+        m_db->run(u"CREATE TABLE kinds (via TEXT, t, n, b, i, x, bytes)"_s, {}, &ok);
+        QVERIFY(ok);
+        const QString sql = u"INSERT INTO kinds (via, t, n, b, i, x, bytes) VALUES (?,?,?,?,?,?,?)"_s;
+        const std::initializer_list<QVariant> values{ u"caf\u00e9 \u2713"_s, QString(), QVariant(), true, qint64(1) << 40,
+                                                      QVariant(2.5), QVariant(QByteArray("\x01\x02", 2)) };
+        m_db->run(sql, values, &ok);
+        QVERIFY(ok);
+        qint64 changed = -1;
+        QVERIFY(m_db->write(sql, values, &changed));
+        QCOMPARE(changed, 1);
+        // Both rows hold the same values with the same SQLite types: a null QString is '', an
+        // invalid QVariant NULL, a bool 1, bytes a blob.
+        const QString shape = u"SELECT via || '|' || t || '|' || typeof(t) || '|' || typeof(n) || '|' || b || typeof(b) || '|' || i "
+                              u"|| '|' || x || '|' || hex(bytes) || typeof(bytes) FROM kinds"_s;
+        QSqlQuery q = m_db->run(shape);
+        QStringList rows;
+        while (q.next()) {
+            rows << q.value(0).toString();
+        }
+        QCOMPARE(rows.size(), 2);
+        QCOMPARE(rows.at(0), u"caf\u00e9 \u2713||text|null|1integer|1099511627776|2.5|0102blob"_s);
+        QCOMPARE(rows.at(1), rows.at(0));
+        QVERIFY(m_db->write(u"UPDATE kinds SET via = ? WHERE b = ?"_s, { u"both"_s, true }, &changed));
+        QCOMPARE(changed, 2);
+        QVERIFY(m_db->write(u"DELETE FROM kinds WHERE via = ?"_s, { u"nobody"_s }, &changed));
+        QCOMPARE(changed, 0);
+    }
+
+    // With group commit the log is checkpointed by a thread of its own, not by the commit that
+    // makes it long (SQLite's wal_autocheckpoint, which reads 0 while that is off).
+    void theLogIsCheckpointedOffTheServersThread()
+    {
+        const QString autocheckpoint = u"PRAGMA wal_autocheckpoint"_s;
+        QCOMPARE(m_db->scalar(autocheckpoint).toInt(), Database::CheckpointPages);
+        m_db->setGroupCommit(true);
+        QCOMPARE(m_db->scalar(autocheckpoint).toInt(), 0);
+        bool ok = false;
+        m_db->run(u"CREATE TABLE pages (bytes BLOB)"_s, {}, &ok);
+        QVERIFY(ok);
+        const qint64 before = QFileInfo(m_path).size();
+        // About 6 MB: more than CheckpointPages pages of 4 KiB, in several batches.
+        const QByteArray bytes(64 * 1024, 'x');
+        for (int batch = 0; batch < 6; ++batch) {
+            for (int i = 0; i < 16; ++i) {
+                QVERIFY(m_db->transaction([&] { return m_db->write(u"INSERT INTO pages VALUES (?)"_s, { bytes }); }));
+            }
+            QVERIFY(m_db->commitBatch());
+        }
+        // Only a checkpoint moves pages from the log into the database file.
+        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo(m_path).size() > before + 2 * 1024 * 1024, 10000);
+        m_db->setGroupCommit(false);
+        QCOMPARE(m_db->scalar(autocheckpoint).toInt(), Database::CheckpointPages);
+    }
+
+    // ---- Database::read(): the direct path for the queries every request runs ----
+
+    void readGivesWhatRunGives()
+    {
+        bool ok = false;
+        m_db->run(u"CREATE TABLE cells (t, i, r, b, n)"_s, {}, &ok);
+        QVERIFY(ok);
+        for (int i = 1; i <= 2; ++i) {
+            QVERIFY(m_db->write(u"INSERT INTO cells VALUES (?,?,?,?,?)"_s,
+                                { u"caf\u00e9 %1"_s.arg(i), i * 21, i * 1.25, QByteArray("\0\xff", 2), QVariant() }));
+        }
+        const QString sql = u"SELECT t, i, r, b, n FROM cells WHERE i > ? ORDER BY i"_s;
+        QSqlQuery expected = m_db->run(sql, { 0 });
+        Database::Rows rows = m_db->read(sql, { 0 });
+        QVERIFY(rows.ok());
+        int seen = 0;
+        while (expected.next()) {
+            QVERIFY(rows.next());
+            ++seen;
+            for (int c = 0; c < 5; ++c) {
+                const QVariant want = expected.value(c);
+                const QVariant got = rows.value(c);
+                QCOMPARE(got.metaType(), want.metaType());
+                QCOMPARE(got.isNull(), want.isNull());
+                QCOMPARE(got, want);
+            }
+        }
+        QCOMPARE(seen, 2);
+        QVERIFY(!rows.next());
+        QCOMPARE(m_db->readScalar(u"SELECT COUNT(*) FROM cells WHERE t = ?"_s, { u"caf\u00e9 2"_s }).toLongLong(), 1);
+        QVERIFY(!m_db->readScalar(u"SELECT t FROM cells WHERE i < 0"_s).isValid());
+        Database::Rows broken = m_db->read(u"SELECT nothing FROM nowhere"_s);
+        QVERIFY(!broken.ok());
+        QVERIFY(!broken.next());
+        QVERIFY2(m_db->lastError().contains(u"nowhere"_s), qPrintable(m_db->lastError()));
+    }
+
+    void rowsLeftPartWayHoldNoSnapshotOnceGone()
+    {
+        for (int i = 1; i <= 3; ++i) {
+            QVERIFY(m_db->transaction([&] { return insert(i); }));
+        }
+        Database other;
+        QString error;
+        QVERIFY2(other.open(u"sqlite:"_s + m_path, &error), qPrintable(error));
+        const QString count = u"SELECT COUNT(*) FROM items"_s;
+        {
+            Database::Rows held = m_db->read(u"SELECT value FROM items"_s);
+            QVERIFY(held.next()); // and no further
+            QVERIFY(other.transaction([&] { return other.write(u"INSERT INTO items (value) VALUES (99)"_s); }));
+            // While a statement is part way, the connection keeps its snapshot.
+            QCOMPARE(m_db->readScalar(count).toLongLong(), 3);
+        }
+        QCOMPARE(m_db->readScalar(count).toLongLong(), 4);
+    }
+
+    void aFailedWriteFailsItsUnit()
+    {
+        Observer observer(m_path);
+        m_db->setGroupCommit(true);
+        QVERIFY(m_db->transaction([&] { return m_db->write(u"INSERT INTO items (value) VALUES (?)"_s, { 1 }); }));
+        // The second insert breaks the UNIQUE constraint: the error is reported, and the unit
+        // (with its first insert) rolls back even though the callback ignores the failure.
+        QString error;
+        QVERIFY(!m_db->transaction(
+            [&] {
+                m_db->write(u"INSERT INTO items (value) VALUES (?)"_s, { 2 });
+                m_db->write(u"INSERT INTO items (value) VALUES (?)"_s, { 1 });
+                return true;
+            },
+            &error));
+        QVERIFY2(error.contains(u"UNIQUE"_s), qPrintable(error));
+        QVERIFY(!m_db->write(u"INSERT INTO no_such_table VALUES (?)"_s, { 1 }));
+        QVERIFY2(m_db->lastError().contains(u"no_such_table"_s), qPrintable(m_db->lastError()));
+        QVERIFY(m_db->commitBatch());
+        QCOMPARE(observer.rows(), 1);
+    }
+
+    void theWriteMemoLastsTheBatchButNotAnUndoneUnit()
+    {
+        const QString key = u"test.memo"_s;
+        m_db->setWriteMemo(key, 1); // outside a transaction: not kept
+        QVERIFY(!m_db->writeMemo(key).isValid());
+        m_db->setGroupCommit(true);
+        QVERIFY(m_db->transaction([&] {
+            m_db->setWriteMemo(key, 2);
+            return insert(1);
+        }));
+        QVERIFY(!m_db->writeMemo(key).isValid()); // between units nobody asks
+        QVERIFY(m_db->transaction([&] { return m_db->writeMemo(key) == QVariant(2) && insert(2); }));
+        // A unit that fails clears the memo (to be safe, also what the units before it left).
+        QVERIFY(!m_db->transaction([&] {
+            m_db->setWriteMemo(key, 3);
+            return false;
+        }));
+        QVERIFY(m_db->transaction([&] { return !m_db->writeMemo(key).isValid() && insert(3); }));
+        QVERIFY(m_db->transaction([&] {
+            m_db->setWriteMemo(key, 4);
+            return insert(4);
+        }));
+        QVERIFY(m_db->commitBatch());
+        // The next batch starts without it: another process may have written in between.
+        QVERIFY(m_db->transaction([&] { return !m_db->writeMemo(key).isValid() && insert(5); }));
+        QVERIFY(m_db->commitBatch());
+        m_db->setGroupCommit(false);
+        QVERIFY(m_db->transaction([&] {
+            m_db->setWriteMemo(key, 6);
+            return m_db->transaction([&] { return m_db->writeMemo(key) == QVariant(6); });
+        }));
+        QVERIFY(m_db->transaction([&] { return !m_db->writeMemo(key).isValid(); }));
+    }
+
+    // The audit chain's head is remembered within a batch (not read back): units that fail,
+    // several AuditLog objects on one connection, and rows appended by another connection
+    // between batches must all leave one intact chain.
+    void theAuditChainStaysIntactAcrossABatch()
+    {
+        AuditLog first(*m_db);
+        AuditLog second(*m_db);
+        auto event = [](const QString& what) {
+            AuditEvent e;
+            e.activityDateTime = *Timestamp::fromIso(u"2026-11-26T10:00:00Z");
+            e.category = u"Test"_s;
+            e.activityDisplayName = what;
+            e.loggedByService = u"Test"_s;
+            e.operationType = u"Add"_s;
+            return e;
+        };
+        auto append = [&](AuditLog& log, const QString& what) {
+            AuditEvent e = event(what);
+            return log.append(e);
+        };
+        m_db->setGroupCommit(true);
+        QVERIFY(m_db->transaction([&] { return append(first, u"one"_s) && append(second, u"two"_s); }));
+        QVERIFY(!m_db->transaction([&] { return append(first, u"undone"_s) && false; }));
+        QVERIFY(m_db->transaction([&] { return append(second, u"three"_s) && append(first, u"four"_s); }));
+        QVERIFY(m_db->commitBatch());
+        m_db->setGroupCommit(false);
+        {
+            // Another writer (here a second connection with its own AuditLog) appends between batches.
+            Database other;
+            QString error;
+            QVERIFY2(other.open(u"sqlite:"_s + m_path, &error), qPrintable(error));
+            AuditLog log(other);
+            QVERIFY(other.transaction([&] { return append(log, u"five"_s); }));
+        }
+        m_db->setGroupCommit(true);
+        QVERIFY(m_db->transaction([&] { return append(first, u"six"_s); }));
+        QVERIFY(m_db->commitBatch());
+        const AuditLog::Verification v = first.verify();
+        QVERIFY2(v.ok, qPrintable(v.reason));
+        QCOMPARE(v.rowsChecked, 6);
+        QCOMPARE(m_db->scalar(u"SELECT group_concat(activity, ',') FROM (SELECT activity FROM audit_events ORDER BY seq)"_s)
+                     .toString(),
+                 u"one,two,three,four,five,six"_s);
+        // Each link is SHA-256 over (previous hash, "\n", sequence, "\n", body), as documented.
+        QSqlQuery rows = m_db->run(u"SELECT seq, prev_hash, CAST(body AS BLOB), hash FROM audit_events ORDER BY seq"_s);
+        QString previous(64, u'0');
+        while (rows.next()) {
+            QCryptographicHash h(QCryptographicHash::Sha256);
+            const QByteArray hashed = previous.toLatin1() + '\n' + QByteArray::number(rows.value(0).toLongLong()) + '\n'
+                                    + rows.value(2).toByteArray();
+            h.addData(hashed);
+            QCOMPARE(rows.value(1).toString(), previous);
+            QCOMPARE(rows.value(3).toString(), QString::fromLatin1(h.result().toHex()));
+            previous = rows.value(3).toString();
+        }
     }
 
     // ---- the HTTP transport holding its answers ----
