@@ -2,6 +2,7 @@
 
 #include "ApiResult.h"
 #include "AuditStore.h"
+#include "Page.h"
 #include "OutboxItem.h"
 #include "Timestamp.h"
 
@@ -128,6 +129,7 @@ private:
     void pullReviews(const std::shared_ptr<Pull>& pull);
     void pullAudit(const std::shared_ptr<Pull>& pull);
     void auditPage(const std::shared_ptr<Pull>& pull, const QString& pathAndQuery, bool bulk);
+    void storeAuditPage(const std::shared_ptr<Pull>& pull, const Page<AuditEvent>& page, bool bulk);
     void finishPull(const std::shared_ptr<Pull>& pull, const QString& error, const QStringList& tables);
     // Records the state an answer implies; false when the caller should stop (no answer).
     bool note(const ApiResult& result);
