@@ -132,6 +132,9 @@ public:
 
     bool start_object(std::size_t /*size*/)
     {
+        if (++m_depth > MaxDepth) {
+            return tooDeep();
+        }
         if (ignoring()) {
             ++m_skip;
             return true;
@@ -165,6 +168,7 @@ public:
 
     bool end_object()
     {
+        --m_depth;
         if (m_skip > 0) {
             --m_skip;
             return true;
@@ -205,6 +209,9 @@ public:
 
     bool start_array(std::size_t /*size*/)
     {
+        if (++m_depth > MaxDepth) {
+            return tooDeep();
+        }
         if (ignoring()) {
             ++m_skip;
             return true;
@@ -235,6 +242,7 @@ public:
 
     bool end_array()
     {
+        --m_depth;
         if (m_skip > 0) {
             --m_skip;
             return true;
@@ -269,9 +277,18 @@ public:
         return false;
     }
 
-    Result<Page<AuditEvent>> result()
+    // After the parse: `bytes` is the document, for the nesting check a syntax error needs.
+    Result<Page<AuditEvent>> result(QByteArrayView bytes)
     {
+        if (m_tooDeep) {
+            return CodecError{QString(), QStringLiteral("nested deeper than %1 levels").arg(MaxDepth)};
+        }
         if (m_syntaxError) {
+            // parse() checks the nesting of the raw bytes before the syntax; do so too, so the
+            // error is the same (the depth counted so far only covers the well-formed prefix).
+            if (std::optional<CodecError> refused = checkLimits(bytes)) {
+                return *refused;
+            }
             return *m_syntaxError;
         }
         if (!m_hasValue && !m_errors[ValueRank]) {
@@ -563,6 +580,14 @@ private:
         }
     }
 
+    // Nesting beyond MaxDepth in the well-formed prefix read so far: parse() refuses it before
+    // reading (checkLimits), and so does this decoder, only without a pass of its own.
+    bool tooDeep()
+    {
+        m_tooDeep = true;
+        return false;
+    }
+
     void push(Frame::Kind kind, const char* name) { m_frames.push_back(Frame{kind, name, 0}); }
     const Frame& top() const { return m_frames.back(); }
     bool ignoring() const { return m_skip > 0 || m_dead; }
@@ -734,6 +759,8 @@ private:
     std::vector<Frame> m_frames{Frame{Frame::Root, nullptr, 0}};
     Slot m_slot;
     int m_skip = 0;
+    int m_depth = 0;
+    bool m_tooDeep = false;
     bool m_dead = false;
     bool m_hasValue = false;
     bool m_hasId = false;
@@ -753,13 +780,14 @@ private:
 
 Result<Page<AuditEvent>> decodeAuditPage(QByteArrayView bytes)
 {
-    if (std::optional<CodecError> refused = checkLimits(bytes)) {
-        return *refused;
+    // The size and emptiness checks of parse(); the nesting check is the handler's (one pass).
+    if (bytes.size() > MaxDocumentBytes || bytes.trimmed().isEmpty()) {
+        return *checkLimits(bytes);
     }
     try {
         AuditPageHandler handler;
         json::sax_parse(bytes.begin(), bytes.end(), &handler);
-        return handler.result();
+        return handler.result(bytes);
     } catch (const std::exception& e) {
         // The handler throws nothing itself: this is memory exhaustion, and must still not
         // escape the codec.
