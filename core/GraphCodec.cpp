@@ -836,7 +836,7 @@ bool nestingWithinLimit(QByteArrayView bytes)
 
 } // namespace
 
-Result<json> parse(QByteArrayView bytes)
+std::optional<CodecError> checkLimits(QByteArrayView bytes)
 {
     if (bytes.size() > MaxDocumentBytes) {
         return CodecError{QString(), QStringLiteral("document larger than %1 bytes").arg(MaxDocumentBytes)};
@@ -846,6 +846,14 @@ Result<json> parse(QByteArrayView bytes)
     }
     if (!nestingWithinLimit(bytes)) {
         return CodecError{QString(), QStringLiteral("nested deeper than %1 levels").arg(MaxDepth)};
+    }
+    return std::nullopt;
+}
+
+Result<json> parse(QByteArrayView bytes)
+{
+    if (std::optional<CodecError> refused = checkLimits(bytes)) {
+        return *refused;
     }
     try {
         return json::parse(bytes.begin(), bytes.end());

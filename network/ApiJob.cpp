@@ -200,7 +200,7 @@ void ApiJob::onReplyFinished()
         finish(r);
         return;
     }
-    if (!r.body.trimmed().isEmpty()) {
+    if (m_request.parseBody && !r.body.trimmed().isEmpty()) {
         Result<nlohmann::json> parsed = GraphCodec::parse(r.body);
         if (!parsed) {
             r.kind = ApiErrorKind::InvalidResponse;

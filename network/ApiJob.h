@@ -27,6 +27,9 @@ struct ApiRequest
     QByteArray contentType;                 // set when body is not empty
     QList<std::pair<QByteArray, QByteArray>> headers;
     QByteArray idempotencyKey;              // sent as Idempotency-Key; lets RetryPolicy re-send a POST
+    // False: a 2xx body is handed over as bytes only (ApiResult::json stays null) for a caller
+    // that decodes it itself, e.g. off the UI thread; a malformed body is then its to report.
+    bool parseBody = true;
     std::chrono::milliseconds transferTimeout{30'000};
 };
 

@@ -44,7 +44,7 @@ struct ApiResult
     QString requestId;            // response header request-id (or x-ms-request-id)
     QString clientRequestId;      // the id we sent
     QByteArray body;
-    nlohmann::json json;          // null when the body is empty or not JSON
+    nlohmann::json json;          // null when the body is empty, not JSON, or not asked to be parsed
     QString detail;               // transport error text / decode error, already redacted
     int attempts = 0;
     std::chrono::milliseconds retryAfter{0}; // the last Retry-After, when throttled

@@ -82,7 +82,19 @@ QString GraphClient::relativeNextLink(const QString& nextLink) const
 void GraphClient::send(const QByteArray& method, const QString& pathAndQuery, const QByteArray& body,
                        RawCallback done, const QByteArray& idempotencyKey)
 {
+    sendRequest(method, pathAndQuery, body, std::move(done), idempotencyKey, true);
+}
+
+void GraphClient::getRaw(const QString& pathAndQuery, RawCallback done)
+{
+    sendRequest(QByteArrayLiteral("GET"), pathAndQuery, {}, std::move(done), {}, false);
+}
+
+void GraphClient::sendRequest(const QByteArray& method, const QString& pathAndQuery, const QByteArray& body,
+                              RawCallback done, const QByteArray& idempotencyKey, bool parseBody)
+{
     ApiRequest request;
+    request.parseBody = parseBody;
     request.method = method;
     request.url = m_credentials.profile().graphUrl(pathAndQuery);
     request.body = body;

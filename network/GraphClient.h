@@ -55,6 +55,9 @@ public:
     // One authenticated call; pathAndQuery is relative to the Graph host ("/v1.0/me").
     void send(const QByteArray& method, const QString& pathAndQuery, const QByteArray& body, RawCallback done,
               const QByteArray& idempotencyKey = {});
+    // A GET whose answer is left as bytes (ApiResult::body; json stays null): for callers that
+    // decode it themselves, off the UI thread. Errors (status >= 400) are classified as for send().
+    void getRaw(const QString& pathAndQuery, RawCallback done);
 
     // Builds "?$filter=…&$expand=…" with every value percent-encoded (never '+' for space).
     static QString query(const QList<std::pair<QString, QString>>& options);
@@ -178,6 +181,8 @@ private:
              });
     }
 
+    void sendRequest(const QByteArray& method, const QString& pathAndQuery, const QByteArray& body, RawCallback done,
+                     const QByteArray& idempotencyKey, bool parseBody);
     void dispatch(const ApiRequest& request, const QString& token, bool mayRefresh, RawCallback done);
     static QString groupBase();
     static QString roleBase();

@@ -2,6 +2,7 @@
 
 #include "ApiResult.h"
 #include "AuditStore.h"
+#include "Page.h"
 #include "OutboxItem.h"
 #include "RolePolicy.h"
 #include "Timestamp.h"
@@ -135,6 +136,7 @@ private:
     void pullAudit(const std::shared_ptr<Pull>& pull);
     void pullOrganisation(const std::shared_ptr<Pull>& pull);
     void auditPage(const std::shared_ptr<Pull>& pull, const QString& pathAndQuery, bool bulk);
+    void storeAuditPage(const std::shared_ptr<Pull>& pull, const Page<AuditEvent>& page, bool bulk);
     void finishPull(const std::shared_ptr<Pull>& pull, const QString& error, const QStringList& tables);
     // Fetches the role policies of `keys` (all of them when the last full fetch, sync state
     // `collection`, is old), stores them under `scope`, then runs `then` with the write time.

@@ -1,8 +1,12 @@
 // Session, the commands the UI and CLI call, against the fake Microsoft Graph: the policy
 // pre-flight, activation of several roles and groups, step-up on a claims challenge, approvals
 // through /beta (roles) and v1.0 (groups), review decisions, and the audit query.
+#include "CacheDatabase.h"
 #include "EntraRig.h"
+#include "Outbox.h"
+#include "SyncEngine.h"
 
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace Elevate;
@@ -22,6 +26,8 @@ private slots:
     void approvesThroughBetaAndV1();
     void reviewDecisions();
     void auditFiltersAndPages();
+    void auditPullStopsAtABadPage_data();
+    void auditPullStopsAtABadPage();
 
 private:
     std::unique_ptr<EntraRig> m_rig;
@@ -251,6 +257,59 @@ void TestSessionEntra::auditFiltersAndPages()
              QStringLiteral("activityDateTime ge 2026-03-01T00:00:00Z and initiatedBy/user/displayName eq 'O''Brien' and "
                             "targetResources/any(t: t/id eq 'f2ef992c-3afb-46b9-b7cf-a126ee74c451') and "
                             "startswith(activityDisplayName, 'Add member') and result eq 'success'"));
+}
+
+void TestSessionEntra::auditPullStopsAtABadPage_data()
+{
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<QString>("error");
+    QTest::newRow("malformed JSON") << QByteArray(R"({"value":[{"id":"Directory_2","activityDateTime":)")
+                                    << QStringLiteral("malformed JSON");
+    QTest::newRow("event without an id")
+        << QByteArray(R"({"value":[{"activityDateTime":"2026-03-02T08:02:00Z"}],"@odata.nextLink":"x"})")
+        << QStringLiteral("/value/0/id: required string is missing");
+}
+
+void TestSessionEntra::auditPullStopsAtABadPage()
+{
+    // The audit pull decodes its pages on a worker thread: a page that does not decode stops
+    // the pull with the decoder's error, keeps what the earlier pages stored (the first-sync
+    // bulk load is finished, so the archive is usable), asks for nothing after it, and the next
+    // pull completes the archive.
+    QFETCH(QByteArray, body);
+    QFETCH(QString, error);
+    QTemporaryDir dir;
+    Cache::CacheDatabase cache;
+    Cache::Outbox outbox;
+    QVERIFY(cache.open(dir.filePath(QStringLiteral("cache"))));
+    QVERIFY(outbox.open(dir.filePath(QStringLiteral("outbox"))));
+    SyncEngine engine(*m_rig->graph, cache, outbox);
+    int pagesAsked = 0;
+    m_rig->fake.intercept = [&](const FakeRequest& r) {
+        if (r.path == u"/v1.0/auditLogs/directoryAudits") {
+            ++pagesAsked;
+            if (r.query.queryItemValue(QStringLiteral("$skiptoken")) == u"2") {
+                return FakeResponse::raw(200, body);
+            }
+        }
+        return FakeResponse{};
+    };
+    const auto sync = [&engine] {
+        std::optional<QString> result;
+        engine.syncNow(SyncCollection::Audit, [&result](const QString& e) { result = e; });
+        return QTest::qWaitFor([&result] { return result.has_value(); }, 30000) ? *result : QStringLiteral("timeout");
+    };
+    const QString failed = sync();
+    QVERIFY2(failed.contains(error), qPrintable(failed));
+    QCOMPARE(pagesAsked, 2);
+    QCOMPARE(engine.audit().size(), 2);
+    Cache::AuditQuery all;
+    all.limit = 10;
+    QCOMPARE(engine.audit().query(all).rows.size(), 2);
+
+    m_rig->fake.intercept = nullptr;
+    QCOMPARE(sync(), QString());
+    QCOMPARE(engine.audit().size(), 5);
 }
 
 QTEST_GUILESS_MAIN(TestSessionEntra)

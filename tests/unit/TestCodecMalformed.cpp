@@ -109,9 +109,38 @@ Outcome dispatch(const QString& kind, QByteArrayView bytes)
     return unknown;
 }
 
+// Audit pages have two decoders (GraphCodec::decodeAuditPage reads them without a tree): every
+// audit page of this corpus goes through both, and they must agree, value or error.
+void expectDecodersAgree(QByteArrayView bytes)
+{
+    const Result<Page<AuditEvent>> sax = GraphCodec::decodeAuditPage(bytes);
+    Result<Page<AuditEvent>> tree = CodecError{};
+    if (Result<nlohmann::json> parsed = GraphCodec::parse(bytes)) {
+        tree = GraphCodec::pageFromJson<AuditEvent>(*parsed);
+    } else {
+        tree = parsed.error();
+    }
+    QString difference;
+    if (sax.ok() != tree.ok()) {
+        difference = sax.ok() ? QStringLiteral("only the tree refused it: ") + tree.error().toString()
+                              : QStringLiteral("only the SAX decoder refused it: ") + sax.error().toString();
+    } else if (sax.ok() && !(*sax == *tree)) {
+        difference = QStringLiteral("the decoded pages differ");
+    } else if (!sax.ok() && !(sax.error().path == tree.error().path && sax.error().message == tree.error().message)) {
+        difference = QStringLiteral("different errors: SAX %1, tree %2").arg(sax.error().toString(), tree.error().toString());
+    }
+    if (!difference.isEmpty()) {
+        QTest::qFail(qPrintable(difference + QStringLiteral(" for ") + QString::fromUtf8(bytes.first(std::min<qsizetype>(bytes.size(), 300)))), __FILE__,
+                     __LINE__);
+    }
+}
+
 Outcome decodeAs(const QString& kind, QByteArrayView bytes)
 {
     try {
+        if (kind == u"AuditEventPage") {
+            expectDecodersAgree(bytes);
+        }
         return dispatch(kind, bytes);
     } catch (...) {
         Outcome out;
