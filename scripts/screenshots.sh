@@ -42,6 +42,6 @@ shoot alex roles my-roles.png
 shoot megan approvals pending-approvals.png
 shoot diego reviews access-reviews.png
 shoot isaiah audit audit.png
-shoot alex alerts alerts.png
+shoot adele alerts alerts.png
 LANG=de_DE.UTF-8 LANGUAGE=de shoot alex roles my-roles-de.png
 DARK=1 shoot megan approvals pending-approvals-dark.png
