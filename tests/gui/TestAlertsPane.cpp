@@ -75,24 +75,8 @@ private slots:
         QSignalSpy badges(&pane, &Pane::badgeChanged);
 
         // An administrator assigns alex Global Administrator with no end.
-        Server::Caller adele;
-        adele.userId = m_fixture.server().database().scalar(QStringLiteral("SELECT id FROM users WHERE user_name = 'adele'")).toString();
-        adele.isAdmin = true;
-        const QString alexId =
-            m_fixture.server().database().scalar(QStringLiteral("SELECT id FROM users WHERE user_name = 'alex'")).toString();
-        const QString alexName =
-            m_fixture.server().database().scalar(QStringLiteral("SELECT display_name FROM users WHERE user_name = 'alex'")).toString();
-        ScheduleRequest assign;
-        assign.action = RequestAction::AdminAssign;
-        assign.principalId = alexId;
-        assign.roleDefinitionId = GlobalAdmin;
-        assign.directoryScopeId = QStringLiteral("/");
-        assign.justification = QStringLiteral("Break-glass account");
-        ScheduleInfo noEnd;
-        noEnd.expiration.type = ExpirationType::NoExpiration;
-        assign.scheduleInfo = noEnd;
-        const auto granted = m_fixture.server().engine().submit(adele, assign);
-        QVERIFY2(granted.ok(), granted.ok() ? "" : qPrintable(granted.error().message));
+        const QString alexName = userColumn("alex", "display_name");
+        QCOMPARE(assignGlobalAdministratorPermanently("alex", QStringLiteral("Break-glass account")), QString());
 
         // The next pull of My Roles: the pane re-reads on its own.
         std::optional<QString> pulled;
@@ -128,30 +112,8 @@ private slots:
 
         // An administrator assigns diego Global Administrator with no end; adele's alerts name him
         // although it is not her role.
-        const auto userId = [this](const char* name) {
-            return m_fixture.server()
-                .database()
-                .scalar(QStringLiteral("SELECT id FROM users WHERE user_name = ?"), {QString::fromLatin1(name)})
-                .toString();
-        };
-        Server::Caller admin;
-        admin.userId = userId("adele");
-        admin.isAdmin = true;
-        ScheduleRequest assign;
-        assign.action = RequestAction::AdminAssign;
-        assign.principalId = userId("diego");
-        assign.roleDefinitionId = GlobalAdmin;
-        assign.directoryScopeId = QStringLiteral("/");
-        assign.justification = QStringLiteral("Vendor escalation");
-        ScheduleInfo noEnd;
-        noEnd.expiration.type = ExpirationType::NoExpiration;
-        assign.scheduleInfo = noEnd;
-        const auto granted = m_fixture.server().engine().submit(admin, assign);
-        QVERIFY2(granted.ok(), granted.ok() ? "" : qPrintable(granted.error().message));
-        const QString diegoName = m_fixture.server()
-                                      .database()
-                                      .scalar(QStringLiteral("SELECT display_name FROM users WHERE user_name = 'diego'"))
-                                      .toString();
+        QCOMPARE(assignGlobalAdministratorPermanently("diego", QStringLiteral("Vendor escalation")), QString());
+        const QString diegoName = userColumn("diego", "display_name");
 
         std::unique_ptr<Workspace> adele = m_fixture.workspace(QStringLiteral("adele"), &error);
         QVERIFY2(adele, qPrintable(error));
@@ -182,6 +144,35 @@ private slots:
     }
 
 private:
+    QString userColumn(const char* userName, const char* column)
+    {
+        return m_fixture.server()
+            .database()
+            .scalar(QStringLiteral("SELECT %1 FROM users WHERE user_name = ?").arg(QLatin1String(column)),
+                    {QString::fromLatin1(userName)})
+            .toString();
+    }
+
+    // adele (an administrator) assigns `userName` Global Administrator with no end, on the
+    // server directly; the engine's error, or empty.
+    QString assignGlobalAdministratorPermanently(const char* userName, const QString& justification)
+    {
+        Server::Caller admin;
+        admin.userId = userColumn("adele", "id");
+        admin.isAdmin = true;
+        ScheduleRequest assign;
+        assign.action = RequestAction::AdminAssign;
+        assign.principalId = userColumn(userName, "id");
+        assign.roleDefinitionId = GlobalAdmin;
+        assign.directoryScopeId = QStringLiteral("/");
+        assign.justification = justification;
+        ScheduleInfo noEnd;
+        noEnd.expiration.type = ExpirationType::NoExpiration;
+        assign.scheduleInfo = noEnd;
+        const auto granted = m_fixture.server().engine().submit(admin, assign);
+        return granted.ok() ? QString() : granted.error().message;
+    }
+
     ConsoleFixture m_fixture;
 };
 

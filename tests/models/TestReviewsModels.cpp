@@ -45,31 +45,6 @@ SessionReply<NoContent> decide(Session& session, const QString& id, ReviewDecisi
     return *got;
 }
 
-// Every signal a model can send about its rows, counted.
-struct Signals
-{
-    explicit Signals(QAbstractItemModel* model)
-        : inserted(model, &QAbstractItemModel::rowsInserted)
-        , removed(model, &QAbstractItemModel::rowsRemoved)
-        , moved(model, &QAbstractItemModel::rowsMoved)
-        , changed(model, &QAbstractItemModel::dataChanged)
-        , reset(model, &QAbstractItemModel::modelReset)
-        , layout(model, &QAbstractItemModel::layoutChanged)
-    {
-    }
-    void clear()
-    {
-        for (QSignalSpy* s : {&inserted, &removed, &moved, &changed, &reset, &layout}) {
-            s->clear();
-        }
-    }
-    int total() const
-    {
-        return int(inserted.size() + removed.size() + moved.size() + changed.size() + reset.size() + layout.size());
-    }
-    QSignalSpy inserted, removed, moved, changed, reset, layout;
-};
-
 } // namespace
 
 class TestReviewsModels final : public QObject
@@ -121,7 +96,7 @@ void TestReviewsModels::reviewsModelLoadsChangesAndRemoves()
     ReviewsModel model(cache, m_diego->outbox());
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     QCOMPARE(model.rowCount(), 0); // nothing pulled yet
-    Signals s(&model);
+    ModelSpies s(&model);
 
     // Load: the first pull brings diego's one review, inserted (no reset).
     QCOMPARE(synced(*m_diego->engine(), SyncCollection::Reviews), QString());
@@ -202,7 +177,7 @@ void TestReviewsModels::decisionsModelShowsNotYetSentThenSent()
     QCOMPARE(synced(*m_diego->engine(), SyncCollection::Reviews), QString());
     DecisionsModel model(cache, m_diego->outbox());
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-    Signals s(&model);
+    ModelSpies s(&model);
     model.setReview(instanceId());
     QCOMPARE(s.reset.size(), 1);
     QCOMPARE(s.total(), 1);
@@ -272,7 +247,7 @@ void TestReviewsModels::decisionsModelShowsAConflict()
     DecisionsModel model(cache, m_diego->outbox());
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     model.setReview(instanceId());
-    Signals s(&model);
+    ModelSpies s(&model);
     // This review asks for a reason to approve: the server refuses one without.
     const int row = 10;
     const QString id = model.index(row, 0).data(DecisionsModel::IdRole).toString();
@@ -305,7 +280,7 @@ void TestReviewsModels::outboxModelFollowsTheQueue()
     OutboxModel model(outbox, m_diego->cache());
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     QCOMPARE(model.rowCount(), 0);
-    Signals s(&model);
+    ModelSpies s(&model);
 
     const QList<ReviewDecision> decisions = Cache::ReviewDecisionRepository(*m_diego->cache()).all(instanceId());
     ReviewDecisionUpdate deny;
@@ -390,7 +365,7 @@ void TestReviewsModels::acceptRecommendationsOfflineMarksTheRest()
     m_diego->session().acceptRecommendations(definitionId(), [&got](const SessionReply<NoContent>& r) { got = r; });
     QTRY_VERIFY_WITH_TIMEOUT(got.has_value(), 60000);
     QVERIFY2(got->ok(), qPrintable(got->message));
-    Signals s(&decisions);
+    ModelSpies s(&decisions);
     decisions.reload();
     reviews.reload();
     QCOMPARE(s.changed.size(), open.size());
