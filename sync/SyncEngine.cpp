@@ -617,30 +617,23 @@ void SyncEngine::pullOrganisation(const std::shared_ptr<Pull>& pull)
 {
     // Only administrators and auditors may list everyone's roles: anyone else's 403 ends the pull
     // quietly (their alerts stay about their own roles and say so).
-    auto refused = [this, pull](const ApiResult& r) {
-        if (r.kind != ApiErrorKind::Forbidden) {
-            return false;
-        }
+    auto failed = [this, pull](const ApiResult& r) {
         note(r);
-        m_refusedOrganisation = true;
-        finishPull(pull, {}, {});
-        return true;
+        const bool refused = r.kind == ApiErrorKind::Forbidden;
+        if (refused) {
+            m_refusedOrganisation = true;
+        }
+        finishPull(pull, refused ? QString() : errorOf(r), {});
     };
-    m_graph.organisationEligibilities([this, pull, refused](const GraphReply<QList<Eligibility>>& e) {
+    m_graph.organisationEligibilities([this, pull, failed](const GraphReply<QList<Eligibility>>& e) {
         if (!e.ok()) {
-            if (!refused(e.result)) {
-                note(e.result);
-                finishPull(pull, errorOf(e.result), {});
-            }
+            failed(e.result);
             return;
         }
         pull->eligible = e.value;
-        m_graph.organisationActiveAssignments([this, pull, refused](const GraphReply<QList<ActiveAssignment>>& a) {
+        m_graph.organisationActiveAssignments([this, pull, failed](const GraphReply<QList<ActiveAssignment>>& a) {
             if (!a.ok()) {
-                if (!refused(a.result)) {
-                    note(a.result);
-                    finishPull(pull, errorOf(a.result), {});
-                }
+                failed(a.result);
                 return;
             }
             m_refusedOrganisation = false;
@@ -877,6 +870,15 @@ void SyncEngine::pullAudit(const std::shared_ptr<Pull>& pull)
     auditPage(pull, QStringLiteral("/v1.0/auditLogs/directoryAudits") + GraphClient::query(options), bulk);
 }
 
+void SyncEngine::stopAuditPull(const std::shared_ptr<Pull>& pull, bool bulk, const QString& error)
+{
+    pull->auditStopped = true;
+    if (bulk) {
+        m_audit->finishBulkLoad();
+    }
+    finishPull(pull, error, pull->auditNew > 0 ? QStringList{ AuditCollection } : QStringList{});
+}
+
 void SyncEngine::auditPage(const std::shared_ptr<Pull>& pull, const QString& pathAndQuery, bool bulk)
 {
     // The page comes as bytes and is decoded on a worker thread (a 1000-event page is ~10 ms of
@@ -886,13 +888,7 @@ void SyncEngine::auditPage(const std::shared_ptr<Pull>& pull, const QString& pat
         if (pull->auditStopped) {
             return; // asked for before an earlier page failed; the pull is over
         }
-        auto fail = [this, pull, bulk](const QString& error) {
-            pull->auditStopped = true;
-            if (bulk) {
-                m_audit->finishBulkLoad();
-            }
-            finishPull(pull, error, pull->auditNew > 0 ? QStringList{ AuditCollection } : QStringList{});
-        };
+        auto fail = [this, pull, bulk](const QString& error) { stopAuditPull(pull, bulk, error); };
         // A 403 is this account's lasting answer (no auditor role), not a passing failure.
         m_refusedAudit = r.kind == ApiErrorKind::Forbidden;
         if (!r.ok()) {
@@ -920,13 +916,7 @@ void SyncEngine::auditPage(const std::shared_ptr<Pull>& pull, const QString& pat
 
 void SyncEngine::storeAuditPage(const std::shared_ptr<Pull>& pull, const Page<AuditEvent>& page, bool bulk)
 {
-    auto fail = [this, pull, bulk](const QString& error) {
-        pull->auditStopped = true;
-        if (bulk) {
-            m_audit->finishBulkLoad();
-        }
-        finishPull(pull, error, pull->auditNew > 0 ? QStringList{ AuditCollection } : QStringList{});
-    };
+    auto fail = [this, pull, bulk](const QString& error) { stopAuditPull(pull, bulk, error); };
     // Ask for the next page before storing this one: the server, the network and the decoder
     // work while the cache writes (pages still arrive, and are stored, one after the other).
     const QString next = page.hasMore() ? m_graph.relativeNextLink(page.nextLink) : QString();

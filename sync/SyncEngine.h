@@ -136,6 +136,9 @@ private:
     void pullAudit(const std::shared_ptr<Pull>& pull);
     void pullOrganisation(const std::shared_ptr<Pull>& pull);
     void auditPage(const std::shared_ptr<Pull>& pull, const QString& pathAndQuery, bool bulk);
+    // A page failed: the pull is over (pages already asked for are dropped), a bulk load is
+    // finished with what it stored, and the pull ends with `error`.
+    void stopAuditPull(const std::shared_ptr<Pull>& pull, bool bulk, const QString& error);
     void storeAuditPage(const std::shared_ptr<Pull>& pull, const Page<AuditEvent>& page, bool bulk);
     void finishPull(const std::shared_ptr<Pull>& pull, const QString& error, const QStringList& tables);
     // Fetches the role policies of `keys` (all of them when the last full fetch, sync state
