@@ -8,6 +8,7 @@
 
 #include <QIODevice>
 #include <QMap>
+#include <QScopeGuard>
 #include <QSqlQuery>
 #include <QUuid>
 
@@ -40,6 +41,9 @@ const char* const DimColumns[] = {"", "actor", "target", "activity", "result"};
 const char* const DimIndexes[] = {"", "audit_by_actor", "audit_by_target", "audit_by_activity", "audit_by_result"};
 
 constexpr QChar Separator = u'\x1f';
+
+constexpr const char* KeyInsertSql =
+    "INSERT INTO audit_keys (kind, key, label) VALUES (?, ?, ?) ON CONFLICT (kind, key) DO NOTHING";
 
 // The row id stored for an order key. Keys grow with time, row ids shrink: Graph pages come
 // newest first, so a first sync appends each page at the right edge of the table and FTS5
@@ -235,11 +239,22 @@ qint64 AuditStore::orderKey(const Timestamp& time)
 QStringList AuditStore::tokens(const QString& text)
 {
     QStringList out;
-    appendTokens(text, &out);
+    forEachToken(text, [&out](QStringView token) { out.append(token.toString()); });
     return out;
 }
 
-void AuditStore::appendTokens(const QString& text, QStringList* out)
+void AuditStore::appendTokens(const QString& text, QString* out)
+{
+    forEachToken(text, [out](QStringView token) {
+        if (!out->isEmpty()) {
+            *out += u' ';
+        }
+        *out += token;
+    });
+}
+
+template <typename Sink>
+void AuditStore::forEachToken(const QString& text, Sink&& sink)
 {
     const char16_t* p = reinterpret_cast<const char16_t*>(text.utf16());
     const qsizetype n = text.size();
@@ -255,6 +270,8 @@ void AuditStore::appendTokens(const QString& text, QStringList* out)
         const QChar::Category cat = QChar::category(cp);
         return cat == QChar::Mark_NonSpacing || cat == QChar::Mark_SpacingCombining || cat == QChar::Mark_Enclosing;
     };
+    // Lower-cased ASCII tokens are built here, without an allocation per token.
+    std::array<char16_t, 64> lowered;
     qsizetype i = 0;
     while (i < n) {
         const qsizetype start = i;
@@ -289,23 +306,32 @@ void AuditStore::appendTokens(const QString& text, QStringList* out)
             i += units; // a separator
             continue;
         }
-        QString token(reinterpret_cast<const QChar*>(p + start), i - start);
+        const QStringView token(p + start, i - start);
         if (!plain) {
             // Fold: compatibility decomposition, keep letters and digits (drops the marks that
             // carried the diacritics), then full case folding.
-            const QList<uint> points = token.normalized(QString::NormalizationForm_KD).toUcs4();
+            const QList<uint> points = token.toString().normalized(QString::NormalizationForm_KD).toUcs4();
             QString kept;
             for (const uint cp : points) {
                 if (QChar::isLetterOrNumber(char32_t(cp))) {
                     kept += QString::fromUcs4(reinterpret_cast<const char32_t*>(&cp), 1);
                 }
             }
-            token = kept.toCaseFolded();
+            kept = std::move(kept).toCaseFolded();
+            if (!kept.isEmpty()) {
+                sink(QStringView(kept));
+            }
+        } else if (upper && token.size() <= qsizetype(lowered.size())) {
+            for (qsizetype k = 0; k < token.size(); ++k) {
+                const char16_t c = token[k].unicode();
+                lowered[std::size_t(k)] = (c >= u'A' && c <= u'Z') ? char16_t(c + (u'a' - u'A')) : c;
+            }
+            sink(QStringView(lowered.data(), token.size()));
         } else if (upper) {
-            token = std::move(token).toLower();
-        }
-        if (!token.isEmpty()) {
-            out->append(std::move(token));
+            const QString lower = token.toString().toLower();
+            sink(QStringView(lower));
+        } else {
+            sink(token);
         }
     }
 }
@@ -330,18 +356,33 @@ void AuditStore::appendEventText(const AuditEvent& e, QString* out) const
     // Held (not pointed to): the memo may rehash or clear while this event is built.
     std::array<QString, 12> seen;
     std::size_t seenCount = 0;
-    const auto named = [&](const QString& text) {
-        if (text.isEmpty()) {
-            return;
-        }
+    const auto byContent = [&](const QString& text) {
         auto hit = m_textMemo.constFind(text);
         if (hit == m_textMemo.constEnd()) {
             if (m_textMemo.size() > 100'000) {
                 m_textMemo.clear();
             }
-            hit = m_textMemo.insert(text, tokens(text).join(u' '));
+            QString joined;
+            appendTokens(text, &joined);
+            hit = m_textMemo.insert(text, joined);
         }
-        const QString& joined = *hit;
+        return *hit;
+    };
+    const auto named = [&](const QString& text) {
+        if (text.isEmpty()) {
+            return;
+        }
+        QString joined;
+        if (m_inPage) {
+            const StringIdentity identity(0, {&text});
+            auto hit = m_pageText.constFind(identity);
+            if (hit == m_pageText.constEnd()) {
+                hit = m_pageText.insert(identity, byContent(text));
+            }
+            joined = *hit;
+        } else {
+            joined = byContent(text);
+        }
         if (joined.isEmpty()
             || std::any_of(seen.begin(), seen.begin() + seenCount,
                            [&](const QString& s) { return s.constData() == joined.constData(); })) {
@@ -369,18 +410,11 @@ void AuditStore::appendEventText(const AuditEvent& e, QString* out) const
     }
     // Free text: tokenised each time. Detail values such as a ticket number are searchable;
     // GUIDs only bloat the index.
-    QStringList words;
-    appendTokens(e.resultReason, &words);
+    appendTokens(e.resultReason, out);
     for (const auto& kv : e.additionalDetails) {
         if (!looksLikeUuid(kv.value)) {
-            appendTokens(kv.value, &words);
+            appendTokens(kv.value, out);
         }
-    }
-    for (const QString& w : std::as_const(words)) {
-        if (!out->isEmpty()) {
-            *out += u' ';
-        }
-        *out += w;
     }
 }
 
@@ -459,16 +493,15 @@ qint64 AuditStore::size()
 
 std::optional<qint64> AuditStore::lookupRef(int kind, const QString& key)
 {
-    SqliteConnection& c = m_db.connection();
-    QSqlQuery q = c.prepare(QStringLiteral("SELECT ref FROM audit_keys WHERE kind = ? AND key = ?"));
-    if (!c.exec(q, {kind, key})) {
+    SqliteStatement q(m_db.connection(), "SELECT ref FROM audit_keys WHERE kind = ? AND key = ?");
+    if (!q.isValid() || !q.bindInt(1, kind) || !q.bindText(2, key)) {
         return std::nullopt;
     }
-    if (!q.next()) {
-        return qint64(-1);
+    const qint64 r = q.next() ? q.columnInt(0) : qint64(-1);
+    q.reset();
+    if (q.failed()) {
+        return std::nullopt;
     }
-    const qint64 r = q.value(0).toLongLong();
-    q.finish();
     return r;
 }
 
@@ -479,17 +512,25 @@ std::optional<qint64> AuditStore::ref(int kind, const QString& key, const QStrin
     if (cached != cache.constEnd()) {
         return *cached;
     }
-    std::optional<qint64> found = lookupRef(kind, key);
-    if (!found) {
+    // A key missing from the cache is usually new: inserted first, looked up only when the
+    // archive has it already (opened again, or written by another process meanwhile).
+    SqliteConnection& c = m_db.connection();
+    std::optional<SqliteStatement> local;
+    if (!m_keyInsert) {
+        local.emplace(c, KeyInsertSql);
+    }
+    SqliteStatement& insert = m_keyInsert ? *m_keyInsert : *local;
+    if (!insert.isValid() || !insert.bindInt(1, kind) || !insert.bindText(2, key) || !insert.bindText(3, label)
+        || !insert.step()) {
         return std::nullopt;
     }
-    if (*found < 0) {
-        SqliteConnection& c = m_db.connection();
-        QSqlQuery q = c.prepare(QStringLiteral("INSERT INTO audit_keys (kind, key, label) VALUES (?, ?, ?)"));
-        if (!c.exec(q, {kind, key, label})) {
-            return std::nullopt;
+    std::optional<qint64> found = insert.changes() == 1 ? std::optional<qint64>(insert.lastInsertRowId())
+                                                        : lookupRef(kind, key);
+    if (!found || *found < 0) {
+        if (found) {
+            c.setLastError(QStringLiteral("an audit key vanished while it was being stored"));
         }
-        found = q.lastInsertId().toLongLong();
+        return std::nullopt;
     }
     cache.insert(cacheKey, *found);
     return found;
@@ -539,6 +580,19 @@ bool AuditStore::insertEvents(const QList<AuditEvent>& events, int* inserted, QH
     // Straight on the SQLite handle with typed binds: these run once per event (a million
     // times in a first sync). Prepared per page: a prepare costs microseconds, and a statement
     // never outlives the connection it was prepared on.
+    // ref() inserts new keys through this one while the page is stored.
+    SqliteStatement keyInsert(c, KeyInsertSql);
+    if (!keyInsert.isValid()) {
+        return false;
+    }
+    m_keyInsert = &keyInsert;
+    m_inPage = true;
+    const auto pageDone = qScopeGuard([this] {
+        m_keyInsert = nullptr;
+        m_inPage = false;
+        m_pageRefs.clear();
+        m_pageText.clear();
+    });
     SqliteStatement insert(c, "INSERT OR IGNORE INTO audit_events (seq, id, at, actor, target, activity, result, "
                               "initiator, shape, targets, correlation, reason, details) "
                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -561,57 +615,106 @@ bool AuditStore::insertEvents(const QList<AuditEvent>& events, int* inserted, QH
             ++seq;
         }
 
+        // First by the identity of the strings (this page's events share equal values, see
+        // StringIdentity), then by their content, then in the file.
+        const auto pageRef = [this](const StringIdentity& strings, auto&& lookup) -> std::optional<qint64> {
+            if (const auto hit = m_pageRefs.constFind(strings); hit != m_pageRefs.constEnd()) {
+                return *hit;
+            }
+            const std::optional<qint64> r = lookup();
+            if (r) {
+                m_pageRefs.insert(strings, *r);
+            }
+            return r;
+        };
         const QString actorKey = actorKeyOf(e);
-        const std::optional<qint64> actor = ref(ActorKey, actorKey, e.initiatorName(), actorKey);
+        const std::optional<qint64> actor = pageRef(StringIdentity(ActorKey, {&actorKey}), [&] {
+            return ref(ActorKey, actorKey, e.initiatorName(), actorKey);
+        });
         const AuditEvent::TargetResource* role = roleTargetOf(e);
         const QString targetKey = role ? role->id : QString();
-        const std::optional<qint64> target =
-            ref(TargetKey, targetKey, role ? role->displayName : QString(), targetKey);
+        const std::optional<qint64> target = pageRef(StringIdentity(TargetKey, {&targetKey}), [&] {
+            return ref(TargetKey, targetKey, role ? role->displayName : QString(), targetKey);
+        });
         const std::optional<qint64> activity =
-            ref(ActivityKey, e.activityDisplayName, e.activityDisplayName, e.activityDisplayName);
+            pageRef(StringIdentity(ActivityKey, {&e.activityDisplayName}), [&] {
+                return ref(ActivityKey, e.activityDisplayName, e.activityDisplayName, e.activityDisplayName);
+            });
 
-        std::optional<qint64> shape;
-        const ShapeFields shapeFields{e.category, e.loggedByService, e.operationType};
-        if (const auto hit = m_shapeRefs.constFind(shapeFields); hit != m_shapeRefs.constEnd()) {
-            shape = *hit;
-        } else {
-            const QString shapeKey = e.category + Separator + e.loggedByService + Separator + e.operationType;
-            shape = ref(ShapeKey, shapeKey, QString(), shapeKey);
-            if (shape) {
-                m_shapeRefs.insert(shapeFields, *shape);
-            }
-        }
+        const std::optional<qint64> shape =
+            pageRef(StringIdentity(ShapeKey, {&e.category, &e.loggedByService, &e.operationType}), [&] {
+                std::optional<qint64> r;
+                const ShapeFields shapeFields{e.category, e.loggedByService, e.operationType};
+                if (const auto hit = m_shapeRefs.constFind(shapeFields); hit != m_shapeRefs.constEnd()) {
+                    r = *hit;
+                } else {
+                    const QString shapeKey =
+                        e.category + Separator + e.loggedByService + Separator + e.operationType;
+                    r = ref(ShapeKey, shapeKey, QString(), shapeKey);
+                    if (r) {
+                        m_shapeRefs.insert(shapeFields, *r);
+                    }
+                }
+                return r;
+            });
 
-        std::optional<qint64> initiator;
-        const InitiatorFields initiatorFields{e.initiatedByUser, e.initiatedByApp};
-        if (const auto hit = m_initiatorRefs.constFind(initiatorFields); hit != m_initiatorRefs.constEnd()) {
-            initiator = *hit;
-        } else {
-            AuditEvent part;
-            part.initiatedByUser = e.initiatedByUser;
-            part.initiatedByApp = e.initiatedByApp;
-            const QString json = partJson(part, "initiatedBy");
-            initiator = ref(InitiatorJson, json, QString(), json);
-            if (initiator) {
-                m_initiatorRefs.insert(initiatorFields, *initiator);
-            }
-        }
-
-        targetRefs.clear();
-        bool refsOk = actor && target && activity && shape && initiator;
-        for (const auto& t : e.targetResources) {
+        const auto initiatorByContent = [&] {
             std::optional<qint64> r;
-            if (const auto hit = m_targetRefs.constFind(TargetFields{t}); hit != m_targetRefs.constEnd()) {
+            const InitiatorFields initiatorFields{e.initiatedByUser, e.initiatedByApp};
+            if (const auto hit = m_initiatorRefs.constFind(initiatorFields); hit != m_initiatorRefs.constEnd()) {
                 r = *hit;
             } else {
                 AuditEvent part;
-                part.targetResources << t;
-                const QString json = partJson(part, "targetResources", 0);
-                r = ref(TargetJson, json, QString(), json);
+                part.initiatedByUser = e.initiatedByUser;
+                part.initiatedByApp = e.initiatedByApp;
+                const QString json = partJson(part, "initiatedBy");
+                r = ref(InitiatorJson, json, QString(), json);
                 if (r) {
-                    m_targetRefs.insert(TargetFields{t}, *r);
+                    m_initiatorRefs.insert(initiatorFields, *r);
                 }
             }
+            return r;
+        };
+        std::optional<qint64> initiator;
+        if (e.initiatedByUser && !e.initiatedByApp) {
+            const AuditEvent::UserInitiator& u = *e.initiatedByUser;
+            initiator = pageRef(StringIdentity(InitiatorJson, {&u.id, &u.displayName, &u.userPrincipalName,
+                                                               &u.ipAddress, &u.userType, &u.homeTenantId,
+                                                               &u.homeTenantName}),
+                                initiatorByContent);
+        } else if (e.initiatedByApp && !e.initiatedByUser) {
+            const AuditEvent::AppInitiator& a = *e.initiatedByApp;
+            initiator = pageRef(StringIdentity(-InitiatorJson, {&a.appId, &a.displayName, &a.servicePrincipalId,
+                                                                &a.servicePrincipalName}),
+                                initiatorByContent);
+        } else {
+            initiator = initiatorByContent();
+        }
+
+        targetRefs.resize(0);
+        bool refsOk = actor && target && activity && shape && initiator;
+        for (const auto& t : e.targetResources) {
+            const auto targetByContent = [&] {
+                std::optional<qint64> r;
+                if (const auto hit = m_targetRefs.constFind(TargetFields{t}); hit != m_targetRefs.constEnd()) {
+                    r = *hit;
+                } else {
+                    AuditEvent part;
+                    part.targetResources << t;
+                    const QString json = partJson(part, "targetResources", 0);
+                    r = ref(TargetJson, json, QString(), json);
+                    if (r) {
+                        m_targetRefs.insert(TargetFields{t}, *r);
+                    }
+                }
+                return r;
+            };
+            const std::optional<qint64> r =
+                t.modifiedProperties.isEmpty()
+                    ? pageRef(StringIdentity(TargetJson, {&t.id, &t.displayName, &t.type, &t.userPrincipalName,
+                                                          &t.groupType}),
+                              targetByContent)
+                    : targetByContent();
             if (!r) {
                 refsOk = false;
                 break;
@@ -643,7 +746,7 @@ bool AuditStore::insertEvents(const QList<AuditEvent>& events, int* inserted, QH
             continue; // the same id stored at another time
         }
         used.insert(seq);
-        text.clear();
+        text.resize(0); // keeps the capacity: no allocation per event
         appendEventText(e, &text);
         if (!fts.bindInt(1, stored(seq)) || !fts.bindText(2, text) || !fts.step()) {
             return false;
@@ -652,9 +755,11 @@ bool AuditStore::insertEvents(const QList<AuditEvent>& events, int* inserted, QH
         if (!m_trackedTerms.isEmpty()) {
             QList<QStringView> counted;
             for (const QStringView w : QStringView(text).tokenize(u' ', Qt::SkipEmptyParts)) {
-                if (m_trackedTerms.contains(w.toString()) && !counted.contains(w)) {
+                // Looked up through a string over the text's own characters: no copy per word.
+                const auto tracked = m_trackedTerms.constFind(QString::fromRawData(w.data(), w.size()));
+                if (tracked != m_trackedTerms.constEnd() && !counted.contains(w)) {
                     counted << w;
-                    (*termDeltas)[TermDay{w.toString(), day}] += 1;
+                    (*termDeltas)[TermDay{*tracked, day}] += 1;
                 }
             }
         }
@@ -899,10 +1004,12 @@ bool AuditStore::beginBulkLoad()
         return false;
     }
     const bool ok = c.transaction([&] {
-        for (const QString& name : auditIndexNames()) {
-            if (!c.execDirect(QStringLiteral("DROP INDEX IF EXISTS ") + name)) {
-                return false;
-            }
+        // Only the unique id index goes: ids are random, so it is built by one sort at the end.
+        // The (column, seq, ...) indexes stay live: pages arrive in seq order, so each new
+        // entry lands at the end of its column value's run, on a page already in the cache
+        // (cheaper than sorting the whole archive again for each index at the end).
+        if (!c.execDirect(QStringLiteral("DROP INDEX IF EXISTS audit_events_id"))) {
+            return false;
         }
         // FTS5 during the load: a large pending-terms buffer (fewer, bigger segments) and no
         // incremental merging; finishBulkLoad() merges once ('optimize') and restores both.

@@ -10,7 +10,9 @@
 #include <QString>
 #include <QVariant>
 
+#include <algorithm>
 #include <array>
+#include <initializer_list>
 #include <optional>
 
 class QIODevice;
@@ -19,6 +21,7 @@ class QSqlQuery;
 namespace Elevate::Cache {
 
 class CacheDatabase;
+class SqliteStatement;
 
 // The audit archive: every directoryAudit event ever pulled, kept beyond the server's
 // retention, filtered and paged fast at a million events.
@@ -33,10 +36,10 @@ class CacheDatabase;
 //
 // Sync: pull from pullFrom() (the newest stored time minus an overlap, because events can
 // arrive late), merge() each page: events already stored (same id) are skipped. For the first
-// big pull, beginBulkLoad() drops the secondary indexes and lets FTS5 buffer more and merge
+// big pull, beginBulkLoad() drops the unique id index and lets FTS5 buffer more and merge
 // never, merge() appends (committing every BulkPagesPerCommit pages: a crash loses at most
-// those, a clean shutdown none), and finishBulkLoad() builds the indexes (the unique id index
-// first: duplicates that slipped past the per-page check are looked for only when it fails),
+// those, a clean shutdown none), and finishBulkLoad() builds the unique id index (duplicates
+// that slipped past the per-page check are looked for only when that fails),
 // merges the FTS index once and restores its settings; one left unfinished is finished at the
 // next open.
 //
@@ -146,7 +149,10 @@ private:
     const AuditEvent& decodedRef(qint64 ref);
     // The text the FTS index holds for an event: its tokens joined by spaces.
     void appendEventText(const AuditEvent& e, QString* out) const;
-    static void appendTokens(const QString& text, QStringList* out);
+    // Appends the tokens of text to out, each after a space unless out is empty.
+    static void appendTokens(const QString& text, QString* out);
+    template <typename Sink>
+    static void forEachToken(const QString& text, Sink&& sink);
     static QString encodeDetails(const QList<AuditEvent::KeyValue>& details);
     static QList<AuditEvent::KeyValue> decodeDetails(const QString& text);
     qint64 termDaySum(const QString& term, qint64 firstDay, qint64 lastDay);
@@ -211,6 +217,39 @@ private:
             return seed;
         }
     };
+    SqliteStatement* m_keyInsert = nullptr; // insertEvents()'s key insert, while it runs
+
+    // Strings by identity: their data pointers and sizes (and a kind). GraphCodec's audit page
+    // decoder gives the events of a page one shared QString per repeated value, so a name seen
+    // a thousand times in a page is hashed by its pointer, not its characters. Valid only while
+    // the strings live: the caches keyed by it exist only inside insertEvents(), whose page
+    // holds every string it names, and are cleared when it returns.
+    struct StringIdentity
+    {
+        static constexpr std::size_t MaxStrings = 7;
+        StringIdentity(int kind, std::initializer_list<const QString*> strings)
+        {
+            words[0] = quintptr(qint64(kind));
+            for (const QString* s : strings) {
+                Q_ASSERT(count + 2 <= words.size());
+                words[count++] = quintptr(s->constData());
+                words[count++] = quintptr(s->size());
+            }
+        }
+        std::array<quintptr, 1 + 2 * MaxStrings> words{};
+        std::size_t count = 1;
+        friend bool operator==(const StringIdentity& a, const StringIdentity& b)
+        {
+            return a.count == b.count && std::equal(a.words.begin(), a.words.begin() + a.count, b.words.begin());
+        }
+        friend size_t qHash(const StringIdentity& k, size_t seed = 0)
+        {
+            return qHashRange(k.words.begin(), k.words.begin() + k.count, seed);
+        }
+    };
+    bool m_inPage = false;
+    QHash<StringIdentity, qint64> m_pageRefs;
+    mutable QHash<StringIdentity, QString> m_pageText;
     QHash<ShapeFields, qint64> m_shapeRefs;
     QHash<InitiatorFields, qint64> m_initiatorRefs;
     QHash<TargetFields, qint64> m_targetRefs;

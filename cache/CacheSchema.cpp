@@ -97,10 +97,4 @@ QStringList auditIndexStatements()
     };
 }
 
-QStringList auditIndexNames()
-{
-    return {QStringLiteral("audit_events_id"), QStringLiteral("audit_by_actor"), QStringLiteral("audit_by_target"),
-            QStringLiteral("audit_by_activity"), QStringLiteral("audit_by_result")};
-}
-
 } // namespace Elevate::Cache

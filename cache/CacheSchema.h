@@ -17,9 +17,8 @@ struct Migration
 // Every migration of the cache file, oldest first.
 QList<Migration> cacheMigrations();
 
-// The secondary indexes of audit_events. AuditStore drops them for a bulk load and builds them
-// again afterwards (much faster than maintaining them row by row).
+// The indexes of audit_events, the unique id index first. AuditStore drops that one for a bulk
+// load and builds it afterwards (random ids: one sort beats a row-by-row insert).
 QStringList auditIndexStatements();
-QStringList auditIndexNames();
 
 } // namespace Elevate::Cache

@@ -197,4 +197,9 @@ int SqliteStatement::changes() const
     return m_db ? sqlite3_changes(m_db) : 0;
 }
 
+qint64 SqliteStatement::lastInsertRowId() const
+{
+    return m_db ? sqlite3_last_insert_rowid(m_db) : 0;
+}
+
 } // namespace Elevate::Cache

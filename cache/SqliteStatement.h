@@ -33,6 +33,8 @@ public:
     bool run(std::initializer_list<QVariant> values);
     // Rows changed by the last run() or step().
     int changes() const;
+    // The row id of the connection's last successful INSERT.
+    qint64 lastInsertRowId() const;
 
     // Typed binding without QVariant (the per-event insert path). Text and blobs are bound
     // SQLITE_STATIC: the caller keeps them alive until step() returns.

@@ -8,7 +8,9 @@
 #include <array>
 #include <exception>
 #include <limits>
+#include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -103,7 +105,7 @@ public:
         switch (slot.kind) {
         case SlotKind::String:
             if (withinLimit(value, slot)) {
-                *slot.text = fromStd(value);
+                *slot.text = slot.repeats ? interned(value) : fromStd(value);
                 if (slot.text == &m_event.id) {
                     m_hasId = true;
                 }
@@ -335,6 +337,7 @@ private:
         Frame::Kind child = Frame::Root;
         const char* name = nullptr;
         bool unknown = false; // a member the shape does not know: skipped whatever it holds
+        bool repeats = true;  // a value many events share (a name, a type): interned
     };
 
     static bool isArray(Frame::Kind kind)
@@ -359,7 +362,12 @@ private:
 
     static Slot text(QString* target, const char* name)
     {
-        return Slot{SlotKind::String, target, Frame::Root, name, false};
+        return Slot{SlotKind::String, target, Frame::Root, name, false, true};
+    }
+    // A value that is new in nearly every event (ids, free text): not worth interning.
+    static Slot uniqueText(QString* target, const char* name)
+    {
+        return Slot{SlotKind::String, target, Frame::Root, name, false, false};
     }
     static Slot container(SlotKind kind, Frame::Kind child, const char* name)
     {
@@ -371,10 +379,10 @@ private:
         switch (at) {
         case Frame::Page:
             if (is(k, "@odata.context")) {
-                return text(&m_page.context, "@odata.context");
+                return uniqueText(&m_page.context, "@odata.context");
             }
             if (is(k, "@odata.nextLink")) {
-                return text(&m_page.nextLink, "@odata.nextLink");
+                return uniqueText(&m_page.nextLink, "@odata.nextLink");
             }
             if (is(k, "@odata.count")) {
                 return Slot{SlotKind::Count, nullptr, Frame::Root, "@odata.count", false};
@@ -385,19 +393,19 @@ private:
             break;
         case Frame::Event:
             if (is(k, "id")) {
-                return text(&m_event.id, "id");
+                return uniqueText(&m_event.id, "id");
             }
             if (is(k, "category")) {
                 return text(&m_event.category, "category");
             }
             if (is(k, "correlationId")) {
-                return text(&m_event.correlationId, "correlationId");
+                return uniqueText(&m_event.correlationId, "correlationId");
             }
             if (is(k, "result")) {
                 return Slot{SlotKind::Result, nullptr, Frame::Root, "result", false};
             }
             if (is(k, "resultReason")) {
-                return text(&m_event.resultReason, "resultReason");
+                return uniqueText(&m_event.resultReason, "resultReason");
             }
             if (is(k, "activityDisplayName")) {
                 return text(&m_event.activityDisplayName, "activityDisplayName");
@@ -495,10 +503,10 @@ private:
                 return text(&m_property.displayName, "displayName");
             }
             if (is(k, "oldValue")) {
-                return text(&m_property.oldValue, "oldValue");
+                return uniqueText(&m_property.oldValue, "oldValue");
             }
             if (is(k, "newValue")) {
-                return text(&m_property.newValue, "newValue");
+                return uniqueText(&m_property.newValue, "newValue");
             }
             break;
         case Frame::Detail:
@@ -506,7 +514,7 @@ private:
                 return text(&m_detail.key, "key");
             }
             if (is(k, "value")) {
-                return text(&m_detail.value, "value");
+                return uniqueText(&m_detail.value, "value");
             }
             break;
         default:
@@ -766,6 +774,27 @@ private:
     bool m_hasId = false;
     bool m_hasTime = false;
 
+    // Equal values of repeating fields share one QString: converted once per page, and the
+    // audit archive recognises a name it has just seen by its data pointer.
+    QString interned(const std::string& value)
+    {
+        constexpr std::size_t MaxLength = 256;
+        constexpr std::size_t MaxValues = 8192;
+        if (value.size() > MaxLength) {
+            return fromStd(value);
+        }
+        const auto hit = m_interned.find(value);
+        if (hit != m_interned.end()) {
+            return hit->second;
+        }
+        QString converted = fromStd(value);
+        if (m_interned.size() < MaxValues) {
+            m_interned.emplace(value, converted);
+        }
+        return converted;
+    }
+
+    std::unordered_map<std::string, QString> m_interned;
     Page<AuditEvent> m_page;
     AuditEvent m_event;
     AuditEvent::TargetResource m_target;
