@@ -2,6 +2,8 @@
 
 #include "CacheLog.h"
 #include "CacheSchema.h"
+#include "SqliteStatement.h"
+#include "WalCheckpointer.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -53,6 +55,18 @@ const QStringList& cachePragmas()
 }
 
 } // namespace
+
+CacheDatabase::CacheDatabase() = default;
+
+CacheDatabase::~CacheDatabase()
+{
+    close();
+}
+
+int CacheDatabase::backgroundCheckpoints() const
+{
+    return m_checkpointer ? m_checkpointer->checkpoints() : 0;
+}
 
 Integrity CacheDatabase::check(const QString& path)
 {
@@ -125,7 +139,7 @@ bool CacheDatabase::open(const QString& path, const Integrity& integrity)
     }
     // Corrupt, not a database, or from a newer build: the cache is disposable, start afresh.
     qCWarning(lcCache) << "rebuilding the cache" << path;
-    m_connection.close();
+    close();
     QString error;
     if (!remove(path, &error)) {
         m_connection.setLastError(error);
@@ -147,6 +161,11 @@ CacheDatabase::OpenOutcome CacheDatabase::tryOpen(const QString& path)
     bool damaged = false;
     if (!migrate(&damaged)) {
         return damaged ? OpenOutcome::Damaged : OpenOutcome::Failed;
+    }
+    // A sync's commits then never stop to copy the log into the file (the thread doing them is
+    // the UI thread in the console).
+    if (sqlite3* writer = SqliteStatement::handleOf(m_connection); writer && path != u":memory:") {
+        m_checkpointer = std::make_unique<WalCheckpointer>(writer, path);
     }
     return OpenOutcome::Ok;
 }
@@ -193,6 +212,7 @@ bool CacheDatabase::migrate(bool* damaged)
 
 void CacheDatabase::close()
 {
+    m_checkpointer.reset();
     m_connection.close();
 }
 

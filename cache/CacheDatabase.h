@@ -6,9 +6,12 @@
 #include <QList>
 #include <QString>
 
+#include <memory>
 #include <optional>
 
 namespace Elevate::Cache {
+
+class WalCheckpointer;
 
 // The verdict of CacheDatabase::check on a cache file.
 struct Integrity
@@ -39,8 +42,8 @@ class CacheDatabase final
 public:
     static constexpr int SchemaVersion = 1;
 
-    CacheDatabase() = default;
-    ~CacheDatabase() = default;
+    CacheDatabase();
+    ~CacheDatabase();
     CacheDatabase(const CacheDatabase&) = delete;
     CacheDatabase& operator=(const CacheDatabase&) = delete;
 
@@ -64,6 +67,8 @@ public:
     QString lastError() const { return m_connection.lastError(); }
 
     SqliteConnection& connection() { return m_connection; }
+    // WAL checkpoints run by the background checkpointer (see WalCheckpointer) since open().
+    int backgroundCheckpoints() const;
 
     // Sync state of each collection. Markers join the caller's transaction when one is open,
     // so a repository's replaceCollection records its sync time atomically with its rows.
@@ -79,6 +84,8 @@ private:
     bool migrate(bool* damaged);
 
     SqliteConnection m_connection;
+    // Checkpoints off this connection's thread; declared after it, so gone before it closes.
+    std::unique_ptr<WalCheckpointer> m_checkpointer;
     bool m_rebuilt = false;
 };
 

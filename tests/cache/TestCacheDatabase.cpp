@@ -3,6 +3,7 @@
 #include "Outbox.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
@@ -59,6 +60,53 @@ private slots:
         // FTS5 is available in this SQLite.
         QCOMPARE(db.connection().scalar(QStringLiteral("SELECT count(*) FROM audit_fts WHERE audit_fts MATCH 'x'")),
                  QVariant(0));
+    }
+
+    // A commit that leaves the log past the threshold wakes the background checkpointer, which
+    // copies it into the file; what was written survives closing and reopening, and closing
+    // while checkpoints are due neither hangs nor loses anything.
+    void checkpointsRunInTheBackground()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("profile.db"));
+        const QByteArray blob(8192, 'x');
+        {
+            CacheDatabase db;
+            QVERIFY2(db.open(path), qPrintable(db.lastError()));
+            QCOMPARE(db.backgroundCheckpoints(), 0);
+            QVERIFY(db.connection().execDirect(QStringLiteral("CREATE TABLE bulk (n INTEGER PRIMARY KEY, b BLOB)")));
+            const qint64 fileBefore = QFileInfo(path).size();
+            for (int batch = 0; batch < 8; ++batch) {
+                QVERIFY(db.connection().transaction([&] {
+                    QSqlQuery q = db.connection().prepare(QStringLiteral("INSERT INTO bulk (b) VALUES (?)"));
+                    for (int i = 0; i < 100; ++i) {
+                        if (!db.connection().exec(q, {blob})) {
+                            return false;
+                        }
+                    }
+                    return true;
+                }));
+            }
+            // 800 rows of 8 KiB: well past 1000 log pages, so the file itself has grown.
+            QTRY_VERIFY_WITH_TIMEOUT(db.backgroundCheckpoints() > 0, 10000);
+            QTRY_VERIFY_WITH_TIMEOUT(QFileInfo(path).size() > fileBefore + 4 * 1024 * 1024, 10000);
+            for (int batch = 0; batch < 4; ++batch) {
+                QVERIFY(db.connection().transaction([&] {
+                    QSqlQuery q = db.connection().prepare(QStringLiteral("INSERT INTO bulk (b) VALUES (?)"));
+                    for (int i = 0; i < 100; ++i) {
+                        if (!db.connection().exec(q, {blob})) {
+                            return false;
+                        }
+                    }
+                    return true;
+                }));
+            }
+        } // closed at once, checkpoints possibly still due
+        QCOMPARE(CacheDatabase::check(path).status, Integrity::Status::Ok);
+        CacheDatabase again;
+        QVERIFY2(again.open(path), qPrintable(again.lastError()));
+        QVERIFY(!again.wasRebuilt());
+        QCOMPARE(again.connection().scalar(QStringLiteral("SELECT count(*) FROM bulk")), QVariant(1200));
     }
 
     void migrationsRunOnceAndKeepData()
