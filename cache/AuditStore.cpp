@@ -794,11 +794,17 @@ bool AuditStore::flushDayCounts(const QHash<DayKey, qint64>& deltas)
 
 bool AuditStore::flushTermCounts(const QHash<TermDay, qint64>& deltas)
 {
-    SqliteConnection& c = m_db.connection();
-    QSqlQuery q = c.prepare(QStringLiteral("INSERT INTO audit_term_days (term, day, n) VALUES (?, ?, ?) "
-                                           "ON CONFLICT (term, day) DO UPDATE SET n = n + excluded.n"));
+    if (deltas.isEmpty()) {
+        return true;
+    }
+    SqliteStatement q(m_db.connection(), "INSERT INTO audit_term_days (term, day, n) VALUES (?, ?, ?) "
+                                         "ON CONFLICT (term, day) DO UPDATE SET n = n + excluded.n");
+    if (!q.isValid()) {
+        return false;
+    }
     for (auto it = deltas.cbegin(); it != deltas.cend(); ++it) {
-        if (!c.exec(q, {it.key().first, it.key().second, it.value()})) {
+        if (!q.bindText(1, it.key().first) || !q.bindInt(2, it.key().second) || !q.bindInt(3, it.value())
+            || !q.step()) {
             return false;
         }
     }
