@@ -348,23 +348,45 @@ QString AuditStore::ftsExpression(const QString& userText)
     return terms.join(QStringLiteral(" AND "));
 }
 
-void AuditStore::appendEventText(const AuditEvent& e, QString* out) const
+void AuditStore::appendEventText(const AuditEvent& e, QString* out, QStringList* tracked) const
 {
     // Names repeat across events (activities, people, roles): each is tokenised once and kept
-    // joined. A name that appears twice in one event (the user who is also the target) is
-    // indexed once: FTS5 here keeps neither positions nor counts.
+    // joined, with the tracked terms it holds. A name that appears twice in one event (the user
+    // who is also the target) is indexed once: FTS5 here keeps neither positions nor counts.
     // Held (not pointed to): the memo may rehash or clear while this event is built.
     std::array<QString, 12> seen;
     std::size_t seenCount = 0;
+    // A tracked term once per event. Terms are the set's own strings: the same term is the same
+    // characters in memory, so a pointer comparison finds it.
+    const auto sameTerm = [](const QStringList& list, const QString& term) {
+        return std::any_of(list.begin(), list.end(), [&](const QString& t) { return t.constData() == term.constData(); });
+    };
+    const auto track = [&](const QString& term) {
+        if (!sameTerm(*tracked, term)) {
+            tracked->append(term);
+        }
+    };
+    const auto trackedOf = [this](QStringView token) -> const QString* {
+        const auto hit = m_trackedTerms.constFind(QString::fromRawData(token.data(), token.size()));
+        return hit == m_trackedTerms.constEnd() ? nullptr : &*hit;
+    };
     const auto byContent = [&](const QString& text) {
         auto hit = m_textMemo.constFind(text);
         if (hit == m_textMemo.constEnd()) {
             if (m_textMemo.size() > 100'000) {
                 m_textMemo.clear();
             }
-            QString joined;
-            appendTokens(text, &joined);
-            hit = m_textMemo.insert(text, joined);
+            NamedText named;
+            forEachToken(text, [&](QStringView token) {
+                if (!named.joined.isEmpty()) {
+                    named.joined += u' ';
+                }
+                named.joined += token;
+                if (const QString* term = trackedOf(token); term && !sameTerm(named.tracked, *term)) {
+                    named.tracked.append(*term);
+                }
+            });
+            hit = m_textMemo.insert(text, named);
         }
         return *hit;
     };
@@ -372,17 +394,18 @@ void AuditStore::appendEventText(const AuditEvent& e, QString* out) const
         if (text.isEmpty()) {
             return;
         }
-        QString joined;
+        NamedText part;
         if (m_inPage) {
             const StringIdentity identity(0, {&text});
             auto hit = m_pageText.constFind(identity);
             if (hit == m_pageText.constEnd()) {
                 hit = m_pageText.insert(identity, byContent(text));
             }
-            joined = *hit;
+            part = *hit;
         } else {
-            joined = byContent(text);
+            part = byContent(text);
         }
+        const QString& joined = part.joined;
         if (joined.isEmpty()
             || std::any_of(seen.begin(), seen.begin() + seenCount,
                            [&](const QString& s) { return s.constData() == joined.constData(); })) {
@@ -394,6 +417,11 @@ void AuditStore::appendEventText(const AuditEvent& e, QString* out) const
         *out += joined;
         if (seenCount < seen.size()) {
             seen[seenCount++] = joined;
+        }
+        if (tracked) {
+            for (const QString& term : std::as_const(part.tracked)) {
+                track(term);
+            }
         }
     };
     named(e.activityDisplayName);
@@ -410,10 +438,23 @@ void AuditStore::appendEventText(const AuditEvent& e, QString* out) const
     }
     // Free text: tokenised each time. Detail values such as a ticket number are searchable;
     // GUIDs only bloat the index.
-    appendTokens(e.resultReason, out);
+    const auto words = [&](const QString& text) {
+        forEachToken(text, [&](QStringView token) {
+            if (!out->isEmpty()) {
+                *out += u' ';
+            }
+            *out += token;
+            if (tracked && !m_trackedTerms.isEmpty()) {
+                if (const QString* term = trackedOf(token)) {
+                    track(*term);
+                }
+            }
+        });
+    };
+    words(e.resultReason);
     for (const auto& kv : e.additionalDetails) {
         if (!looksLikeUuid(kv.value)) {
-            appendTokens(kv.value, out);
+            words(kv.value);
         }
     }
 }
@@ -603,6 +644,7 @@ bool AuditStore::insertEvents(const QList<AuditEvent>& events, int* inserted, QH
     QHash<DayKey, qint64>& deltas = *deltasOut;
     QString targetRefs;
     QString text;
+    QStringList trackedHere; // the tracked terms of one event, once each
     for (qsizetype i = 0; i < events.size(); ++i) {
         const AuditEvent& e = events.at(i);
         const QByteArray identity = idIsText.at(i) ? QByteArrayLiteral("t:") + ids.at(i) : ids.at(i);
@@ -747,21 +789,14 @@ bool AuditStore::insertEvents(const QList<AuditEvent>& events, int* inserted, QH
         }
         used.insert(seq);
         text.resize(0); // keeps the capacity: no allocation per event
-        appendEventText(e, &text);
+        trackedHere.resize(0);
+        appendEventText(e, &text, &trackedHere);
         if (!fts.bindInt(1, stored(seq)) || !fts.bindText(2, text) || !fts.step()) {
             return false;
         }
         const qint64 day = dayOf(e.activityDateTime);
-        if (!m_trackedTerms.isEmpty()) {
-            QList<QStringView> counted;
-            for (const QStringView w : QStringView(text).tokenize(u' ', Qt::SkipEmptyParts)) {
-                // Looked up through a string over the text's own characters: no copy per word.
-                const auto tracked = m_trackedTerms.constFind(QString::fromRawData(w.data(), w.size()));
-                if (tracked != m_trackedTerms.constEnd() && !counted.contains(w)) {
-                    counted << w;
-                    (*termDeltas)[TermDay{*tracked, day}] += 1;
-                }
-            }
+        for (const QString& term : std::as_const(trackedHere)) {
+            (*termDeltas)[TermDay{term, day}] += 1;
         }
         deltas[DayKey{AllDim, 0, day}] += 1;
         deltas[DayKey{ActorDim, *actor, day}] += 1;
@@ -814,6 +849,8 @@ bool AuditStore::flushTermCounts(const QHash<TermDay, qint64>& deltas)
 void AuditStore::loadTrackedTerms()
 {
     m_trackedTerms.clear();
+    m_textMemo.clear(); // its entries list the tracked terms they hold
+    m_pageText.clear();
     SqliteConnection& c = m_db.connection();
     QSqlQuery q = c.prepare(QStringLiteral("SELECT term FROM audit_tracked_terms"));
     if (c.exec(q)) {

@@ -148,7 +148,8 @@ private:
     AuditEvent decodeRow(const QSqlQuery& q);
     const AuditEvent& decodedRef(qint64 ref);
     // The text the FTS index holds for an event: its tokens joined by spaces.
-    void appendEventText(const AuditEvent& e, QString* out) const;
+    // tracked, when given, gets the tracked terms (m_trackedTerms) the text holds, once each.
+    void appendEventText(const AuditEvent& e, QString* out, QStringList* tracked = nullptr) const;
     // Appends the tokens of text to out, each after a space unless out is empty.
     static void appendTokens(const QString& text, QString* out);
     template <typename Sink>
@@ -171,7 +172,13 @@ private:
     QHash<DayKey, qint64> m_dayDeltas;       // per-day counts not yet written (committed rows)
     QHash<DayKey, qint64> m_batchDayDeltas;  // the same for the open bulk batch
     QSet<QString> m_trackedTerms;            // audit_tracked_terms
-    mutable QHash<QString, QString> m_textMemo; // tokens of names seen before, joined by spaces
+    // A name's tokens joined by spaces, and the tracked terms among them.
+    struct NamedText
+    {
+        QString joined;
+        QStringList tracked;
+    };
+    mutable QHash<QString, NamedText> m_textMemo; // names seen before
 
     // Caches of audit_keys refs keyed by the fields themselves (hashed, no string built per event).
     struct ShapeFields
@@ -249,7 +256,7 @@ private:
     };
     bool m_inPage = false;
     QHash<StringIdentity, qint64> m_pageRefs;
-    mutable QHash<StringIdentity, QString> m_pageText;
+    mutable QHash<StringIdentity, NamedText> m_pageText;
     QHash<ShapeFields, qint64> m_shapeRefs;
     QHash<InitiatorFields, qint64> m_initiatorRefs;
     QHash<TargetFields, qint64> m_targetRefs;

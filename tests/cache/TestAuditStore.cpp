@@ -517,6 +517,13 @@ private slots:
         }
         checkWord(all, QStringLiteral("role"));
         checkWord(all, QStringLiteral("example"));
+        // The commonest word of the free text (resultReason) is tracked too.
+        const QString common = AuditGenerator(31, 40, 12, 300).word(0).toLower();
+        QCOMPARE(f->db.connection()
+                     .scalar(QStringLiteral("SELECT count(*) FROM audit_tracked_terms WHERE term = ?"), {common})
+                     .toInt(),
+                 1);
+        checkWord(all, common);
         // A second connection reads the same counts.
         CacheDatabase other;
         QVERIFY(other.open(f->dir.filePath(QStringLiteral("cache.db"))));
