@@ -3,11 +3,15 @@
 // thousands of events per page, and the tree (one heap node per value, a std::map per object)
 // plus a path string per field read cost several times the bytes themselves.
 
+#include "AuditPageDecoderInternal.h"
 #include "GraphCodec.h"
+#include "JsonSaxReader.h"
 
 #include <array>
 #include <exception>
+#include <functional>
 #include <limits>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -20,14 +24,14 @@ using json = nlohmann::json;
 
 namespace {
 
-QString fromStd(const std::string& s)
+QString fromStd(std::string_view s)
 {
     return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
 }
 
-bool is(const std::string& key, std::string_view name)
+bool is(std::string_view key, std::string_view name)
 {
-    return std::string_view(key) == name;
+    return key == name;
 }
 
 // Receives the parser's events and fills a Page<AuditEvent>. Objects of the shape are frames on
@@ -93,10 +97,12 @@ public:
         const bool inRange = value <= static_cast<number_unsigned_t>(std::numeric_limits<qint64>::max());
         return number(inRange, inRange ? static_cast<qint64>(value) : 0);
     }
-    bool number_float(number_float_t /*value*/, const string_t& /*text*/) { return scalar(); }
+    bool number_float(number_float_t /*value*/, std::string_view /*text*/) { return scalar(); }
     bool binary(binary_t& /*value*/) { return scalar(); }
 
-    bool string(string_t& value)
+    // Strings come as views: into the document from the fast reader (Json::readJsonSax), into
+    // nlohmann's token buffer from its parser.
+    bool string(std::string_view value)
     {
         if (ignoring()) {
             return true;
@@ -255,7 +261,7 @@ public:
         return true;
     }
 
-    bool key(string_t& name)
+    bool key(std::string_view name)
     {
         if (ignoring()) {
             return true;
@@ -374,7 +380,7 @@ private:
         return Slot{kind, nullptr, child, name, false};
     }
 
-    Slot slotFor(Frame::Kind at, const std::string& k)
+    Slot slotFor(Frame::Kind at, std::string_view k)
     {
         switch (at) {
         case Frame::Page:
@@ -677,7 +683,7 @@ private:
         return true;
     }
 
-    bool withinLimit(const std::string& value, const Slot& slot)
+    bool withinLimit(std::string_view value, const Slot& slot)
     {
         if (static_cast<qsizetype>(value.size()) > MaxStringBytes) {
             fail(slot, QStringLiteral("string longer than %1 bytes").arg(MaxStringBytes));
@@ -686,7 +692,7 @@ private:
         return true;
     }
 
-    void readTime(const std::string& value, const Slot& slot)
+    void readTime(std::string_view value, const Slot& slot)
     {
         if (value.empty()) {
             fail(slot, QStringLiteral("required timestamp is empty"));
@@ -776,7 +782,7 @@ private:
 
     // Equal values of repeating fields share one QString: converted once per page, and the
     // audit archive recognises a name it has just seen by its data pointer.
-    QString interned(const std::string& value)
+    QString interned(std::string_view value)
     {
         constexpr std::size_t MaxLength = 256;
         constexpr std::size_t MaxValues = 8192;
@@ -794,7 +800,13 @@ private:
         return converted;
     }
 
-    std::unordered_map<std::string, QString> m_interned;
+    // Looked up by std::string_view without building a std::string.
+    struct ViewHash
+    {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+    };
+    std::unordered_map<std::string, QString, ViewHash, std::equal_to<>> m_interned;
     Page<AuditEvent> m_page;
     AuditEvent m_event;
     AuditEvent::TargetResource m_target;
@@ -807,6 +819,26 @@ private:
 
 } // namespace
 
+namespace Internal {
+
+std::optional<Result<Page<AuditEvent>>> decodeAuditPageFast(QByteArrayView bytes)
+{
+    AuditPageHandler handler;
+    if (!Json::readJsonSax(bytes, handler)) {
+        return std::nullopt;
+    }
+    return handler.result(bytes);
+}
+
+Result<Page<AuditEvent>> decodeAuditPageNlohmann(QByteArrayView bytes)
+{
+    AuditPageHandler handler;
+    json::sax_parse(bytes.begin(), bytes.end(), &handler);
+    return handler.result(bytes);
+}
+
+} // namespace Internal
+
 Result<Page<AuditEvent>> decodeAuditPage(QByteArrayView bytes)
 {
     // The size and emptiness checks of parse(); the nesting check is the handler's (one pass).
@@ -814,9 +846,13 @@ Result<Page<AuditEvent>> decodeAuditPage(QByteArrayView bytes)
         return *checkLimits(bytes);
     }
     try {
-        AuditPageHandler handler;
-        json::sax_parse(bytes.begin(), bytes.end(), &handler);
-        return handler.result(bytes);
+        // The hand-written reader first; anything it does not take (a syntax error, a document
+        // nested too deep, a float it cannot convert with certainty) is read again from the start
+        // by nlohmann's parser with a fresh handler, so errors are worded as they always were.
+        if (std::optional<Result<Page<AuditEvent>>> fast = Internal::decodeAuditPageFast(bytes)) {
+            return std::move(*fast);
+        }
+        return Internal::decodeAuditPageNlohmann(bytes);
     } catch (const std::exception& e) {
         // The handler throws nothing itself: this is memory exhaustion, and must still not
         // escape the codec.
