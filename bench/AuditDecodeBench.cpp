@@ -1,8 +1,9 @@
 // elevate-bench-audit-decode: GraphCodec::decodeAuditPage alone, over pages of generated audit
 // events (AuditGenerator, the shape bench/run-cache.sh pulls). Prints thread CPU per event and
 // per page; asserts nothing. Made to run under callgrind too, for instructions per event:
-//   valgrind --tool=callgrind --toggle-collect='Elevate::GraphCodec::decodeAuditPage*' \
-//       build/release/bench/elevate-bench-audit-decode 5 1000
+//   valgrind --tool=callgrind --toggle-collect='Elevate::GraphCodec::decodeAuditPage*'
+//       build/release/bench/elevate-bench-audit-decode 3 1000
+// (one command line) and divide the instructions collected by the events (3000 here).
 // Usage: elevate-bench-audit-decode [PAGES] [EVENTS_PER_PAGE]
 #include "AuditFixtures.h"
 #include "GraphCodec.h"
@@ -10,6 +11,7 @@
 #include <QCoreApplication>
 
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <vector>
 

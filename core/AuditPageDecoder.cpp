@@ -2,12 +2,20 @@
 // pageFromJson<AuditEvent> over a parsed tree, without building the tree. An audit pull decodes
 // thousands of events per page, and the tree (one heap node per value, a std::map per object)
 // plus a path string per field read cost several times the bytes themselves.
+//
+// The handler is fed by the hand-written reader of JsonSaxReader.h, which takes the bytes in one
+// pass and hands strings over as views into the page; nlohmann's own lexer cost several times
+// what the handler does. Whatever that reader does not accept is read again from the start by
+// nlohmann's SAX parser with a fresh handler: it has the last word on every refusal, and its
+// messages are the ones reported.
 
 #include "AuditPageDecoderInternal.h"
 #include "GraphCodec.h"
 #include "JsonSaxReader.h"
 
 #include <array>
+#include <cstdint>
+#include <cstring>
 #include <exception>
 #include <functional>
 #include <limits>
@@ -29,9 +37,11 @@ QString fromStd(std::string_view s)
     return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
 }
 
-bool is(std::string_view key, std::string_view name)
+// A key against a member's name: a comparison of known length, which the compiler inlines.
+template <std::size_t N>
+bool is(std::string_view key, const char (&name)[N])
 {
-    return key == name;
+    return key.size() == N - 1 && std::memcmp(key.data(), name, N - 1) == 0;
 }
 
 // Receives the parser's events and fills a Page<AuditEvent>. Objects of the shape are frames on
@@ -800,11 +810,31 @@ private:
         return converted;
     }
 
-    // Looked up by std::string_view without building a std::string.
+    // Looked up by std::string_view without building a std::string, through a hash that takes
+    // eight bytes a step: the values are short and std::hash's costs more than the lookup.
     struct ViewHash
     {
         using is_transparent = void;
-        std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+        std::size_t operator()(std::string_view s) const noexcept
+        {
+            constexpr std::uint64_t k = 0x9E3779B97F4A7C15ULL;
+            std::uint64_t h = (s.size() + 1) * k;
+            const char* p = s.data();
+            std::size_t n = s.size();
+            for (; n >= 8; n -= 8, p += 8) {
+                std::uint64_t w = 0;
+                std::memcpy(&w, p, 8);
+                h = (h ^ w) * k;
+                h ^= h >> 29;
+            }
+            if (n > 0) {
+                std::uint64_t w = 0;
+                std::memcpy(&w, p, n);
+                h = (h ^ w) * k;
+            }
+            h ^= h >> 32;
+            return static_cast<std::size_t>(h);
+        }
     };
     std::unordered_map<std::string, QString, ViewHash, std::equal_to<>> m_interned;
     Page<AuditEvent> m_page;
