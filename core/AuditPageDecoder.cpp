@@ -2,12 +2,24 @@
 // pageFromJson<AuditEvent> over a parsed tree, without building the tree. An audit pull decodes
 // thousands of events per page, and the tree (one heap node per value, a std::map per object)
 // plus a path string per field read cost several times the bytes themselves.
+//
+// The handler is fed by the hand-written reader of JsonSaxReader.h, which takes the bytes in one
+// pass and hands strings over as views into the page; nlohmann's own lexer cost several times
+// what the handler does. Whatever that reader does not accept is read again from the start by
+// nlohmann's SAX parser with a fresh handler: it has the last word on every refusal, and its
+// messages are the ones reported.
 
+#include "AuditPageDecoderInternal.h"
 #include "GraphCodec.h"
+#include "JsonSaxReader.h"
 
 #include <array>
+#include <cstdint>
+#include <cstring>
 #include <exception>
+#include <functional>
 #include <limits>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -20,14 +32,16 @@ using json = nlohmann::json;
 
 namespace {
 
-QString fromStd(const std::string& s)
+QString fromStd(std::string_view s)
 {
     return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
 }
 
-bool is(const std::string& key, std::string_view name)
+// A key against a member's name: a comparison of known length, which the compiler inlines.
+template <std::size_t N>
+bool is(std::string_view key, const char (&name)[N])
 {
-    return std::string_view(key) == name;
+    return key.size() == N - 1 && std::memcmp(key.data(), name, N - 1) == 0;
 }
 
 // Receives the parser's events and fills a Page<AuditEvent>. Objects of the shape are frames on
@@ -93,10 +107,12 @@ public:
         const bool inRange = value <= static_cast<number_unsigned_t>(std::numeric_limits<qint64>::max());
         return number(inRange, inRange ? static_cast<qint64>(value) : 0);
     }
-    bool number_float(number_float_t /*value*/, const string_t& /*text*/) { return scalar(); }
+    bool number_float(number_float_t /*value*/, std::string_view /*text*/) { return scalar(); }
     bool binary(binary_t& /*value*/) { return scalar(); }
 
-    bool string(string_t& value)
+    // Strings come as views: into the document from the fast reader (Json::readJsonSax), into
+    // nlohmann's token buffer from its parser.
+    bool string(std::string_view value)
     {
         if (ignoring()) {
             return true;
@@ -255,7 +271,7 @@ public:
         return true;
     }
 
-    bool key(string_t& name)
+    bool key(std::string_view name)
     {
         if (ignoring()) {
             return true;
@@ -374,7 +390,7 @@ private:
         return Slot{kind, nullptr, child, name, false};
     }
 
-    Slot slotFor(Frame::Kind at, const std::string& k)
+    Slot slotFor(Frame::Kind at, std::string_view k)
     {
         switch (at) {
         case Frame::Page:
@@ -677,7 +693,7 @@ private:
         return true;
     }
 
-    bool withinLimit(const std::string& value, const Slot& slot)
+    bool withinLimit(std::string_view value, const Slot& slot)
     {
         if (static_cast<qsizetype>(value.size()) > MaxStringBytes) {
             fail(slot, QStringLiteral("string longer than %1 bytes").arg(MaxStringBytes));
@@ -686,7 +702,7 @@ private:
         return true;
     }
 
-    void readTime(const std::string& value, const Slot& slot)
+    void readTime(std::string_view value, const Slot& slot)
     {
         if (value.empty()) {
             fail(slot, QStringLiteral("required timestamp is empty"));
@@ -776,7 +792,7 @@ private:
 
     // Equal values of repeating fields share one QString: converted once per page, and the
     // audit archive recognises a name it has just seen by its data pointer.
-    QString interned(const std::string& value)
+    QString interned(std::string_view value)
     {
         constexpr std::size_t MaxLength = 256;
         constexpr std::size_t MaxValues = 8192;
@@ -794,7 +810,33 @@ private:
         return converted;
     }
 
-    std::unordered_map<std::string, QString> m_interned;
+    // Looked up by std::string_view without building a std::string, through a hash that takes
+    // eight bytes a step: the values are short and std::hash's costs more than the lookup.
+    struct ViewHash
+    {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view s) const noexcept
+        {
+            constexpr std::uint64_t k = 0x9E3779B97F4A7C15ULL;
+            std::uint64_t h = (s.size() + 1) * k;
+            const char* p = s.data();
+            std::size_t n = s.size();
+            for (; n >= 8; n -= 8, p += 8) {
+                std::uint64_t w = 0;
+                std::memcpy(&w, p, 8);
+                h = (h ^ w) * k;
+                h ^= h >> 29;
+            }
+            if (n > 0) {
+                std::uint64_t w = 0;
+                std::memcpy(&w, p, n);
+                h = (h ^ w) * k;
+            }
+            h ^= h >> 32;
+            return static_cast<std::size_t>(h);
+        }
+    };
+    std::unordered_map<std::string, QString, ViewHash, std::equal_to<>> m_interned;
     Page<AuditEvent> m_page;
     AuditEvent m_event;
     AuditEvent::TargetResource m_target;
@@ -807,6 +849,26 @@ private:
 
 } // namespace
 
+namespace Internal {
+
+std::optional<Result<Page<AuditEvent>>> decodeAuditPageFast(QByteArrayView bytes)
+{
+    AuditPageHandler handler;
+    if (!Json::readJsonSax(bytes, handler)) {
+        return std::nullopt;
+    }
+    return handler.result(bytes);
+}
+
+Result<Page<AuditEvent>> decodeAuditPageNlohmann(QByteArrayView bytes)
+{
+    AuditPageHandler handler;
+    json::sax_parse(bytes.begin(), bytes.end(), &handler);
+    return handler.result(bytes);
+}
+
+} // namespace Internal
+
 Result<Page<AuditEvent>> decodeAuditPage(QByteArrayView bytes)
 {
     // The size and emptiness checks of parse(); the nesting check is the handler's (one pass).
@@ -814,9 +876,13 @@ Result<Page<AuditEvent>> decodeAuditPage(QByteArrayView bytes)
         return *checkLimits(bytes);
     }
     try {
-        AuditPageHandler handler;
-        json::sax_parse(bytes.begin(), bytes.end(), &handler);
-        return handler.result(bytes);
+        // The hand-written reader first; anything it does not take (a syntax error, a document
+        // nested too deep, a float it cannot convert with certainty) is read again from the start
+        // by nlohmann's parser with a fresh handler, so errors are worded as they always were.
+        if (std::optional<Result<Page<AuditEvent>>> fast = Internal::decodeAuditPageFast(bytes)) {
+            return std::move(*fast);
+        }
+        return Internal::decodeAuditPageNlohmann(bytes);
     } catch (const std::exception& e) {
         // The handler throws nothing itself: this is memory exhaustion, and must still not
         // escape the codec.

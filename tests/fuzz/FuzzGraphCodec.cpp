@@ -1,8 +1,10 @@
 // libFuzzer target for the Graph codec: every decoder must return a value or a CodecError for
 // any bytes, and whatever decodes must encode and decode again to the same value.
+#include "AuditPageDecoderInternal.h"
 #include "CodecTestSupport.h"
 #include "GraphCodec.h"
 #include "IsoDuration.h"
+#include "JsonSaxRecorder.h"
 #include "Timestamp.h"
 
 #include <cstdio>
@@ -78,6 +80,25 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             tree ? GraphCodec::pageFromJson<AuditEvent>(*tree) : Result<Page<AuditEvent>>(tree.error());
         if (!viaTree || !(*viaTree == *sax)) {
             std::fprintf(stderr, "the SAX audit page decoder disagrees with the tree decoder\n");
+            std::abort();
+        }
+    }
+    // The hand-written JSON reader against nlohmann's parser, event by event; and the audit page
+    // decoder's fast path, when it takes the bytes, gives nlohmann's result (value or error).
+    const JsonSaxRecorder::Verdict readers = JsonSaxRecorder::compareReaders(bytes);
+    if (!readers.agree) {
+        std::fprintf(stderr, "%s\n", readers.why);
+        std::abort();
+    }
+    if (size <= std::size_t(GraphCodec::MaxDocumentBytes)) {
+        const std::optional<Result<Page<AuditEvent>>> fast = GraphCodec::Internal::decodeAuditPageFast(bytes);
+        const Result<Page<AuditEvent>> slow = GraphCodec::Internal::decodeAuditPageNlohmann(bytes);
+        if (fast && (!readers.fastAccepted || !JsonSaxRecorder::sameResult(*fast, slow))) {
+            std::fprintf(stderr, "the fast audit page reader disagrees with nlohmann's\n");
+            std::abort();
+        }
+        if (!bytes.trimmed().isEmpty() && !JsonSaxRecorder::sameResult(sax, slow)) {
+            std::fprintf(stderr, "decodeAuditPage is not what nlohmann's parser gives\n");
             std::abort();
         }
     }

@@ -2,9 +2,15 @@
 // (pageFromJson<AuditEvent> over parse()): the same page, field by field, for generated and
 // hand-written pages, and the same refusal for malformed ones. TestCodecMalformed runs its whole
 // audit page corpus through both decoders as well.
+//
+// decodeAuditPage reads with a hand-written reader (JsonSaxReader.h) and falls back to nlohmann's
+// parser for anything it does not take: the *Readers* functions hold the two against each other,
+// event by event on the raw JSON and result by result on audit pages.
 
 #include "AuditFixtures.h"
+#include "AuditPageDecoderInternal.h"
 #include "GraphCodec.h"
+#include "JsonSaxRecorder.h"
 
 #include <QTest>
 
@@ -21,6 +27,11 @@ private slots:
     void errorsMatchTree_data();
     void errorsMatchTree();
     void limitsApply();
+    void readersAgreeOnTrickyJson_data();
+    void readersAgreeOnTrickyJson();
+    void readersAgreeOnGeneratedPages();
+    void readersAgreeOnEveryTruncationAndMutation();
+    void readersAgreeOnNesting();
 };
 
 namespace {
@@ -265,6 +276,279 @@ void TestAuditPageDecoder::limitsApply()
     const auto huge = GraphCodec::decodeAuditPage(big);
     QVERIFY(!huge.ok());
     QVERIFY2(huge.error().message.contains(u"larger than"), qPrintable(huge.error().toString()));
+}
+
+namespace {
+
+// Both readers, on the raw JSON and through the audit page handler, and the public decoder: the
+// fast reader's result (when it takes the bytes) and the public one are nlohmann's.
+void compareReaders(const QByteArray& bytes, bool mustBeFast = false)
+{
+    const JsonSaxRecorder::Verdict raw = JsonSaxRecorder::compareReaders(bytes);
+    QVERIFY2(raw.agree, qPrintable(QStringLiteral("%1: %2").arg(QLatin1String(raw.why),
+                                                                QString::fromLatin1(bytes.left(300).toPercentEncoding()))));
+    const std::optional<Result<Page<AuditEvent>>> fast = GraphCodec::Internal::decodeAuditPageFast(bytes);
+    const Result<Page<AuditEvent>> slow = GraphCodec::Internal::decodeAuditPageNlohmann(bytes);
+    if (fast) {
+        // The handler can stop the reader (nesting too deep), never make it take more.
+        QVERIFY(raw.fastAccepted);
+    }
+    if (fast) {
+        QVERIFY2(JsonSaxRecorder::sameResult(*fast, slow),
+                 qPrintable(QStringLiteral("fast %1, nlohmann %2")
+                                .arg(fast->ok() ? QStringLiteral("ok") : fast->error().toString(),
+                                     slow.ok() ? QStringLiteral("ok") : slow.error().toString())));
+    }
+    if (!bytes.trimmed().isEmpty()) {
+        QVERIFY(JsonSaxRecorder::sameResult(GraphCodec::decodeAuditPage(bytes), slow));
+    }
+    if (mustBeFast) {
+        QVERIFY2(fast.has_value(), "a valid page took the slow path");
+    }
+}
+
+// A page whose first event holds `json` as the value of `member`.
+QByteArray inEvent(const char* member, const QByteArray& json)
+{
+    return page({}, "{" + Minimal + ",\"" + member + "\":" + json + "}");
+}
+
+} // namespace
+
+void TestAuditPageDecoder::readersAgreeOnTrickyJson_data()
+{
+    QTest::addColumn<QByteArray>("json");
+    const auto row = [](const char* name, const QByteArray& json) { QTest::newRow(name) << json; };
+    // Strings: escapes, \u with and without surrogate pairs, UTF-8 right and wrong, control bytes.
+    row("simple escapes", R"("\"\\\/\b\f\n\r\t")");
+    row("escape at the start and end", R"("\nabc\t")");
+    row("only an escape", R"("\u0041")");
+    row("u escapes", R"("\u00e9\u00E9\u4e2d\uFFFF\u0000x")");
+    row("surrogate pair", R"("\uD83D\uDE00 \ud83d\ude00")");
+    row("lone high surrogate", R"("\uD83D")");
+    row("high surrogate then text", R"("\uD83Dabc")");
+    row("high surrogate then a BMP escape", R"("\uD83D\u0041")");
+    row("high surrogate then a high one", R"("\uD83D\uD83D")");
+    row("lone low surrogate", R"("\uDE00")");
+    row("short u escape", R"("\u12")");
+    row("bad hex", R"("\u12G4")");
+    row("unknown escape", R"("\x41")");
+    row("escaped apostrophe", R"("\'")");
+    row("backslash at the end", "\"abc\\");
+    row("two-byte UTF-8", "\"\xC3\xA9\xDF\xBF\"");
+    row("three-byte UTF-8", "\"\xE0\xA0\x80\xE4\xB8\xAD\xED\x9F\xBF\xEE\x80\x80\xEF\xBF\xBF\"");
+    row("four-byte UTF-8", "\"\xF0\x90\x80\x80\xF0\x9F\x98\x80\xF4\x8F\xBF\xBF\"");
+    row("overlong two-byte", "\"\xC0\x80\"");
+    row("overlong C1", "\"\xC1\xBF\"");
+    row("overlong three-byte", "\"\xE0\x80\x80\"");
+    row("encoded surrogate", "\"\xED\xA0\x80\"");
+    row("overlong four-byte", "\"\xF0\x80\x80\x80\"");
+    row("past U+10FFFF", "\"\xF4\x90\x80\x80\"");
+    row("F5 lead", "\"\xF5\x80\x80\x80\"");
+    row("FF byte", "\"\xFF\"");
+    row("lone continuation", "\"\x80\"");
+    row("truncated sequence", "\"\xE4\xB8\"");
+    row("truncated at the end", "\"\xE4\xB8");
+    row("sequence cut by a quote", "\"\xF0\x9F\"\"");
+    row("control character", "\"a\x01" "b\"");
+    row("unit separator", "\"\x1F\"");
+    row("tab raw", "\"a\tb\"");
+    row("newline raw", "\"a\nb\"");
+    row("NUL raw", QByteArray("\"a\0b\"", 5));
+    row("DEL raw", "\"\x7F\"");
+    row("unterminated", "\"abc");
+    // Numbers: integer, unsigned and float as nlohmann classifies them, overflow included.
+    row("zero", "0");
+    row("minus zero", "-0");
+    row("minus zero float", "-0.0");
+    row("leading zero", "01");
+    row("minus leading zero", "-01");
+    row("fraction", "1.5");
+    row("no fraction digits", "1.");
+    row("no integer digits", ".5");
+    row("exponents", "[1e5,1E+5,1e-5,2.5E-3,0e0,-0E+0]");
+    row("no exponent digits", "1e");
+    row("exponent sign only", "1e+");
+    row("minus alone", "-");
+    row("double minus", "--1");
+    row("plus", "+1");
+    row("hex", "0x10");
+    row("uint64 max", "18446744073709551615");
+    row("uint64 max + 1", "18446744073709551616");
+    row("int64 min", "-9223372036854775808");
+    row("int64 min - 1", "-9223372036854775809");
+    row("int64 max + 1", "9223372036854775808");
+    row("huge integer", "123456789012345678901234567890123456789");
+    row("huge negative integer", "-123456789012345678901234567890123456789");
+    row("integer past double", "1" + QByteArray(400, '0'));
+    row("float overflow", "1e400");
+    row("negative float overflow", "-1e400");
+    row("float underflow", "1e-400");
+    row("subnormal", "4.9e-324");
+    row("smallest normal", "2.2250738585072014e-308");
+    row("largest double", "1.7976931348623157e308");
+    row("long mantissa", "0.1000000000000000055511151231257827021181583404541015625");
+    row("number then letter", "1x");
+    row("numbers in an array", "[0,-1,2.5,1e2,18446744073709551615,-9223372036854775808]");
+    // Literals, whitespace, structure.
+    row("literals", "[true,false,null]");
+    row("short literal", "tru");
+    row("long literal", "nulll");
+    row("capitalised literal", "True");
+    row("literal then garbage", "[truex]");
+    row("all whitespace kinds", " \t\r\n[ \t\r\n1 \t\r\n, \t\r\n{ \t\r\n\"a\" \t\r\n: \t\r\n2 \t\r\n} \t\r\n] \t\r\n");
+    row("form feed", "\f[]");
+    row("vertical tab", "[\v]");
+    row("no-break space", "[\xC2\xA0]");
+    row("trailing comma in an array", "[1,]");
+    row("trailing comma in an object", R"({"a":1,})");
+    row("missing colon", R"({"a" 1})");
+    row("missing value", R"({"a":})");
+    row("unquoted key", "{a:1}");
+    row("number key", "{1:1}");
+    row("empty key", R"({"":1})");
+    row("duplicate keys", R"({"a":1,"a":2})");
+    row("escaped key", R"({"\u0061\n":1})");
+    row("mismatched brackets", "[}");
+    row("mismatched braces", R"({"a":1])");
+    row("unclosed array", "[1,2");
+    row("unclosed object", R"({"a":1)");
+    row("extra close", "[]]");
+    row("comment", "[1/*x*/]");
+    row("line comment", "[1]//x");
+    row("single quotes", "['a']");
+    // The BOM, and what may follow the value.
+    row("BOM", "\xEF\xBB\xBF{}");
+    row("BOM then whitespace", "\xEF\xBB\xBF \n[]");
+    row("half a BOM", "\xEF\xBB{}");
+    row("BOM after whitespace", " \xEF\xBB\xBF{}");
+    row("two BOMs", "\xEF\xBB\xBF\xEF\xBB\xBF{}");
+    row("BOM alone", "\xEF\xBB\xBF");
+    row("UTF-16 BOM", "\xFE\xFF{}");
+    row("trailing garbage", "{} x");
+    row("two values", "{}{}");
+    row("trailing comma at the root", "{},");
+    row("trailing NUL", QByteArray("{}\0", 3));
+    row("NUL then garbage", QByteArray("{} \0x]", 6));
+    row("NUL before the value", QByteArray("\0{}", 3));
+    row("NUL inside", QByteArray("[1\0]", 4));
+    row("empty", "");
+    row("whitespace only", " \n\t\r");
+    row("scalar root", "\"x\"");
+}
+
+void TestAuditPageDecoder::readersAgreeOnTrickyJson()
+{
+    QFETCH(QByteArray, json);
+    // As a document of its own, and inside an audit page at every kind of place: a member the
+    // handler reads, one it skips, a key, an element of an array it reads, and the page itself.
+    compareReaders(json);
+    compareReaders(inEvent("category", json));
+    compareReaders(inEvent("unknown", json));
+    compareReaders(inEvent("targetResources", "[" + json + "]"));
+    compareReaders(page({}, "{" + Minimal + ",\"additionalDetails\":[{\"key\":" + json + "}]}"));
+    compareReaders(page("\"@odata.count\":" + json + ",", "{" + Minimal + "}"));
+    compareReaders("{" + json + ":1,\"value\":[]}");
+    compareReaders("{\"value\":[]}" + json);
+}
+
+void TestAuditPageDecoder::readersAgreeOnGeneratedPages()
+{
+    Testing::AuditGenerator gen(11);
+    const qint64 start = Timestamp::fromIso(u"2026-03-01T00:00:00Z")->ticks();
+    for (int p = 0; p < 20; ++p) {
+        Page<AuditEvent> page;
+        page.context = QStringLiteral("https://graph.microsoft.com/v1.0/$metadata#auditLogs/directoryAudits");
+        if (p % 3 != 0) {
+            page.nextLink = QStringLiteral("https://graph.microsoft.com/v1.0/auditLogs/directoryAudits?$skiptoken=%1").arg(p);
+        }
+        if (p % 4 == 1) {
+            page.count = qint64(p) * 1'000'000'007LL;
+        }
+        for (int i = 0; i < 50 + p * 10; ++i) {
+            AuditEvent event = gen.next(Timestamp::fromTicks(start - qint64(p * 1000 + i) * 987654321LL));
+            if (i % 7 == 0) {
+                event.resultReason = QStringLiteral("quote \" backslash \\ tab \t nul %1 \u00e9\u4e2d\U0001F600 \u2028 ctl \x01\x1f")
+                                         .arg(QChar(0));
+            }
+            page.value << event;
+        }
+        const QByteArray bytes = GraphCodec::serialize(GraphCodec::toJson(page));
+        compareReaders(bytes, true);
+        if (QTest::currentTestFailed()) {
+            return;
+        }
+        const Result<Page<AuditEvent>> decoded = GraphCodec::decodeAuditPage(bytes);
+        QVERIFY(decoded.ok());
+        QVERIFY(*decoded == page);
+        // Pretty-printed, with a BOM: still the fast path, still the same page.
+        const QByteArray pretty = "\xEF\xBB\xBF" + QByteArray::fromStdString(nlohmann::json::parse(bytes.begin(), bytes.end()).dump(2));
+        compareReaders(pretty, true);
+        QVERIFY(GraphCodec::decodeAuditPage(pretty).ok());
+        QVERIFY(*GraphCodec::decodeAuditPage(pretty) == page);
+    }
+}
+
+void TestAuditPageDecoder::readersAgreeOnEveryTruncationAndMutation()
+{
+    const QByteArray document = page(R"("@odata.context":"c\u00e9","@odata.count":12,)",
+                                     "{" + Minimal + R"(,"category":"R\u00f4le \ud83d\ude00 \"x\"","x":[1.5e3,-2,true,null],)"
+                                                     "\"resultReason\":\"\xC3\xA9\xE4\xB8\xAD\xF0\x9F\x98\x80\","
+                                                     R"("initiatedBy":{"user":{"id":"u"}},"targetResources":[{"id":"t"}]})");
+    compareReaders(document, true);
+    for (qsizetype n = 0; n < document.size(); ++n) {
+        compareReaders(document.first(n));
+        if (QTest::currentTestFailed()) {
+            qWarning("truncated to %lld bytes", static_cast<long long>(n));
+            return;
+        }
+    }
+    const QByteArray replacements("\"\\{}[],:0-e.u \x01\x80\xC3\xEDxtn");
+    for (qsizetype i = 0; i < document.size(); ++i) {
+        for (const char r : replacements) {
+            QByteArray mutated = document;
+            mutated[i] = r;
+            compareReaders(mutated);
+            QByteArray inserted = document;
+            inserted.insert(i, r);
+            compareReaders(inserted);
+            QByteArray removed = document;
+            removed.remove(i, 1);
+            compareReaders(removed);
+            if (QTest::currentTestFailed()) {
+                qWarning("at byte %lld, '%c'", static_cast<long long>(i), r);
+                return;
+            }
+        }
+    }
+}
+
+void TestAuditPageDecoder::readersAgreeOnNesting()
+{
+    // Up to the handler's limit the fast path reads it; past it the handler stops the fast
+    // reader and nlohmann's path gives the usual error.
+    for (const int depth : {1, 2, GraphCodec::MaxDepth - 3, GraphCodec::MaxDepth - 2, GraphCodec::MaxDepth - 1,
+                            GraphCodec::MaxDepth, GraphCodec::MaxDepth + 1, 500}) {
+        const QByteArray arrays = QByteArray(depth, '[') + QByteArray(depth, ']');
+        QByteArray objects;
+        for (int i = 0; i < depth; ++i) {
+            objects += "{\"a\":";
+        }
+        objects += "1" + QByteArray(depth, '}');
+        for (const QByteArray& nested : {arrays, objects}) {
+            compareReaders(nested);
+            compareReaders(inEvent("unknown", nested));
+            compareReaders(inEvent("unknown", nested.chopped(1)));
+            if (QTest::currentTestFailed()) {
+                qWarning("at depth %d", depth);
+                return;
+            }
+        }
+    }
+    // Within the limit, on a page: the fast path, the same page.
+    const QByteArray deep = inEvent("unknown", QByteArray(GraphCodec::MaxDepth - 3, '[') + QByteArray(GraphCodec::MaxDepth - 3, ']'));
+    compareReaders(deep, true);
+    QVERIFY(GraphCodec::decodeAuditPage(deep).ok());
 }
 
 QTEST_GUILESS_MAIN(TestAuditPageDecoder)
