@@ -93,7 +93,7 @@ bool AuditLog::append(AuditEvent& event)
             previous = last.value(1).toString();
         }
     }
-    const QByteArray body = GraphCodec::encode(event);
+    const QByteArray body = GraphCodec::encodeAuditEvent(event); // encode()'s bytes, without the JSON tree
     const QString hash = hashOf(previous, seq, body);
     const SqlDialect& sql = m_db.sql();
     const bool ok = m_db.write(
