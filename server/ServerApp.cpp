@@ -257,6 +257,7 @@ bool ServerApp::start(const ServerConfig& config, QString* error)
     m_systemClock = std::make_unique<SystemClock>();
     m_db = std::make_unique<Database>();
     m_db->setPassword(config.databasePassword);
+    m_db->setDurability(config.durability);
     if (!m_db->open(url, error)) {
         return false;
     }

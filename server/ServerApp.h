@@ -7,6 +7,7 @@
 
 #include "Caller.h"
 #include "Http.h"
+#include "SqlDialect.h"
 
 #include <optional>
 
@@ -58,6 +59,9 @@ struct ServerConfig
     bool cheapPasswordHashing = false;
     // Changes arriving together share one durable commit; each is answered after that commit.
     bool groupCommit = true;
+    // full: an acknowledged change (and its audit record) survives a power cut; normal: it
+    // survives a crash or kill of elevated, a power cut may lose the last ones (SqlDialect).
+    SqlDialect::Durability durability = SqlDialect::Durability::Full;
 };
 
 // The whole server in one object: database, engine, identity, HTTP transport with the Graph

@@ -59,7 +59,7 @@ QCommandLineOption configOption()
                               QStringLiteral("A configuration file (INI: listen, database, demo, min-active-seconds, "
                                              "rate-limit, rate-burst, max-body-bytes, access-token-lifetime, "
                                              "mfa-window, public-url, tls-cert, tls-key, insecure-http, group-commit, "
-                                             "database-password-file)."),
+                                             "durability, database-password-file)."),
                               QStringLiteral("file"));
 }
 
@@ -584,6 +584,13 @@ int serve(QCoreApplication& app, const QStringList& args)
                       QStringLiteral("on (default): changes that arrive together are made durable with one sync and "
                                      "answered after it; off: one sync per change."),
                       QStringLiteral("on|off")});
+    parser.addOption({QStringLiteral("durability"),
+                      QStringLiteral("full (default): an acknowledged change and its audit record survive a power "
+                                     "cut (one sync per commit); normal: they survive a crash or kill of elevated, "
+                                     "a power cut may lose the last acknowledged changes but never corrupts the "
+                                     "database or the audit chain (SQLite WAL synchronous=NORMAL; PostgreSQL "
+                                     "synchronous_commit=off)."),
+                      QStringLiteral("full|normal")});
     parser.addOption({QStringLiteral("mfa-window"),
                       QStringLiteral("Minutes a second factor stays fresh for policies that require MFA (default 10)."),
                       QStringLiteral("minutes")});
@@ -640,6 +647,15 @@ int serve(QCoreApplication& app, const QStringList& args)
     } else {
         ok = false;
         error = QStringLiteral("--group-commit takes on or off, not \"%1\"").arg(groupCommit);
+    }
+    const QString durability = setting(parser, config.get(), QStringLiteral("durability"), QStringLiteral("full")).toLower();
+    if (durability == u"full") {
+        c.durability = SqlDialect::Durability::Full;
+    } else if (durability == u"normal") {
+        c.durability = SqlDialect::Durability::Normal;
+    } else if (ok) {
+        ok = false;
+        error = QStringLiteral("--durability takes full or normal, not \"%1\"").arg(durability);
     }
     const double mfaMinutes = number(QStringLiteral("mfa-window"), static_cast<double>(c.mfaWindowSeconds) / 60.0);
     c.mfaWindowSeconds = static_cast<qint64>(mfaMinutes * 60.0);

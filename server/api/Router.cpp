@@ -202,7 +202,9 @@ struct Router::Route
     RouteOptions options;
 
     static std::optional<Segment> parseSegment(QStringView text);
-    bool matchSegments(const QList<QString>& decoded, QHash<QString, QString>& params) const;
+    // Whether the request's segments match; the captures go to *params when given (a first
+    // pass without it costs no allocation for the many routes that do not match).
+    bool matchSegments(const QList<QString>& decoded, QHash<QString, QString>* params) const;
 };
 
 std::optional<Router::Route::Segment> Router::Route::parseSegment(QStringView text)
@@ -284,7 +286,7 @@ std::optional<Router::Route::Segment> Router::Route::parseSegment(QStringView te
     return segment;
 }
 
-bool Router::Route::matchSegments(const QList<QString>& decoded, QHash<QString, QString>& params) const
+bool Router::Route::matchSegments(const QList<QString>& decoded, QHash<QString, QString>* params) const
 {
     if (decoded.size() != segments.size()) {
         return false;
@@ -306,11 +308,15 @@ bool Router::Route::matchSegments(const QList<QString>& decoded, QHash<QString, 
             if (it == segment.alternatives.cend()) {
                 return false;
             }
-            params.insert(segment.text, *it); // the pattern's spelling, e.g. "v1.0"
+            if (params) {
+                params->insert(segment.text, *it); // the pattern's spelling, e.g. "v1.0"
+            }
             break;
         }
         case Segment::Kind::Capture:
-            params.insert(segment.text, actual);
+            if (params) {
+                params->insert(segment.text, actual);
+            }
             break;
         case Segment::Kind::Function: {
             const std::optional<FunctionCall> call = parseFunctionCall(actual);
@@ -326,7 +332,9 @@ bool Router::Route::matchSegments(const QList<QString>& decoded, QHash<QString, 
                     return false;
                 }
                 if (!argument.capture.isEmpty()) {
-                    params.insert(argument.capture, it->second);
+                    if (params) {
+                        params->insert(argument.capture, it->second);
+                    }
                 } else if (it->second.compare(argument.literal, Qt::CaseInsensitive) != 0) {
                     return false;
                 }
@@ -404,10 +412,11 @@ Router::Result Router::match(QByteArrayView method, QStringView encodedPath) con
     QList<Candidate> best;
     QList<int> bestRanks;
     for (const auto& route : m_routes) {
-        QHash<QString, QString> params;
-        if (!route->matchSegments(decoded, params)) {
+        if (!route->matchSegments(decoded, nullptr)) {
             continue;
         }
+        QHash<QString, QString> params;
+        route->matchSegments(decoded, &params);
         QList<int> ranks;
         ranks.reserve(route->segments.size());
         for (const Route::Segment& segment : route->segments) {

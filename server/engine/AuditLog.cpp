@@ -3,9 +3,9 @@
 #include "Database.h"
 #include "GraphCodec.h"
 #include "SqlTime.h"
+#include "TimeOrderedId.h"
 
 #include <QCryptographicHash>
-#include <QUuid>
 
 #include <openssl/evp.h>
 
@@ -75,7 +75,7 @@ QString AuditLog::hashOf(const QString& previousHash, qint64 seq, const QByteArr
 bool AuditLog::append(AuditEvent& event)
 {
     if (event.id.isEmpty()) {
-        event.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        event.id = TimeOrderedId::create(); // lands at the right edge of the id index
     }
     // Inside the caller's write transaction the last row cannot change under us, and the head
     // this transaction last appended is kept (Database::writeMemo) instead of read back.
@@ -93,7 +93,7 @@ bool AuditLog::append(AuditEvent& event)
             previous = last.value(1).toString();
         }
     }
-    const QByteArray body = GraphCodec::encode(event);
+    const QByteArray body = GraphCodec::encodeAuditEvent(event); // encode()'s bytes, without the JSON tree
     const QString hash = hashOf(previous, seq, body);
     const SqlDialect& sql = m_db.sql();
     const bool ok = m_db.write(

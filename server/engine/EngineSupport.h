@@ -6,11 +6,11 @@
 #include "Caller.h"
 #include "Enums.h"
 #include "Timestamp.h"
+#include "TimeOrderedId.h"
 
 #include <QSqlQuery>
 #include <QVariantList>
 #include <QString>
-#include <QUuid>
 
 namespace Elevate::Server {
 class Database;
@@ -19,9 +19,10 @@ struct ListQuery;
 
 namespace Elevate::Server::EngineSupport {
 
+// The id of a row the engine creates: time-ordered (see TimeOrderedId).
 inline QString newId()
 {
-    return QUuid::createUuid().toString(QUuid::WithoutBraces);
+    return TimeOrderedId::create();
 }
 
 inline QString kindText(PimKind kind)

@@ -287,7 +287,7 @@ void Database::close()
 
 bool Database::configure(QString* error)
 {
-    return execAll(m_sql.connectionSettings(), error);
+    return execAll(m_sql.connectionSettings() << m_sql.durability(m_durability), error);
 }
 
 bool Database::execAll(const QStringList& statements, QString* error)
@@ -308,7 +308,13 @@ bool Database::execAll(const QStringList& statements, QString* error)
 bool Database::setDurable(bool durable)
 {
     QSqlQuery q(handle());
-    return q.exec(m_sql.durability(durable));
+    return q.exec(m_sql.durability(durable ? m_durability : Durability::Off));
+}
+
+bool Database::setDurability(Durability level)
+{
+    m_durability = level;
+    return !isOpen() || setDurable(true);
 }
 
 int Database::schemaVersion()

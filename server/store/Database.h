@@ -32,6 +32,7 @@ class Database final
 {
 public:
     enum class Dialect { SQLite, PostgreSQL };
+    using Durability = SqlDialect::Durability;
 
     Database();
     ~Database();
@@ -40,6 +41,10 @@ public:
 
     // Opens the database, applies the connection pragmas and runs pending migrations.
     bool open(const QString& url, QString* error);
+    // The durability of commits (SqlDialect::Durability; Full by default), for this connection
+    // from now on and after every open().
+    bool setDurability(Durability level);
+    Durability durability() const { return m_durability; }
     // The PostgreSQL password for the next open() (e.g. read from database-password-file).
     void setPassword(const QString& password) { m_password = password; }
     void close();
@@ -73,7 +78,8 @@ public:
     // (checkpointed) by a thread of its own on its own connection, once it holds
     // CheckpointPages pages, instead of by whichever commit crosses that size: the copying and
     // its sync of the database file no longer stall the server's thread and every answer held
-    // for that commit. Durability is the log's: each commit still syncs it (synchronous=FULL).
+    // for that commit. Durability is the log's: with Durability::Full each commit syncs it;
+    // with Normal only the checkpoints sync (the log and then the database file).
     static constexpr int MaxBatchUnits = 256;
     static constexpr int CheckpointPages = 1000; // SQLite's own wal_autocheckpoint default
     using BatchListener = std::function<void(bool committed)>;
@@ -154,8 +160,8 @@ public:
     void setWriteMemo(const QString& key, const QVariant& value);
     QVariant writeMemo(const QString& key) const;
 
-    // synchronous=FULL (the default: an acknowledged change survives power loss) or OFF, for
-    // bulk loads into a throwaway database such as the demo tenant.
+    // false: no syncs at all (synchronous=OFF), for bulk loads into a throwaway database such
+    // as the demo tenant; true: back to the durability set with setDurability().
     bool setDurable(bool durable);
 
     QString lastError() const { return m_lastError; }
@@ -201,6 +207,7 @@ private:
     Dialect m_dialect = Dialect::SQLite;
     int m_depth = 0;
     bool m_failed = false;
+    Durability m_durability = Durability::Full;
     bool m_groupCommit = false;
     bool m_batchOpen = false;
     bool m_batchBroken = false; // a savepoint could not be undone: the batch must not commit

@@ -77,8 +77,6 @@ QStringList SqlDialect::connectionSettings() const
     }
     return {
         QStringLiteral("PRAGMA journal_mode=WAL"),
-        // FULL: an acknowledged activation or audit record survives power loss, not just a crash.
-        QStringLiteral("PRAGMA synchronous=FULL"),
         QStringLiteral("PRAGMA foreign_keys=ON"),
         QStringLiteral("PRAGMA temp_store=MEMORY"),
         // 32 MiB of page cache: the default 2 MiB spills big transactions to the WAL page by page.
@@ -86,12 +84,21 @@ QStringList SqlDialect::connectionSettings() const
     };
 }
 
-QString SqlDialect::durability(bool durable) const
+QString SqlDialect::durability(Durability level) const
 {
     if (isPostgres()) {
-        return durable ? QStringLiteral("SET synchronous_commit = on") : QStringLiteral("SET synchronous_commit = off");
+        return level == Durability::Full ? QStringLiteral("SET synchronous_commit = on")
+                                         : QStringLiteral("SET synchronous_commit = off");
     }
-    return durable ? QStringLiteral("PRAGMA synchronous=FULL") : QStringLiteral("PRAGMA synchronous=OFF");
+    switch (level) {
+    case Durability::Full:
+        return QStringLiteral("PRAGMA synchronous=FULL");
+    case Durability::Normal:
+        return QStringLiteral("PRAGMA synchronous=NORMAL");
+    case Durability::Off:
+        break;
+    }
+    return QStringLiteral("PRAGMA synchronous=OFF");
 }
 
 } // namespace Elevate::Server

@@ -15,6 +15,15 @@ class SqlDialect final
 {
 public:
     enum class Kind { SQLite, PostgreSQL };
+    // When a commit counts as done. Full: it survives a power cut (SQLite syncs the write-ahead
+    // log at every commit: synchronous=FULL; PostgreSQL synchronous_commit=on). Normal: it
+    // survives a crash or kill of elevated, since the log is in the operating system's hands
+    // at commit, but a power cut (or, on PostgreSQL, a crash of the database server) may lose
+    // the last commits; the database and the audit chain stay consistent either way, only a
+    // tail of whole transactions can go (SQLite WAL with synchronous=NORMAL syncs at
+    // checkpoints only; PostgreSQL synchronous_commit=off). Off: bulk loads into a throwaway
+    // database (the demo tenant, benchmark set-up).
+    enum class Durability { Full, Normal, Off };
 
     // Advisory lock keys (PostgreSQL). Every write transaction takes WriteLockKey, which makes
     // PostgreSQL writers queue exactly like SQLite's BEGIN IMMEDIATE does: one writer at a time
@@ -51,10 +60,10 @@ public:
     QString takeRateToken() const;
     // Binds a tick count: buckets untouched since then are full and can go.
     QString pruneRateBuckets() const;
-    // Connection settings run once after opening.
+    // Connection settings run once after opening (durability apart: see durability()).
     QStringList connectionSettings() const;
-    // Durability for bulk loads into a throwaway database (the demo tenant).
-    QString durability(bool durable) const;
+    // The statement that sets the connection's durability.
+    QString durability(Durability level) const;
 
 private:
     Kind m_kind;

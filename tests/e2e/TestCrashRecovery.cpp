@@ -1,5 +1,6 @@
-// kill -9 of a real elevated process in the middle of a load: after a restart the database is
-// consistent, the audit chain verifies, and no request is half-applied.
+// kill -9 of a real elevated process in the middle of a load, at each durability (full and
+// normal): after a restart the database is consistent, the audit chain verifies, no request is
+// half-applied, and every request that was answered 201 is there with its audit records.
 #include "ApiClient.h"
 
 #include "Clock.h"
@@ -8,6 +9,8 @@
 #include "IdentityService.h"
 
 #include <QJsonArray>
+#include <QJsonDocument>
+#include <QSet>
 #include <QProcess>
 #include <QSqlQuery>
 #include <QTcpServer>
@@ -54,14 +57,17 @@ class TestCrashRecovery final : public QObject
 private slots:
     void initTestCase();
     void cleanup();
+    void killDuringLoadLeavesNothingHalfApplied_data();
     void killDuringLoadLeavesNothingHalfApplied();
 
 private:
+    void seed();
     bool startServer();
     void stopServer(bool kill);
 
     QTemporaryDir m_dir;
     QString m_database;
+    QString m_durability;
     quint16 m_port = 0;
     std::unique_ptr<QProcess> m_server;
 };
@@ -69,7 +75,10 @@ private:
 void TestCrashRecovery::initTestCase()
 {
     QVERIFY(m_dir.isValid());
-    m_database = QStringLiteral("sqlite:") + m_dir.filePath(QStringLiteral("elevated.db"));
+}
+
+void TestCrashRecovery::seed()
+{
     Database db;
     QString error;
     QVERIFY2(db.open(m_database, &error), qPrintable(error));
@@ -97,7 +106,7 @@ bool TestCrashRecovery::startServer()
     m_server->setProgram(QStringLiteral(ELEVATED_BINARY));
     m_server->setArguments({QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(m_port), QStringLiteral("--database"),
                             m_database, QStringLiteral("--min-active-seconds"), QStringLiteral("0"), QStringLiteral("--rate-limit"),
-                            QStringLiteral("0")});
+                            QStringLiteral("0"), QStringLiteral("--durability"), m_durability});
     m_server->setProcessChannelMode(QProcess::ForwardedErrorChannel);
     m_server->start();
     if (!m_server->waitForStarted(10000)) {
@@ -133,8 +142,22 @@ void TestCrashRecovery::cleanup()
     stopServer(true);
 }
 
+void TestCrashRecovery::killDuringLoadLeavesNothingHalfApplied_data()
+{
+    QTest::addColumn<QString>("durability");
+    QTest::newRow("full") << QStringLiteral("full");
+    QTest::newRow("normal") << QStringLiteral("normal");
+}
+
 void TestCrashRecovery::killDuringLoadLeavesNothingHalfApplied()
 {
+    QFETCH(QString, durability);
+    m_durability = durability;
+    m_database = QStringLiteral("sqlite:") + m_dir.filePath(durability + QStringLiteral(".db"));
+    seed();
+    if (QTest::currentTestFailed()) {
+        return;
+    }
     QVERIFY(startServer());
     const QUrl base(QStringLiteral("http://127.0.0.1:%1").arg(m_port));
     ApiClient api(base);
@@ -149,6 +172,7 @@ void TestCrashRecovery::killDuringLoadLeavesNothingHalfApplied()
     QNetworkAccessManager nam;
     int answered = 0;
     int unexpected = 0;
+    QSet<QString> acknowledged; // the ids of the requests answered 201
     bool stopping = false;
     std::function<void(int)> fire = [&](int user) {
         if (stopping) {
@@ -164,6 +188,9 @@ void TestCrashRecovery::killDuringLoadLeavesNothingHalfApplied()
                 const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
                 if (status == 201 || status == 400) {
                     ++answered;
+                    if (status == 201) {
+                        acknowledged.insert(QJsonDocument::fromJson(reply->readAll()).object().value(QStringLiteral("id")).toString());
+                    }
                 } else if (status != 0) {
                     ++unexpected;
                 }
@@ -213,6 +240,16 @@ void TestCrashRecovery::killDuringLoadLeavesNothingHalfApplied()
                                                       "completed (PIM activation)'")).toLongLong();
     QCOMPARE(completed, activations);
     QVERIFY(activations > 50);
+    // Nothing acknowledged is lost: each request answered 201 is stored, with its audit records.
+    QVERIFY(acknowledged.size() > 50);
+    qint64 found = 0;
+    qint64 recorded = 0;
+    for (const QString& id : std::as_const(acknowledged)) {
+        found += db.scalar(QStringLiteral("SELECT COUNT(*) FROM requests WHERE id = ?"), {id}).toLongLong();
+        recorded += db.scalar(QStringLiteral("SELECT COUNT(*) FROM audit_events WHERE correlation_id = ?"), {id}).toLongLong() == 2;
+    }
+    QCOMPARE(found, qint64(acknowledged.size()));
+    QCOMPARE(recorded, qint64(acknowledged.size()));
     db.close();
 
     QVERIFY(startServer());

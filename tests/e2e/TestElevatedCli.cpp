@@ -1,7 +1,7 @@
 // The account commands of the real `elevated` binary against a temporary database: `user totp`
 // prints a secret whose codes the server accepts, `user disable`, `user passwd` and
 // `user signout` end every token at once, each change is audited, and serving plain HTTP off
-// loopback is refused.
+// loopback and a bad setting (--mfa-window, --durability) are refused.
 #include "ApiClient.h"
 
 #include "AuditLog.h"
@@ -207,6 +207,10 @@ void TestElevatedCli::plainHttpOffLoopbackIsRefused()
     const Run window = elevated({QStringLiteral("--mfa-window"), QStringLiteral("0"), QStringLiteral("--database"), databaseUrl()});
     QCOMPARE(window.exitCode, 1);
     QVERIFY(window.err.contains(QStringLiteral("--mfa-window")));
+    const Run durability = elevated({QStringLiteral("--durability"), QStringLiteral("sometimes"), QStringLiteral("--database"),
+                                     databaseUrl()});
+    QCOMPARE(durability.exitCode, 1);
+    QVERIFY2(durability.err.contains(QStringLiteral("--durability takes full or normal")), qPrintable(durability.err));
 }
 
 QTEST_GUILESS_MAIN(TestElevatedCli)

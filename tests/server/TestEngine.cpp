@@ -5,6 +5,7 @@
 #include "Engine.h"
 #include "GraphError.h"
 #include "SqlTime.h"
+#include "TimeOrderedId.h"
 
 #include <QSqlQuery>
 #include <QTemporaryDir>
@@ -163,6 +164,9 @@ void TestEngine::activatesWithoutApproval()
     QCOMPARE(r->status, RequestStatus::Provisioned);
     QVERIFY(!r->id.isEmpty());
     QCOMPARE(r->completedDateTime, m_clock->now());
+    // New rows get time-ordered ids (UUID version 7), so they append to the id indexes.
+    QVERIFY2(TimeOrderedId::timeOf(r->id) > 0, qPrintable(r->id));
+    QVERIFY2(TimeOrderedId::timeOf(r->targetScheduleId) > 0, qPrintable(r->targetScheduleId));
 
     const auto active = m_engine->assignments(m_alice, PimKind::DirectoryRole, m_alice.userId, {}, Expand{true, false, false});
     QVERIFY(active.ok());
@@ -180,6 +184,7 @@ void TestEngine::activatesWithoutApproval()
     QVERIFY(events.ok());
     QCOMPARE(events->first().resultReason, QStringLiteral("Investigating incident INC-42"));
     QCOMPARE(events->first().correlationId, r->id);
+    QVERIFY2(TimeOrderedId::timeOf(events->first().id) > 0, qPrintable(events->first().id));
     QVERIFY(m_engine->auditLog().verify().ok);
 }
 

@@ -134,6 +134,34 @@ private slots:
         QCOMPARE(observer.rows(), 3);
     }
 
+    // --durability: FULL syncs the log at each commit, NORMAL only at checkpoints; a bulk load's
+    // OFF returns to the chosen level, and the level holds across a reopen.
+    void durabilitySetsTheConnectionsSync()
+    {
+        auto synchronous = [&] { return m_db->scalar(u"PRAGMA synchronous"_s).toInt(); };
+        QCOMPARE(m_db->durability(), Database::Durability::Full);
+        QCOMPARE(synchronous(), 2); // FULL
+        QVERIFY(m_db->setDurability(Database::Durability::Normal));
+        QCOMPARE(synchronous(), 1); // NORMAL
+        QVERIFY(m_db->setDurable(false));
+        QCOMPARE(synchronous(), 0); // OFF
+        QVERIFY(m_db->setDurable(true));
+        QCOMPARE(synchronous(), 1);
+        m_db->close();
+        QString error;
+        QVERIFY2(m_db->open(u"sqlite:"_s + m_path, &error), qPrintable(error));
+        QCOMPARE(synchronous(), 1);
+        QCOMPARE(m_db->scalar(u"PRAGMA journal_mode"_s).toString(), u"wal"_s);
+        // A batch at NORMAL commits and is seen by another connection like one at FULL.
+        Observer observer(m_path);
+        m_db->setGroupCommit(true);
+        QVERIFY(m_db->transaction([&] { return insert(7); }));
+        QTRY_COMPARE(m_outcomes, QList<bool>{ true });
+        QCOMPARE(observer.rows(), 1);
+        QVERIFY(m_db->setDurability(Database::Durability::Full));
+        QCOMPARE(synchronous(), 2);
+    }
+
     void aFailedUnitRollsBackAlone()
     {
         Observer observer(m_path);

@@ -5,6 +5,7 @@
 #include "CodecTestSupport.h"
 #include "GraphCodec.h"
 
+#include <QRandomGenerator>
 #include <QTest>
 
 #include <nlohmann/json.hpp>
@@ -42,6 +43,7 @@ private slots:
     void reviewDecisionBodies();
     void auditEventByUser();
     void auditEventByApp();
+    void auditEventDirectEncoderWritesTheTreesBytes();
     void graphErrorPolicyFailed();
     void graphErrorClaimsChallenge();
     void graphErrorNestedCodes();
@@ -2162,6 +2164,78 @@ void TestGraphCodec::missingOptionalFieldsTakeDefaults()
     QVERIFY(page->context.isEmpty());
     QVERIFY(!page->count.has_value());
     QVERIFY(!page->hasMore());
+}
+
+// encodeAuditEvent (the server's audit append) must write exactly what encode() writes: the
+// hash chain covers these bytes. Seeded random events: null and empty strings, quotes,
+// backslashes, every control character, non-ASCII and astral characters, lone surrogates,
+// absent and present initiators, targets with and without modified properties.
+void TestGraphCodec::auditEventDirectEncoderWritesTheTreesBytes()
+{
+    QRandomGenerator random(20261126);
+    const QList<char16_t> alphabet{u'a', u'Z', u'0', u' ', u'"', u'\\', u'/', 0x7f, 0xe9, 0x4e2d, 0xfeff,
+                                   0xd83d /* lone high surrogate */, 0xdc00 /* lone low surrogate */};
+    auto text = [&]() -> QString {
+        switch (random.bounded(6)) {
+        case 0:
+            return QString(); // null: left out
+        case 1:
+            return QStringLiteral(""); // empty: written
+        default:
+            break;
+        }
+        QString t;
+        const int length = random.bounded(12);
+        for (int i = 0; i < length; ++i) {
+            const int pick = random.bounded(int(alphabet.size()) + 4);
+            if (pick < alphabet.size()) {
+                t.append(QChar(alphabet.at(pick)));
+            } else if (pick == alphabet.size()) {
+                t.append(QChar(char16_t(random.bounded(0x20)))); // a control character
+            } else if (pick == alphabet.size() + 1) {
+                t.append(QString::fromUcs4(U"\U0001F600", 1)); // a surrogate pair
+            } else {
+                t.append(QChar(char16_t(u'a' + random.bounded(26))));
+            }
+        }
+        return t;
+    };
+    for (int n = 0; n < 2000; ++n) {
+        AuditEvent e;
+        e.id = text();
+        e.category = text();
+        e.correlationId = text();
+        e.result = static_cast<AuditResult>(random.bounded(4));
+        e.resultReason = text();
+        e.activityDisplayName = text();
+        if (random.bounded(4) != 0) {
+            // 100 ns ticks, so the fraction has 0 to 7 digits.
+            e.activityDateTime = Timestamp::fromTicks(std::int64_t(random.bounded(2000000000)) * 10'000'000
+                                                      + (random.bounded(2) ? random.bounded(10'000'000) : 0));
+        }
+        e.loggedByService = text();
+        e.operationType = text();
+        if (random.bounded(3) != 0) {
+            e.initiatedByUser = AuditEvent::UserInitiator{text(), text(), text(), text(), text(), text(), text()};
+        }
+        if (random.bounded(3) == 0) {
+            e.initiatedByApp = AuditEvent::AppInitiator{text(), text(), text(), text()};
+        }
+        for (int t = random.bounded(3); t > 0; --t) {
+            AuditEvent::TargetResource target{text(), text(), text(), text(), text(), {}};
+            for (int m = random.bounded(3); m > 0; --m) {
+                target.modifiedProperties.append({text(), text(), text()});
+            }
+            e.targetResources.append(target);
+        }
+        for (int d = random.bounded(4); d > 0; --d) {
+            e.additionalDetails.append({text(), text()});
+        }
+        const QByteArray tree = GraphCodec::encode(e);
+        const QByteArray direct = GraphCodec::encodeAuditEvent(e);
+        QVERIFY2(direct == tree, qPrintable(QStringLiteral("event %1:\n%2\n%3").arg(n).arg(QString::fromUtf8(tree),
+                                                                                        QString::fromUtf8(direct))));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestGraphCodec)
