@@ -367,6 +367,11 @@ void AuditStore::appendEventText(const AuditEvent& e, QString* out, QStringList*
         }
     };
     const auto trackedOf = [this](QStringView token) -> const QString* {
+        // Most words are not tracked: a bit per (length, first character) rules them out
+        // without hashing them.
+        if (token.isEmpty() || !(m_trackedShapes[trackedShapeRow(token)] & trackedShapeBit(token))) {
+            return nullptr;
+        }
         const auto hit = m_trackedTerms.constFind(QString::fromRawData(token.data(), token.size()));
         return hit == m_trackedTerms.constEnd() ? nullptr : &*hit;
     };
@@ -849,13 +854,18 @@ bool AuditStore::flushTermCounts(const QHash<TermDay, qint64>& deltas)
 void AuditStore::loadTrackedTerms()
 {
     m_trackedTerms.clear();
+    m_trackedShapes.fill(0);
     m_textMemo.clear(); // its entries list the tracked terms they hold
     m_pageText.clear();
     SqliteConnection& c = m_db.connection();
     QSqlQuery q = c.prepare(QStringLiteral("SELECT term FROM audit_tracked_terms"));
     if (c.exec(q)) {
         while (q.next()) {
-            m_trackedTerms.insert(q.value(0).toString());
+            const QString term = q.value(0).toString();
+            if (!term.isEmpty()) {
+                m_trackedTerms.insert(term);
+                m_trackedShapes[trackedShapeRow(term)] |= trackedShapeBit(term);
+            }
         }
     }
 }

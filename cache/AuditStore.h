@@ -172,6 +172,10 @@ private:
     QHash<DayKey, qint64> m_dayDeltas;       // per-day counts not yet written (committed rows)
     QHash<DayKey, qint64> m_batchDayDeltas;  // the same for the open bulk batch
     QSet<QString> m_trackedTerms;            // audit_tracked_terms
+    // Per length (31: longer), a bit per first character (its low six bits) of the tracked terms.
+    std::array<quint64, 32> m_trackedShapes{};
+    static std::size_t trackedShapeRow(QStringView term) { return std::size_t(std::min<qsizetype>(term.size(), 31)); }
+    static quint64 trackedShapeBit(QStringView term) { return quint64(1) << (term.front().unicode() & 63); }
     // A name's tokens joined by spaces, and the tracked terms among them.
     struct NamedText
     {
