@@ -42,9 +42,6 @@ const char* const DimIndexes[] = {"", "audit_by_actor", "audit_by_target", "audi
 
 constexpr QChar Separator = u'\x1f';
 
-constexpr const char* KeyInsertSql =
-    "INSERT INTO audit_keys (kind, key, label) VALUES (?, ?, ?) ON CONFLICT (kind, key) DO NOTHING";
-
 // The row id stored for an order key. Keys grow with time, row ids shrink: Graph pages come
 // newest first, so a first sync appends each page at the right edge of the table and FTS5
 // b-trees (full pages, no splits in the middle); newest first is ascending row id order.
@@ -551,34 +548,27 @@ std::optional<qint64> AuditStore::lookupRef(int kind, const QString& key)
     return r;
 }
 
-std::optional<qint64> AuditStore::ref(int kind, const QString& key, const QString& label, const QString& cacheKey)
+std::optional<qint64> AuditStore::ref(SqliteStatement& insert, int kind, const QString& key, const QString& label)
 {
     QHash<QString, qint64>& cache = m_refs[std::size_t(kind)];
-    const auto cached = cache.constFind(cacheKey);
+    const auto cached = cache.constFind(key);
     if (cached != cache.constEnd()) {
         return *cached;
     }
     // A key missing from the cache is usually new: inserted first, looked up only when the
     // archive has it already (opened again, or written by another process meanwhile).
-    SqliteConnection& c = m_db.connection();
-    std::optional<SqliteStatement> local;
-    if (!m_keyInsert) {
-        local.emplace(c, KeyInsertSql);
-    }
-    SqliteStatement& insert = m_keyInsert ? *m_keyInsert : *local;
-    if (!insert.isValid() || !insert.bindInt(1, kind) || !insert.bindText(2, key) || !insert.bindText(3, label)
-        || !insert.step()) {
+    if (!insert.bindInt(1, kind) || !insert.bindText(2, key) || !insert.bindText(3, label) || !insert.step()) {
         return std::nullopt;
     }
     std::optional<qint64> found = insert.changes() == 1 ? std::optional<qint64>(insert.lastInsertRowId())
                                                         : lookupRef(kind, key);
     if (!found || *found < 0) {
         if (found) {
-            c.setLastError(QStringLiteral("an audit key vanished while it was being stored"));
+            m_db.connection().setLastError(QStringLiteral("an audit key vanished while it was being stored"));
         }
         return std::nullopt;
     }
-    cache.insert(cacheKey, *found);
+    cache.insert(key, *found);
     return found;
 }
 
@@ -626,15 +616,13 @@ bool AuditStore::insertEvents(const QList<AuditEvent>& events, int* inserted, QH
     // Straight on the SQLite handle with typed binds: these run once per event (a million
     // times in a first sync). Prepared per page: a prepare costs microseconds, and a statement
     // never outlives the connection it was prepared on.
-    // ref() inserts new keys through this one while the page is stored.
-    SqliteStatement keyInsert(c, KeyInsertSql);
+    SqliteStatement keyInsert(c, "INSERT INTO audit_keys (kind, key, label) VALUES (?, ?, ?) "
+                                 "ON CONFLICT (kind, key) DO NOTHING");
     if (!keyInsert.isValid()) {
         return false;
     }
-    m_keyInsert = &keyInsert;
     m_inPage = true;
     const auto pageDone = qScopeGuard([this] {
-        m_keyInsert = nullptr;
         m_inPage = false;
         m_pageRefs.clear();
         m_pageText.clear();
@@ -650,6 +638,18 @@ bool AuditStore::insertEvents(const QList<AuditEvent>& events, int* inserted, QH
     QString targetRefs;
     QString text;
     QStringList trackedHere; // the tracked terms of one event, once each
+    // A ref first by the identity of the strings (this page's events share equal values, see
+    // StringIdentity), then by their content, then in the file.
+    const auto pageRef = [this](const StringIdentity& strings, auto&& lookup) -> std::optional<qint64> {
+        if (const auto hit = m_pageRefs.constFind(strings); hit != m_pageRefs.constEnd()) {
+            return *hit;
+        }
+        const std::optional<qint64> r = lookup();
+        if (r) {
+            m_pageRefs.insert(strings, *r);
+        }
+        return r;
+    };
     for (qsizetype i = 0; i < events.size(); ++i) {
         const AuditEvent& e = events.at(i);
         const QByteArray identity = idIsText.at(i) ? QByteArrayLiteral("t:") + ids.at(i) : ids.at(i);
@@ -662,30 +662,18 @@ bool AuditStore::insertEvents(const QList<AuditEvent>& events, int* inserted, QH
             ++seq;
         }
 
-        // First by the identity of the strings (this page's events share equal values, see
-        // StringIdentity), then by their content, then in the file.
-        const auto pageRef = [this](const StringIdentity& strings, auto&& lookup) -> std::optional<qint64> {
-            if (const auto hit = m_pageRefs.constFind(strings); hit != m_pageRefs.constEnd()) {
-                return *hit;
-            }
-            const std::optional<qint64> r = lookup();
-            if (r) {
-                m_pageRefs.insert(strings, *r);
-            }
-            return r;
-        };
         const QString actorKey = actorKeyOf(e);
         const std::optional<qint64> actor = pageRef(StringIdentity(ActorKey, {&actorKey}), [&] {
-            return ref(ActorKey, actorKey, e.initiatorName(), actorKey);
+            return ref(keyInsert, ActorKey, actorKey, e.initiatorName());
         });
         const AuditEvent::TargetResource* role = roleTargetOf(e);
         const QString targetKey = role ? role->id : QString();
         const std::optional<qint64> target = pageRef(StringIdentity(TargetKey, {&targetKey}), [&] {
-            return ref(TargetKey, targetKey, role ? role->displayName : QString(), targetKey);
+            return ref(keyInsert, TargetKey, targetKey, role ? role->displayName : QString());
         });
         const std::optional<qint64> activity =
             pageRef(StringIdentity(ActivityKey, {&e.activityDisplayName}), [&] {
-                return ref(ActivityKey, e.activityDisplayName, e.activityDisplayName, e.activityDisplayName);
+                return ref(keyInsert, ActivityKey, e.activityDisplayName, e.activityDisplayName);
             });
 
         const std::optional<qint64> shape =
@@ -697,7 +685,7 @@ bool AuditStore::insertEvents(const QList<AuditEvent>& events, int* inserted, QH
                 } else {
                     const QString shapeKey =
                         e.category + Separator + e.loggedByService + Separator + e.operationType;
-                    r = ref(ShapeKey, shapeKey, QString(), shapeKey);
+                    r = ref(keyInsert, ShapeKey, shapeKey, QString());
                     if (r) {
                         m_shapeRefs.insert(shapeFields, *r);
                     }
@@ -715,7 +703,7 @@ bool AuditStore::insertEvents(const QList<AuditEvent>& events, int* inserted, QH
                 part.initiatedByUser = e.initiatedByUser;
                 part.initiatedByApp = e.initiatedByApp;
                 const QString json = partJson(part, "initiatedBy");
-                r = ref(InitiatorJson, json, QString(), json);
+                r = ref(keyInsert, InitiatorJson, json, QString());
                 if (r) {
                     m_initiatorRefs.insert(initiatorFields, *r);
                 }
@@ -749,7 +737,7 @@ bool AuditStore::insertEvents(const QList<AuditEvent>& events, int* inserted, QH
                     AuditEvent part;
                     part.targetResources << t;
                     const QString json = partJson(part, "targetResources", 0);
-                    r = ref(TargetJson, json, QString(), json);
+                    r = ref(keyInsert, TargetJson, json, QString());
                     if (r) {
                         m_targetRefs.insert(TargetFields{t}, *r);
                     }

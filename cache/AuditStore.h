@@ -128,7 +128,9 @@ private:
         friend size_t qHash(const DayKey& k, size_t seed = 0) { return qHashMulti(seed, k.dim, k.value, k.day); }
     };
 
-    std::optional<qint64> ref(int kind, const QString& key, const QString& label, const QString& cacheKey);
+    // The audit_keys ref of (kind, key), from the cache or else stored through insert (the
+    // page's key insert) with label.
+    std::optional<qint64> ref(SqliteStatement& insert, int kind, const QString& key, const QString& label);
     std::optional<qint64> lookupRef(int kind, const QString& key);
     using TermDay = std::pair<QString, qint64>;
     bool insertEvents(const QList<AuditEvent>& events, int* inserted, QHash<DayKey, qint64>* deltas,
@@ -228,7 +230,6 @@ private:
             return seed;
         }
     };
-    SqliteStatement* m_keyInsert = nullptr; // insertEvents()'s key insert, while it runs
 
     // Strings by identity: their data pointers and sizes (and a kind). GraphCodec's audit page
     // decoder gives the events of a page one shared QString per repeated value, so a name seen

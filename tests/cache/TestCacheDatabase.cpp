@@ -76,8 +76,9 @@ private slots:
             QCOMPARE(db.backgroundCheckpoints(), 0);
             QVERIFY(db.connection().execDirect(QStringLiteral("CREATE TABLE bulk (n INTEGER PRIMARY KEY, b BLOB)")));
             const qint64 fileBefore = QFileInfo(path).size();
-            for (int batch = 0; batch < 8; ++batch) {
-                QVERIFY(db.connection().transaction([&] {
+            // One transaction of 100 rows of 8 KiB.
+            const auto insertHundredRows = [&] {
+                return db.connection().transaction([&] {
                     QSqlQuery q = db.connection().prepare(QStringLiteral("INSERT INTO bulk (b) VALUES (?)"));
                     for (int i = 0; i < 100; ++i) {
                         if (!db.connection().exec(q, {blob})) {
@@ -85,21 +86,16 @@ private slots:
                         }
                     }
                     return true;
-                }));
+                });
+            };
+            for (int batch = 0; batch < 8; ++batch) {
+                QVERIFY(insertHundredRows());
             }
             // 800 rows of 8 KiB: well past 1000 log pages, so the file itself has grown.
             QTRY_VERIFY_WITH_TIMEOUT(db.backgroundCheckpoints() > 0, 10000);
             QTRY_VERIFY_WITH_TIMEOUT(QFileInfo(path).size() > fileBefore + 4 * 1024 * 1024, 10000);
             for (int batch = 0; batch < 4; ++batch) {
-                QVERIFY(db.connection().transaction([&] {
-                    QSqlQuery q = db.connection().prepare(QStringLiteral("INSERT INTO bulk (b) VALUES (?)"));
-                    for (int i = 0; i < 100; ++i) {
-                        if (!db.connection().exec(q, {blob})) {
-                            return false;
-                        }
-                    }
-                    return true;
-                }));
+                QVERIFY(insertHundredRows());
             }
         } // closed at once, checkpoints possibly still due
         QCOMPARE(CacheDatabase::check(path).status, Integrity::Status::Ok);
