@@ -14,3 +14,6 @@ response = function(status, headers, body)
     next_path = first
   end
 end
+
+-- BENCH_RATE set: constant-rate sends (see pace.lua).
+dofile("bench/pace.lua")

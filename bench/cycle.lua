@@ -31,3 +31,6 @@ request = function()
   return wrk.format("POST", "/v1.0/roleManagement/directory/roleAssignmentScheduleRequests",
     { ["Authorization"] = "Bearer " .. tokens[i], ["Content-Type"] = "application/json" }, body)
 end
+
+-- BENCH_RATE set: constant-rate sends (see pace.lua).
+dofile("bench/pace.lua")

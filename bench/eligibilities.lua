@@ -8,3 +8,6 @@ request = function()
   return wrk.format("GET", "/v1.0/roleManagement/directory/roleEligibilityScheduleInstances/filterByCurrentUser(on='principal')?$expand=roleDefinition",
     { ["Authorization"] = "Bearer " .. t })
 end
+
+-- BENCH_RATE set: constant-rate sends (see pace.lua).
+dofile("bench/pace.lua")

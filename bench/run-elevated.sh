@@ -10,6 +10,14 @@
 # and once more on a third instance with --durability normal (WAL synchronous=NORMAL: an
 # acknowledged change survives a crash or kill -9 of elevated, a power cut may lose the last
 # ones), against the NORMAL INSERT floor.
+# wrk runs one thread: the server under test and its checkpointer get the other core of this
+# 2-core machine (with two, wrk takes a core's worth from the servers and every figure drops,
+# the floors' too).
+# Then the same routes paced (bench/pace.lua: BENCH_RATE requests/s over the 64 connections) at
+# the rates the targets name: the cycles at 0.2x their INSERT floor, the reads at 0.3x the
+# SELECT floor, each floor measured above. Saturated, the 64 connections always wait and the
+# mean latency is 64 / (requests/s); paced, p99 is the wait of a request at that load, and
+# "late" counts sends that found every connection still waiting (the server fell behind).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-10}
@@ -28,30 +36,40 @@ trap cleanup EXIT
 
 bin=build/release
 port_elevated=18400; port_select=18401; port_full=18402; port_normal=18403; port_single=18404; port_relaxed=18405
+port_paced=18406; port_paced_normal=18407
 QT_LOGGING_RULES='*=false' "$bin/bench/elevate-bench-setup" "sqlite:$work/elevated.db" "$work/tokens" 512 20000 >/dev/null 2>&1
 cp "$work/elevated.db" "$work/single.db" # same users and tokens, for the run without group commit
 cp "$work/elevated.db" "$work/relaxed.db" # and for the run with --durability normal
+# The paced cycles start from the same state too: after a saturated cycle run about half the
+# users hold the role, and the script's first request for each would be refused.
+cp "$work/elevated.db" "$work/paced.db"
+cp "$work/elevated.db" "$work/paced-normal.db"
 QT_LOGGING_RULES='*.info=false' "$bin/server/elevated" --listen 127.0.0.1:$port_elevated --database "sqlite:$work/elevated.db" \
     --min-active-seconds 0 --rate-limit 0 >/dev/null 2>&1 & pids+=($!)
 QT_LOGGING_RULES='*.info=false' "$bin/server/elevated" --listen 127.0.0.1:$port_single --database "sqlite:$work/single.db" \
     --min-active-seconds 0 --rate-limit 0 --group-commit off >/dev/null 2>&1 & pids+=($!)
 QT_LOGGING_RULES='*.info=false' "$bin/server/elevated" --listen 127.0.0.1:$port_relaxed --database "sqlite:$work/relaxed.db" \
     --min-active-seconds 0 --rate-limit 0 --durability normal >/dev/null 2>&1 & pids+=($!)
+QT_LOGGING_RULES='*.info=false' "$bin/server/elevated" --listen 127.0.0.1:$port_paced --database "sqlite:$work/paced.db" \
+    --min-active-seconds 0 --rate-limit 0 >/dev/null 2>&1 & pids+=($!)
+QT_LOGGING_RULES='*.info=false' "$bin/server/elevated" --listen 127.0.0.1:$port_paced_normal --database "sqlite:$work/paced-normal.db" \
+    --min-active-seconds 0 --rate-limit 0 --durability normal >/dev/null 2>&1 & pids+=($!)
 "$bin/bench/elevate-bench-floor" $port_select "$work/floor-select.db" full >/dev/null 2>&1 & pids+=($!)
 "$bin/bench/elevate-bench-floor" $port_full "$work/floor-full.db" full >/dev/null 2>&1 & pids+=($!)
 "$bin/bench/elevate-bench-floor" $port_normal "$work/floor-normal.db" normal >/dev/null 2>&1 & pids+=($!)
 sleep 2
 
-export BENCH_TOKENS="$work/tokens" BENCH_THREADS=2
-declare -A rps p50 p99 errors
-run() { # name url script
-    local name=$1 url=$2 script=${3:-}
+export BENCH_TOKENS="$work/tokens" BENCH_THREADS=1
+declare -A rps p50 p99 errors late
+run() { # name url [script [rate]]
+    local name=$1 url=$2 script=${3:-} rate=${4:-}
     local out
     if [ -n "$script" ]; then
-        out=$(wrk -t2 -c64 -d"${seconds}s" --latency -s "$script" "$url")
+        out=$(BENCH_RATE=$rate wrk -t1 -c64 -d"${seconds}s" --latency -s "$script" "$url")
     else
-        out=$(wrk -t2 -c64 -d"${seconds}s" --latency "$url")
+        out=$(wrk -t1 -c64 -d"${seconds}s" --latency "$url")
     fi
+    late[$name]=$(echo "$out" | awk '/Late sends/ {print $3}')
     rps[$name]=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
     p50[$name]=$(echo "$out" | awk '$1=="50%" {print $2}')
     p99[$name]=$(echo "$out" | awk '$1=="99%" {print $2}')
@@ -78,6 +96,26 @@ echo "activate+deactivate / INSERT floor (FULL):   $(ratio "${rps[cycle]}" "${rp
 echo "the same without group commit / INSERT floor: $(ratio "${rps[cycle-one-sync-each]}" "${rps[floor-insert-full]}")"
 echo "activate+deactivate / INSERT floor (NORMAL): $(ratio "${rps[cycle-normal]}" "${rps[floor-insert-normal]}")  (--durability normal)"
 echo "audit page (100 events) / SELECT floor:      $(ratio "${rps[audit-pages]}" "${rps[floor-select]}")"
+
+times() { awk -v a="$1" -v f="$2" 'BEGIN { printf "%d", a * f }'; }
+rate_cycle=$(times "${rps[floor-insert-full]}" 0.2)
+rate_cycle_normal=$(times "${rps[floor-insert-normal]}" 0.2)
+rate_reads=$(times "${rps[floor-select]}" 0.3)
+run paced-cycle "http://127.0.0.1:$port_paced" bench/cycle.lua "$rate_cycle"
+run paced-cycle-normal "http://127.0.0.1:$port_paced_normal" bench/cycle.lua "$rate_cycle_normal"
+run paced-eligibilities "http://127.0.0.1:$port_elevated" bench/eligibilities.lua "$rate_reads"
+run paced-audit-pages "http://127.0.0.1:$port_elevated" bench/audit.lua "$rate_reads"
+printf '\n%-22s %10s %12s %10s %10s %10s %8s\n' "paced (64 connections)" "asked/s" "requests/s" "p50" "p99" "non-2xx" "late"
+printf '%-22s %10s %12s %10s %10s %10s %8s\n' paced-cycle "$rate_cycle" "${rps[paced-cycle]}" "${p50[paced-cycle]}" \
+    "${p99[paced-cycle]}" "${errors[paced-cycle]}" "${late[paced-cycle]}"
+printf '%-22s %10s %12s %10s %10s %10s %8s\n' paced-cycle-normal "$rate_cycle_normal" "${rps[paced-cycle-normal]}" \
+    "${p50[paced-cycle-normal]}" "${p99[paced-cycle-normal]}" "${errors[paced-cycle-normal]}" "${late[paced-cycle-normal]}"
+for n in paced-eligibilities paced-audit-pages; do
+    printf '%-22s %10s %12s %10s %10s %10s %8s\n' "$n" "$rate_reads" "${rps[$n]}" "${p50[$n]}" "${p99[$n]}" "${errors[$n]}" "${late[$n]}"
+done
+echo "(paced: the cycles at 0.2x their INSERT floor, FULL with group commit and --durability normal; the reads at 0.3x the SELECT floor)"
 "$bin/server/elevated" audit verify --database "sqlite:$work/elevated.db"
 "$bin/server/elevated" audit verify --database "sqlite:$work/single.db"
 "$bin/server/elevated" audit verify --database "sqlite:$work/relaxed.db"
+"$bin/server/elevated" audit verify --database "sqlite:$work/paced.db"
+"$bin/server/elevated" audit verify --database "sqlite:$work/paced-normal.db"

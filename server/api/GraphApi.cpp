@@ -851,11 +851,10 @@ void GraphApi::registerRoutes(Router& router)
         QList<std::pair<QString, qint64>> keys;
         // The link after the page: the last row's (time, sequence) as $skiptoken, or $skip when
         // a custom $orderby rules keyset paging out.
-        auto linkAfterPage = [&]() -> QString {
+        auto linkAfterPage = [&](const std::pair<QString, qint64>& last) -> QString {
             if (custom) {
                 return nextLink(request, m_baseUrl, QStringLiteral("$skip"), QString::number(listing.query.skip + listing.pageSize));
             }
-            const auto& last = keys.at(listing.pageSize - 1);
             return nextLink(request, m_baseUrl, QStringLiteral("$skiptoken"), last.first + u'~' + QString::number(last.second));
         };
         if (!listing.odata.select.isEmpty()) {
@@ -865,31 +864,41 @@ void GraphApi::registerRoutes(Router& router)
                 return engineError(request, items.error());
             }
             return pageResponse(request, m_baseUrl, listing, *items, QStringLiteral("auditLogs/directoryAudits"),
-                                items->size() > listing.pageSize ? linkAfterPage() : QString());
+                                items->size() > listing.pageSize ? linkAfterPage(keys.at(listing.pageSize - 1)) : QString());
         }
         // The stored bodies are the Graph JSON that was hashed into the chain: served as they
-        // are, with no decoding and re-encoding per event.
-        const auto bodies = m_engine.auditBodies(caller, listing.query, &keys);
-        if (!bodies) {
-            return engineError(request, bodies.error());
+        // are, with no decoding and re-encoding per event, copied once from the statement.
+        QByteArray values;
+        values.reserve(qsizetype(listing.pageSize) * 1024);
+        qsizetype count = 0;
+        std::pair<QString, qint64> last; // the paging key of the page's last row
+        const auto done = m_engine.auditBodies(caller, listing.query,
+                                               [&](QByteArrayView body, QByteArrayView time, qint64 seq) {
+            if (count < listing.pageSize) {
+                if (count > 0) {
+                    values += ',';
+                }
+                values += body;
+                if (count == listing.pageSize - 1) {
+                    last = {QString::fromUtf8(time), seq};
+                }
+            }
+            ++count;
+        });
+        if (!done) {
+            return engineError(request, done.error());
         }
-        const bool more = bodies->size() > listing.pageSize;
-        const qsizetype count = more ? listing.pageSize : bodies->size();
         QByteArray out = QByteArrayLiteral("{\"@odata.context\":")
                        + GraphCodec::serialize(json(contextUrl(request, QStringLiteral("auditLogs/directoryAudits")).toStdString()));
         if (listing.total && *listing.total >= 0) {
             out += QByteArrayLiteral(",\"@odata.count\":") + QByteArray::number(*listing.total);
         }
-        if (more) {
-            out += QByteArrayLiteral(",\"@odata.nextLink\":") + GraphCodec::serialize(json(linkAfterPage().toStdString()));
+        if (count > listing.pageSize) {
+            out += QByteArrayLiteral(",\"@odata.nextLink\":") + GraphCodec::serialize(json(linkAfterPage(last).toStdString()));
         }
+        out.reserve(out.size() + values.size() + 16);
         out += QByteArrayLiteral(",\"value\":[");
-        for (qsizetype i = 0; i < count; ++i) {
-            if (i > 0) {
-                out += ',';
-            }
-            out += bodies->at(i);
-        }
+        out += values;
         out += QByteArrayLiteral("]}");
         HttpResponse r;
         r.body = std::move(out);

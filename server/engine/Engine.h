@@ -154,6 +154,10 @@ public:
     // hashed, for serving pages without decoding and re-encoding them.
     Outcome<QList<QByteArray>> auditBodies(const Caller& caller, const ListQuery& query,
                                            QList<std::pair<QString, qint64>>* keys = nullptr);
+    // The same, row by row, without a copy: `row` sees each body and its paging key (the stored
+    // activity time as UTF-8, and the sequence number); the views last until it returns.
+    using AuditBodySink = std::function<void(QByteArrayView body, QByteArrayView time, qint64 seq)>;
+    Outcome<Done> auditBodies(const Caller& caller, const ListQuery& query, const AuditBodySink& row);
     AuditLog& auditLog();
 
     // Counts for /metrics.

@@ -4,6 +4,7 @@
 
 #include "AuditEvent.h"
 #include "Caller.h"
+#include "Database.h"
 #include "Enums.h"
 #include "Timestamp.h"
 #include "TimeOrderedId.h"
@@ -13,7 +14,6 @@
 #include <QString>
 
 namespace Elevate::Server {
-class Database;
 struct ListQuery;
 } // namespace Elevate::Server
 
@@ -95,5 +95,8 @@ void addDetail(AuditEvent& event, const QString& key, const QString& value);
 // restriction, order (or `defaultOrder`) and page. *ok tells whether it ran.
 QSqlQuery runListing(Database& db, const QString& base, QVariantList bindings, const ListQuery& query,
                      const QString& defaultOrder, bool* ok);
+// The same read through Database::read (see Database::Rows); rows.ok() is false on failure.
+Database::Rows readListing(Database& db, const QString& base, QVariantList bindings, const ListQuery& query,
+                           const QString& defaultOrder);
 
 } // namespace Elevate::Server::EngineSupport

@@ -617,6 +617,11 @@ QVariant Database::bindable(const QVariant& value)
 
 bool Database::exec(QSqlQuery& query, std::initializer_list<QVariant> values)
 {
+    return execBound(query, std::span<const QVariant>(values.begin(), values.size()));
+}
+
+bool Database::execBound(QSqlQuery& query, std::span<const QVariant> values)
+{
     int i = 0;
     for (const QVariant& v : values) {
         query.bindValue(i++, bindable(v));
@@ -799,10 +804,21 @@ bool Database::write(const QString& sql, std::initializer_list<QVariant> values,
 
 Database::Rows Database::read(const QString& sql, std::initializer_list<QVariant> values)
 {
+    return readBound(sql, std::span<const QVariant>(values.begin(), values.size()));
+}
+
+Database::Rows Database::read(const QString& sql, const QVariantList& values)
+{
+    return readBound(sql, std::span<const QVariant>(values.constData(), size_t(values.size())));
+}
+
+Database::Rows Database::readBound(const QString& sql, std::span<const QVariant> values)
+{
     Rows rows;
     rows.m_db = this;
     if (!m_sqlite) {
-        rows.m_query = run(sql, values, &rows.m_ok);
+        rows.m_query = prepare(sql);
+        rows.m_ok = execBound(rows.m_query, values);
         return rows;
     }
     sqlite3_stmt* statement = sqliteStatement(sql);
@@ -915,6 +931,35 @@ QVariant Database::Rows::value(int column) const
         return QVariant(QString::fromUtf8(reinterpret_cast<const char*>(sqlite3_column_text(m_statement, column)),
                                           sqlite3_column_bytes(m_statement, column)));
     }
+}
+
+QByteArrayView Database::Rows::bytes(int column) const
+{
+    if (!m_statement) {
+        const QVariant v = m_query.isActive() ? m_query.value(column) : QVariant();
+        if (column < 0) {
+            return {};
+        }
+        if (m_bytes.size() <= size_t(column)) {
+            m_bytes.resize(size_t(column) + 1);
+        }
+        m_bytes[size_t(column)] = v.typeId() == QMetaType::QByteArray ? v.toByteArray() : v.toString().toUtf8();
+        return m_bytes[size_t(column)];
+    }
+    if (!m_onRow) {
+        return {};
+    }
+    // sqlite3_column_blob and sqlite3_column_text give a text column its UTF-8 bytes unchanged.
+    const void* data = sqlite3_column_blob(m_statement, column);
+    return {static_cast<const char*>(data), sqlite3_column_bytes(m_statement, column)};
+}
+
+qint64 Database::Rows::integer(int column) const
+{
+    if (!m_statement) {
+        return m_query.isActive() ? m_query.value(column).toLongLong() : 0;
+    }
+    return m_onRow ? qint64(sqlite3_column_int64(m_statement, column)) : 0;
 }
 
 void Database::setWriteMemo(const QString& key, const QVariant& value)

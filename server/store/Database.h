@@ -10,8 +10,9 @@
 #include <QVariant>
 
 #include <functional>
-#include <memory>
 #include <initializer_list>
+#include <memory>
+#include <span>
 #include <vector>
 
 struct sqlite3;
@@ -122,6 +123,11 @@ public:
 
         bool next();
         QVariant value(int column) const;
+        // A text or blob column's bytes (text as UTF-8), without a QVariant or a copy on SQLite:
+        // valid until the next call of next() on these rows.
+        QByteArrayView bytes(int column) const;
+        // An integer column's value (0 for NULL), without a QVariant on SQLite.
+        qint64 integer(int column) const;
         // The query ran (no error so far).
         bool ok() const { return m_ok; }
 
@@ -131,6 +137,7 @@ public:
         sqlite3_stmt* m_statement = nullptr;
         std::vector<QByteArray> m_bound; // what the statement's bindings point at
         QSqlQuery m_query;
+        mutable std::vector<QByteArray> m_bytes; // bytes() off SQLite, by column
         bool m_ok = false;
         bool m_onRow = false;
         void release();
@@ -138,6 +145,8 @@ public:
     // Runs a query for its rows: run() with a cheaper path on SQLite (see Rows). For the
     // statements every request runs (the token check, the engine's lookups).
     Rows read(const QString& sql, std::initializer_list<QVariant> values = {});
+    // The same with bindings gathered at run time (an OData listing's).
+    Rows read(const QString& sql, const QVariantList& values);
     // First column of the first row, or an invalid QVariant, through read().
     QVariant readScalar(const QString& sql, std::initializer_list<QVariant> values = {});
     // Runs a statement that returns no rows (INSERT, UPDATE, DELETE, SAVEPOINT, ...) with the same
@@ -183,6 +192,8 @@ private:
     // COMMIT when `commit`, else (and when COMMIT fails) ROLLBACK; true when committed.
     bool endTransaction(bool commit, QString* error);
 
+    Rows readBound(const QString& sql, std::span<const QVariant> values);
+    bool execBound(QSqlQuery& query, std::span<const QVariant> values);
     sqlite3_stmt* sqliteStatement(const QString& sql);
     bool failed(const QString& message);
     void stopCheckpointer();
