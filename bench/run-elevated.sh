@@ -40,8 +40,9 @@ port_paced=18406; port_paced_normal=18407
 QT_LOGGING_RULES='*=false' "$bin/bench/elevate-bench-setup" "sqlite:$work/elevated.db" "$work/tokens" 512 20000 >/dev/null 2>&1
 cp "$work/elevated.db" "$work/single.db" # same users and tokens, for the run without group commit
 cp "$work/elevated.db" "$work/relaxed.db" # and for the run with --durability normal
-# The paced cycles start from the same state too: after a saturated cycle run about half the
-# users hold the role, and the script's first request for each would be refused.
+# The paced runs start from the same state too (the reads then again page 20,000 events; after a
+# saturated cycle run about half the users hold the role, and the script's first request for
+# each would be refused).
 cp "$work/elevated.db" "$work/paced.db"
 cp "$work/elevated.db" "$work/paced-normal.db"
 QT_LOGGING_RULES='*.info=false' "$bin/server/elevated" --listen 127.0.0.1:$port_elevated --database "sqlite:$work/elevated.db" \
@@ -64,6 +65,7 @@ declare -A rps p50 p99 errors late
 run() { # name url [script [rate]]
     local name=$1 url=$2 script=${3:-} rate=${4:-}
     local out
+    sync
     if [ -n "$script" ]; then
         out=$(BENCH_RATE=$rate wrk -t1 -c64 -d"${seconds}s" --latency -s "$script" "$url")
     else
@@ -76,14 +78,21 @@ run() { # name url [script [rate]]
     errors[$name]=$(echo "$out" | awk '/Non-2xx/ {print $5}')
     errors[$name]=${errors[$name]:-0}
 }
+# The reads first: the audit pages then walk the 20,000 events of the setup (the cycles add two
+# per request). Before each run, sync: the previous run's writes (a saturated cycle leaves a
+# write-ahead log of hundreds of MB) are flushed before the next run starts, not during it.
 run floor-select "http://127.0.0.1:$port_select/select"
+run eligibilities "http://127.0.0.1:$port_elevated" bench/eligibilities.lua
+run audit-pages "http://127.0.0.1:$port_elevated" bench/audit.lua
+times() { awk -v a="$1" -v f="$2" 'BEGIN { printf "%d", a * f }'; }
+rate_reads=$(times "${rps[floor-select]}" 0.3)
+run paced-eligibilities "http://127.0.0.1:$port_paced" bench/eligibilities.lua "$rate_reads"
+run paced-audit-pages "http://127.0.0.1:$port_paced" bench/audit.lua "$rate_reads"
 run floor-insert-full "http://127.0.0.1:$port_full/insert" bench/insert.lua
 run floor-insert-normal "http://127.0.0.1:$port_normal/insert" bench/insert.lua
-run eligibilities "http://127.0.0.1:$port_elevated" bench/eligibilities.lua
 run cycle "http://127.0.0.1:$port_elevated" bench/cycle.lua
 run cycle-one-sync-each "http://127.0.0.1:$port_single" bench/cycle.lua
 run cycle-normal "http://127.0.0.1:$port_relaxed" bench/cycle.lua
-run audit-pages "http://127.0.0.1:$port_elevated" bench/audit.lua
 
 printf '\n%-22s %12s %10s %10s %10s\n' "route (64 connections)" "requests/s" "p50" "p99" "non-2xx"
 for n in floor-select floor-insert-full floor-insert-normal eligibilities cycle cycle-one-sync-each cycle-normal audit-pages; do
@@ -97,14 +106,10 @@ echo "the same without group commit / INSERT floor: $(ratio "${rps[cycle-one-syn
 echo "activate+deactivate / INSERT floor (NORMAL): $(ratio "${rps[cycle-normal]}" "${rps[floor-insert-normal]}")  (--durability normal)"
 echo "audit page (100 events) / SELECT floor:      $(ratio "${rps[audit-pages]}" "${rps[floor-select]}")"
 
-times() { awk -v a="$1" -v f="$2" 'BEGIN { printf "%d", a * f }'; }
 rate_cycle=$(times "${rps[floor-insert-full]}" 0.2)
 rate_cycle_normal=$(times "${rps[floor-insert-normal]}" 0.2)
-rate_reads=$(times "${rps[floor-select]}" 0.3)
 run paced-cycle "http://127.0.0.1:$port_paced" bench/cycle.lua "$rate_cycle"
 run paced-cycle-normal "http://127.0.0.1:$port_paced_normal" bench/cycle.lua "$rate_cycle_normal"
-run paced-eligibilities "http://127.0.0.1:$port_elevated" bench/eligibilities.lua "$rate_reads"
-run paced-audit-pages "http://127.0.0.1:$port_elevated" bench/audit.lua "$rate_reads"
 printf '\n%-22s %10s %12s %10s %10s %10s %8s\n' "paced (64 connections)" "asked/s" "requests/s" "p50" "p99" "non-2xx" "late"
 printf '%-22s %10s %12s %10s %10s %10s %8s\n' paced-cycle "$rate_cycle" "${rps[paced-cycle]}" "${p50[paced-cycle]}" \
     "${p99[paced-cycle]}" "${errors[paced-cycle]}" "${late[paced-cycle]}"
