@@ -867,18 +867,24 @@ void GraphApi::registerRoutes(Router& router)
                                 items->size() > listing.pageSize ? linkAfterPage(keys.at(listing.pageSize - 1)) : QString());
         }
         // The stored bodies are the Graph JSON that was hashed into the chain: served as they
-        // are, with no decoding and re-encoding per event, copied once from the statement.
-        QByteArray values;
-        values.reserve(qsizetype(listing.pageSize) * 1024);
+        // are, with no decoding and re-encoding per event, copied once from the statement into
+        // the answer. The page's head (whether it has a nextLink is known only after its rows)
+        // is prepended into room left at the start: a QByteArray whose first bytes were removed
+        // grows back into them without moving the rest (Qt 6's constant-time prepend).
+        constexpr qsizetype HeadRoom = 4096;
+        QByteArray out;
+        out.reserve(HeadRoom + qsizetype(listing.pageSize) * 1024);
+        out.append(HeadRoom, ' ');
+        out += QByteArrayLiteral(",\"value\":[");
         qsizetype count = 0;
         std::pair<QString, qint64> last; // the paging key of the page's last row
         const auto done = m_engine.auditBodies(caller, listing.query,
                                                [&](QByteArrayView body, QByteArrayView time, qint64 seq) {
             if (count < listing.pageSize) {
                 if (count > 0) {
-                    values += ',';
+                    out += ',';
                 }
-                values += body;
+                out += body;
                 if (count == listing.pageSize - 1) {
                     last = {QString::fromUtf8(time), seq};
                 }
@@ -888,18 +894,17 @@ void GraphApi::registerRoutes(Router& router)
         if (!done) {
             return engineError(request, done.error());
         }
-        QByteArray out = QByteArrayLiteral("{\"@odata.context\":")
-                       + GraphCodec::serialize(json(contextUrl(request, QStringLiteral("auditLogs/directoryAudits")).toStdString()));
+        out += QByteArrayLiteral("]}");
+        QByteArray head = QByteArrayLiteral("{\"@odata.context\":")
+                        + GraphCodec::serialize(json(contextUrl(request, QStringLiteral("auditLogs/directoryAudits")).toStdString()));
         if (listing.total && *listing.total >= 0) {
-            out += QByteArrayLiteral(",\"@odata.count\":") + QByteArray::number(*listing.total);
+            head += QByteArrayLiteral(",\"@odata.count\":") + QByteArray::number(*listing.total);
         }
         if (count > listing.pageSize) {
-            out += QByteArrayLiteral(",\"@odata.nextLink\":") + GraphCodec::serialize(json(linkAfterPage(last).toStdString()));
+            head += QByteArrayLiteral(",\"@odata.nextLink\":") + GraphCodec::serialize(json(linkAfterPage(last).toStdString()));
         }
-        out.reserve(out.size() + values.size() + 16);
-        out += QByteArrayLiteral(",\"value\":[");
-        out += values;
-        out += QByteArrayLiteral("]}");
+        out.remove(0, HeadRoom);
+        out.prepend(head);
         HttpResponse r;
         r.body = std::move(out);
         return r;
