@@ -630,7 +630,7 @@ void HttpServer::Impl::write(QTcpSocket* socket,
     const bool bodyless = status == 204 || status == 304;
 
     QByteArray out;
-    out.reserve(512);
+    out.reserve(512 + response.body.size());
     out.append("HTTP/1.1 ").append(QByteArray::number(status)).append(' ').append(reasonPhrase(status)).append("\r\n");
     const auto header = [&out](QByteArrayView name, QByteArrayView value) {
         out.append(name.data(), name.size()).append(": ").append(value.data(), value.size()).append("\r\n");
@@ -668,12 +668,13 @@ void HttpServer::Impl::write(QTcpSocket* socket,
         header("Connection", "close");
     }
     out.append("\r\n");
-    socket->write(out);
-    // The body in a write of its own, not appended to the head: an audit page is ~70 KB, and the
-    // socket's buffer copies it anyway (both go out in the same flush).
-    if (!bodyless && request.method != "HEAD" && !response.body.isEmpty()) {
-        socket->write(response.body);
+    // Head and body in one write: written apart, the head leaves as a small segment of its own
+    // and the body waits for its acknowledgement (Nagle's algorithm against the client's delayed
+    // ACK): audit pages fell from ~4,800 to ~1,100 per second, p50 56 ms.
+    if (!bodyless && request.method != "HEAD") {
+        out.append(response.body);
     }
+    socket->write(out);
 }
 
 void HttpServer::Impl::record(const HttpRequest& request, const QString& routeName, int status, qint64 nanoseconds)
