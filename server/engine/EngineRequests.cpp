@@ -269,46 +269,76 @@ Outcome<ScheduleRequest> Engine::submit(const Caller& caller, ScheduleRequest re
 
     const bool ok = m_db.transaction([&]() -> bool {
         const QString nowText = toSqlTime(now);
-        // What is in force now for this principal and target.
-        // An empty type matches both. (Not "LIKE ?": SQLite re-prepares a statement whose LIKE
-        // pattern is a bound parameter every time it runs.)
-        auto activeAssignment = [&](const QString& type) -> Database::Rows {
-            return m_db.read(QStringLiteral("SELECT id, start_at, end_at, eligibility_id, state FROM assignments WHERE "
-                                           "principal_id = ? AND kind = ? AND target_id = ? AND scope_id = ? AND "
-                                           "state IN ('Active', 'Scheduled') AND (? = '' OR assignment_type = ?) "
-                                           "ORDER BY start_at LIMIT 1"),
-                            {request.principalId, kindText(target.kind), target.targetId, target.scopeId, type, type});
+        // What is in force now, or scheduled, for this principal and target: the earliest to
+        // start. An empty type matches both. (Not "LIKE ?": SQLite re-prepares a statement whose
+        // LIKE pattern is a bound parameter every time it runs.) One equality lookup per state,
+        // the earliest chosen here: `state IN (...) ORDER BY start_at LIMIT 1` made SQLite build
+        // two throw-away b-trees per call (the IN list that drives the index, and the sort).
+        struct InForce
+        {
+            QString id;
+            Timestamp start;
+            QString state;
+        };
+        auto activeAssignment = [&](const QString& type) -> std::optional<InForce> {
+            std::optional<InForce> earliest;
+            for (const QString& state : {QStringLiteral("Active"), QStringLiteral("Scheduled")}) {
+                Database::Rows rows = m_db.read(
+                    QStringLiteral("SELECT id, start_at FROM assignments WHERE principal_id = ? AND state = ? AND "
+                                   "kind = ? AND target_id = ? AND scope_id = ? AND (? = '' OR assignment_type = ?)"),
+                    {request.principalId, state, kindText(target.kind), target.targetId, target.scopeId, type, type});
+                while (rows.next()) {
+                    const Timestamp start = fromSqlTime(rows.value(1));
+                    if (!earliest || start < earliest->start) {
+                        earliest = InForce{rows.value(0).toString(), start, state};
+                    }
+                }
+            }
+            return earliest;
         };
 
         switch (request.action) {
         case RequestAction::SelfActivate: {
-            Database::Rows eligibility = m_db.read(
+            // The eligibility that lasts longest (an open-ended one first); a principal has a few
+            // for one target at most, so they are compared here rather than sorted by SQLite (an
+            // ORDER BY no index serves costs a throw-away b-tree).
+            Database::Rows eligibilities = m_db.read(
                 QStringLiteral("SELECT id, end_at FROM eligibilities WHERE principal_id = ? AND kind = ? AND "
-                               "target_id = ? AND scope_id = ? AND start_at <= ? AND (end_at IS NULL OR end_at > ?) "
-                               "ORDER BY end_at IS NULL DESC, end_at DESC LIMIT 1"),
+                               "target_id = ? AND scope_id = ? AND start_at <= ? AND (end_at IS NULL OR end_at > ?)"),
                 {request.principalId, kindText(target.kind), target.targetId, target.scopeId,
                  toSqlTime(request.scheduleInfo && !request.scheduleInfo->startDateTime.isNull()
                                ? qMax(now, request.scheduleInfo->startDateTime)
                                : now),
                  nowText});
-            if (!eligibility.next()) {
+            QString eligibilityId;
+            Timestamp eligibilityEnd;
+            while (eligibilities.next()) {
+                const Timestamp end = fromSqlTime(eligibilities.value(1));
+                const bool better = eligibilityId.isNull()
+                    || (!eligibilityEnd.isNull() && (end.isNull() || end > eligibilityEnd));
+                if (better) {
+                    eligibilityId = eligibilities.value(0).toString();
+                    eligibilityEnd = end;
+                }
+            }
+            if (eligibilityId.isNull()) {
                 return fail(badRequest(QStringLiteral("RoleAssignmentDoesNotExist"),
                                        QStringLiteral("You are not eligible for this role at that time.")));
             }
-            const QString eligibilityId = eligibility.value(0).toString();
-            const Timestamp eligibilityEnd = fromSqlTime(eligibility.value(1));
-            if (activeAssignment(QString()).next()) {
+            if (activeAssignment(QString())) {
                 return fail(badRequest(QStringLiteral("RoleAssignmentExists"),
                                        QStringLiteral("The role is already active or scheduled for you.")));
             }
-            if (m_db.readScalar(QStringLiteral("SELECT COUNT(*) FROM requests WHERE principal_id = ? AND kind = ? AND "
-                                           "target_id = ? AND scope_id = ? AND status IN ('PendingApproval', "
-                                           "'PendingAdminDecision')"),
-                            {request.principalId, kindText(target.kind), target.targetId, target.scopeId})
-                    .toLongLong()
-                > 0) {
-                return fail(badRequest(QStringLiteral("PendingRoleAssignmentRequest"),
-                                       QStringLiteral("There is already an existing pending Role assignment request.")));
+            // One equality lookup per status (an IN list driving the index is a throw-away b-tree).
+            for (const QString& status : {QStringLiteral("PendingApproval"), QStringLiteral("PendingAdminDecision")}) {
+                if (m_db.readScalar(QStringLiteral("SELECT COUNT(*) FROM requests WHERE principal_id = ? AND status = ? "
+                                                   "AND kind = ? AND target_id = ? AND scope_id = ?"),
+                                    {request.principalId, status, kindText(target.kind), target.targetId, target.scopeId})
+                        .toLongLong()
+                    > 0) {
+                    return fail(badRequest(QStringLiteral("PendingRoleAssignmentRequest"),
+                                           QStringLiteral("There is already an existing pending Role assignment request.")));
+                }
             }
             const PolicyCheckResult check = PolicyCheck::check(request, policy, caller.session, now);
             if (!check.ok()) {
@@ -395,14 +425,14 @@ Outcome<ScheduleRequest> Engine::submit(const Caller& caller, ScheduleRequest re
                                          QStringLiteral("Assign")));
         }
         case RequestAction::SelfDeactivate: {
-            Database::Rows active = activeAssignment(QStringLiteral("Activated"));
-            if (!active.next()) {
+            const std::optional<InForce> active = activeAssignment(QStringLiteral("Activated"));
+            if (!active) {
                 return fail(badRequest(QStringLiteral("RoleAssignmentDoesNotExist"),
                                        QStringLiteral("There is no active activation of this role to deactivate.")));
             }
-            const QString assignmentId = active.value(0).toString();
-            const Timestamp started = fromSqlTime(active.value(1));
-            const bool scheduled = active.value(4).toString() == u"Scheduled";
+            const QString assignmentId = active->id;
+            const Timestamp started = active->start;
+            const bool scheduled = active->state == u"Scheduled";
             if (!scheduled && started.plusSeconds(m_options.minimumActiveSeconds) > now) {
                 return fail(badRequest(QStringLiteral("ActiveDurationTooShort"),
                                        QStringLiteral("The role was activated less than %1 minutes ago.")
@@ -420,8 +450,8 @@ Outcome<ScheduleRequest> Engine::submit(const Caller& caller, ScheduleRequest re
         }
         case RequestAction::SelfExtend:
         case RequestAction::SelfRenew: {
-            Database::Rows assigned = activeAssignment(QStringLiteral("Assigned"));
-            if (!assigned.next()) {
+            const std::optional<InForce> assigned = activeAssignment(QStringLiteral("Assigned"));
+            if (!assigned) {
                 return fail(badRequest(QStringLiteral("RoleAssignmentDoesNotExist"),
                                        QStringLiteral("Only an assigned role can be extended; deactivate and activate "
                                                       "again instead.")));
@@ -431,12 +461,12 @@ Outcome<ScheduleRequest> Engine::submit(const Caller& caller, ScheduleRequest re
                 return fail(badRequest(QStringLiteral("RoleAssignmentRequestPolicyValidationFailed"), check.graphMessage()));
             }
             request.status = RequestStatus::PendingAdminDecision;
-            request.targetScheduleId = assigned.value(0).toString();
+            request.targetScheduleId = assigned->id;
             return sub.insertRequest(check.effectiveStart, check.effectiveEnd, QString())
                 && sub.record(pimActivity(target.kind, "Update member in PIM requested (extend)"), QStringLiteral("Update"));
         }
         case RequestAction::AdminAssign: {
-            if (activeAssignment(QString()).next()) {
+            if (activeAssignment(QString())) {
                 return fail(badRequest(QStringLiteral("RoleAssignmentExists"), QStringLiteral("The assignment already exists.")));
             }
             const PolicyCheckResult check = PolicyCheck::check(request, policy, caller.session, now);
@@ -459,13 +489,13 @@ Outcome<ScheduleRequest> Engine::submit(const Caller& caller, ScheduleRequest re
                               QStringLiteral("Assign"));
         }
         case RequestAction::AdminRemove: {
-            Database::Rows active = activeAssignment(QString());
-            if (!active.next()) {
+            const std::optional<InForce> active = activeAssignment(QString());
+            if (!active) {
                 return fail(badRequest(QStringLiteral("RoleAssignmentDoesNotExist"), QStringLiteral("There is no assignment to remove.")));
             }
             request.status = RequestStatus::Revoked;
             request.completedDateTime = now;
-            request.targetScheduleId = active.value(0).toString();
+            request.targetScheduleId = active->id;
             request.scheduleInfo.reset();
             bool done = false;
             m_db.run(QStringLiteral("UPDATE assignments SET state = 'Ended', ended_at = ? WHERE id = ?"),
@@ -477,15 +507,15 @@ Outcome<ScheduleRequest> Engine::submit(const Caller& caller, ScheduleRequest re
         case RequestAction::AdminExtend:
         case RequestAction::AdminRenew:
         case RequestAction::AdminUpdate: {
-            Database::Rows active = activeAssignment(QString());
-            if (!active.next()) {
+            const std::optional<InForce> active = activeAssignment(QString());
+            if (!active) {
                 return fail(badRequest(QStringLiteral("RoleAssignmentDoesNotExist"), QStringLiteral("There is no assignment to change.")));
             }
             const PolicyCheckResult check = PolicyCheck::check(request, policy, caller.session, now);
             if (!check.ok()) {
                 return fail(badRequest(QStringLiteral("RoleAssignmentRequestPolicyValidationFailed"), check.graphMessage()));
             }
-            const QString assignmentId = active.value(0).toString();
+            const QString assignmentId = active->id;
             request.status = RequestStatus::Provisioned;
             request.completedDateTime = now;
             request.targetScheduleId = assignmentId;

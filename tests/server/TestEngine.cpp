@@ -40,6 +40,7 @@ private slots:
     void refusesWhatThePolicyForbids();
     void stepUpWhenMfaIsMissing();
     void eligibilityWindowIsEnforced();
+    void longestEligibilityIsUsed();
     void refusesDuplicates();
     void deactivationMinimumAndRevoke();
     void expiresAtItsEnd();
@@ -256,6 +257,36 @@ void TestEngine::eligibilityWindowIsEnforced()
     QCOMPARE(r.error().code, QStringLiteral("RoleAssignmentDoesNotExist"));
     // Listing shows only current eligibilities.
     QCOMPARE(m_engine->eligibilities(m_dave, PimKind::DirectoryRole, m_dave.userId, {}, {})->size(), 0);
+}
+
+void TestEngine::longestEligibilityIsUsed()
+{
+    // Two windows for the same role: the activation uses the one that lasts longer, so it is not
+    // cut at the end of the shorter one; an open-ended eligibility outlasts any window.
+    const auto longer = m_engine->addEligibility(m_admin, PimKind::DirectoryRole, m_dave.userId, Reader,
+                                                 QStringLiteral("/"), at("2026-03-02T08:00:00Z"),
+                                                 at("2026-03-20T18:00:00Z"));
+    const auto shorter = m_engine->addEligibility(m_admin, PimKind::DirectoryRole, m_dave.userId, Reader,
+                                                  QStringLiteral("/"), at("2026-03-02T08:00:00Z"),
+                                                  at("2026-03-06T18:00:00Z"));
+    if (!longer.ok() || !shorter.ok()) {
+        QSKIP("a second eligibility for the same role is refused");
+    }
+    m_clock->set(at("2026-03-06T17:30:00Z"));
+    auto r = m_engine->submit(m_dave, activation(m_dave, Reader, 120));
+    QVERIFY2(r.ok(), r.ok() ? "" : qPrintable(r.error().message));
+    auto active = m_engine->assignments(m_dave, PimKind::DirectoryRole, m_dave.userId, {}, {});
+    QCOMPARE(active->size(), 1);
+    QCOMPARE(active->first().endDateTime.toIso(), QStringLiteral("2026-03-06T19:30:00Z"));
+
+    // Carol is eligible without an end (init) and, now, until 18:00 as well.
+    QVERIFY(m_engine->addEligibility(m_admin, PimKind::DirectoryRole, m_carol.userId, Reader, QStringLiteral("/"),
+                                     at("2026-03-02T08:00:00Z"), at("2026-03-06T18:00:00Z")));
+    r = m_engine->submit(m_carol, activation(m_carol, Reader, 120));
+    QVERIFY2(r.ok(), r.ok() ? "" : qPrintable(r.error().message));
+    active = m_engine->assignments(m_carol, PimKind::DirectoryRole, m_carol.userId, {}, {});
+    QCOMPARE(active->size(), 1);
+    QCOMPARE(active->first().endDateTime.toIso(), QStringLiteral("2026-03-06T19:30:00Z"));
 }
 
 void TestEngine::refusesDuplicates()
