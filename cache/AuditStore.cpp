@@ -5,6 +5,7 @@
 #include "CacheSchema.h"
 #include "GraphCodec.h"
 #include "SqliteStatement.h"
+#include "AuditTextIndexer.h"
 
 #include <QIODevice>
 #include <QMap>
@@ -29,8 +30,6 @@ constexpr qint64 MaxKey = std::numeric_limits<qint64>::max();
 // Above this many candidate rows for the narrowest column filter, a free-text filter drives the
 // query instead (each column-driven row costs one FTS5 probe).
 constexpr qint64 ProbeLimit = 20'000;
-// FTS5's pending-terms buffer during a bulk load (the default is 1 MB).
-constexpr int BulkFtsHashBytes = 256 * 1024 * 1024;
 
 // audit_keys kinds.
 enum KeyKind { ActorKey = 1, TargetKey = 2, ActivityKey = 3, ShapeKey = 4, InitiatorJson = 5, TargetJson = 6 };
@@ -116,11 +115,6 @@ QString expandId(const QVariant& v)
         return QString::fromUtf8(bytes);
     }
     return v.toString();
-}
-
-bool looksLikeUuid(const QString& s)
-{
-    return s.size() == 36 && !QUuid::fromString(s).isNull();
 }
 
 QString actorKeyOf(const AuditEvent& e)
@@ -235,102 +229,7 @@ qint64 AuditStore::orderKey(const Timestamp& time)
 
 QStringList AuditStore::tokens(const QString& text)
 {
-    QStringList out;
-    forEachToken(text, [&out](QStringView token) { out.append(token.toString()); });
-    return out;
-}
-
-void AuditStore::appendTokens(const QString& text, QString* out)
-{
-    forEachToken(text, [out](QStringView token) {
-        if (!out->isEmpty()) {
-            *out += u' ';
-        }
-        *out += token;
-    });
-}
-
-template <typename Sink>
-void AuditStore::forEachToken(const QString& text, Sink&& sink)
-{
-    const char16_t* p = reinterpret_cast<const char16_t*>(text.utf16());
-    const qsizetype n = text.size();
-    const auto codePoint = [&](qsizetype i, qsizetype* units) -> char32_t {
-        if (QChar::isHighSurrogate(p[i]) && i + 1 < n && QChar::isLowSurrogate(p[i + 1])) {
-            *units = 2;
-            return QChar::surrogateToUcs4(p[i], p[i + 1]);
-        }
-        *units = 1;
-        return p[i];
-    };
-    const auto isMark = [](char32_t cp) {
-        const QChar::Category cat = QChar::category(cp);
-        return cat == QChar::Mark_NonSpacing || cat == QChar::Mark_SpacingCombining || cat == QChar::Mark_Enclosing;
-    };
-    // Lower-cased ASCII tokens are built here, without an allocation per token.
-    std::array<char16_t, 64> lowered;
-    qsizetype i = 0;
-    while (i < n) {
-        const qsizetype start = i;
-        bool plain = true; // only ASCII letters and digits
-        bool upper = false;
-        while (i < n) {
-            const char16_t c = p[i];
-            if (c < 0x80) {
-                if ((c >= u'a' && c <= u'z') || (c >= u'0' && c <= u'9')) {
-                    ++i;
-                } else if (c >= u'A' && c <= u'Z') {
-                    upper = true;
-                    ++i;
-                } else {
-                    break;
-                }
-                continue;
-            }
-            qsizetype units = 1;
-            const char32_t cp = codePoint(i, &units);
-            // A combining mark continues a word; it never starts one.
-            if (QChar::isLetterOrNumber(cp) || (i > start && isMark(cp))) {
-                plain = false;
-                i += units;
-            } else {
-                break;
-            }
-        }
-        if (i == start) {
-            qsizetype units = 1;
-            codePoint(i, &units);
-            i += units; // a separator
-            continue;
-        }
-        const QStringView token(p + start, i - start);
-        if (!plain) {
-            // Fold: compatibility decomposition, keep letters and digits (drops the marks that
-            // carried the diacritics), then full case folding.
-            const QList<uint> points = token.toString().normalized(QString::NormalizationForm_KD).toUcs4();
-            QString kept;
-            for (const uint cp : points) {
-                if (QChar::isLetterOrNumber(char32_t(cp))) {
-                    kept += QString::fromUcs4(reinterpret_cast<const char32_t*>(&cp), 1);
-                }
-            }
-            kept = std::move(kept).toCaseFolded();
-            if (!kept.isEmpty()) {
-                sink(QStringView(kept));
-            }
-        } else if (upper && token.size() <= qsizetype(lowered.size())) {
-            for (qsizetype k = 0; k < token.size(); ++k) {
-                const char16_t c = token[k].unicode();
-                lowered[std::size_t(k)] = (c >= u'A' && c <= u'Z') ? char16_t(c + (u'a' - u'A')) : c;
-            }
-            sink(QStringView(lowered.data(), token.size()));
-        } else if (upper) {
-            const QString lower = token.toString().toLower();
-            sink(QStringView(lower));
-        } else {
-            sink(token);
-        }
-    }
+    return AuditText::tokens(text);
 }
 
 QString AuditStore::ftsExpression(const QString& userText)
@@ -343,122 +242,6 @@ QString AuditStore::ftsExpression(const QString& userText)
         t = u'"' + t + u'"';
     }
     return terms.join(QStringLiteral(" AND "));
-}
-
-void AuditStore::appendEventText(const AuditEvent& e, QString* out, QStringList* tracked) const
-{
-    // Names repeat across events (activities, people, roles): each is tokenised once and kept
-    // joined, with the tracked terms it holds. A name that appears twice in one event (the user
-    // who is also the target) is indexed once: FTS5 here keeps neither positions nor counts.
-    // Held (not pointed to): the memo may rehash or clear while this event is built.
-    std::array<QString, 12> seen;
-    std::size_t seenCount = 0;
-    // A tracked term once per event. Terms are the set's own strings: the same term is the same
-    // characters in memory, so a pointer comparison finds it.
-    const auto sameTerm = [](const QStringList& list, const QString& term) {
-        return std::any_of(list.begin(), list.end(), [&](const QString& t) { return t.constData() == term.constData(); });
-    };
-    const auto track = [&](const QString& term) {
-        if (!sameTerm(*tracked, term)) {
-            tracked->append(term);
-        }
-    };
-    const auto trackedOf = [this](QStringView token) -> const QString* {
-        // Most words are not tracked: a bit per (length, first character) rules them out
-        // without hashing them.
-        if (token.isEmpty() || !(m_trackedShapes[trackedShapeRow(token)] & trackedShapeBit(token))) {
-            return nullptr;
-        }
-        const auto hit = m_trackedTerms.constFind(QString::fromRawData(token.data(), token.size()));
-        return hit == m_trackedTerms.constEnd() ? nullptr : &*hit;
-    };
-    const auto byContent = [&](const QString& text) {
-        auto hit = m_textMemo.constFind(text);
-        if (hit == m_textMemo.constEnd()) {
-            if (m_textMemo.size() > 100'000) {
-                m_textMemo.clear();
-            }
-            NamedText named;
-            forEachToken(text, [&](QStringView token) {
-                if (!named.joined.isEmpty()) {
-                    named.joined += u' ';
-                }
-                named.joined += token;
-                if (const QString* term = trackedOf(token); term && !sameTerm(named.tracked, *term)) {
-                    named.tracked.append(*term);
-                }
-            });
-            hit = m_textMemo.insert(text, named);
-        }
-        return *hit;
-    };
-    const auto named = [&](const QString& text) {
-        if (text.isEmpty()) {
-            return;
-        }
-        NamedText part;
-        if (m_inPage) {
-            const StringIdentity identity(0, {&text});
-            auto hit = m_pageText.constFind(identity);
-            if (hit == m_pageText.constEnd()) {
-                hit = m_pageText.insert(identity, byContent(text));
-            }
-            part = *hit;
-        } else {
-            part = byContent(text);
-        }
-        const QString& joined = part.joined;
-        if (joined.isEmpty()
-            || std::any_of(seen.begin(), seen.begin() + seenCount,
-                           [&](const QString& s) { return s.constData() == joined.constData(); })) {
-            return;
-        }
-        if (!out->isEmpty()) {
-            *out += u' ';
-        }
-        *out += joined;
-        if (seenCount < seen.size()) {
-            seen[seenCount++] = joined;
-        }
-        if (tracked) {
-            for (const QString& term : std::as_const(part.tracked)) {
-                track(term);
-            }
-        }
-    };
-    named(e.activityDisplayName);
-    if (e.initiatedByUser) {
-        named(e.initiatedByUser->displayName);
-        named(e.initiatedByUser->userPrincipalName);
-    }
-    if (e.initiatedByApp) {
-        named(e.initiatedByApp->displayName);
-    }
-    for (const auto& t : e.targetResources) {
-        named(t.displayName);
-        named(t.userPrincipalName);
-    }
-    // Free text: tokenised each time. Detail values such as a ticket number are searchable;
-    // GUIDs only bloat the index.
-    const auto words = [&](const QString& text) {
-        forEachToken(text, [&](QStringView token) {
-            if (!out->isEmpty()) {
-                *out += u' ';
-            }
-            *out += token;
-            if (tracked && !m_trackedTerms.isEmpty()) {
-                if (const QString* term = trackedOf(token)) {
-                    track(*term);
-                }
-            }
-        });
-    };
-    words(e.resultReason);
-    for (const auto& kv : e.additionalDetails) {
-        if (!looksLikeUuid(kv.value)) {
-            words(kv.value);
-        }
-    }
 }
 
 // additionalDetails as "key US value RS key US value": decoding a JSON array for each row read
@@ -573,7 +356,7 @@ std::optional<qint64> AuditStore::ref(SqliteStatement& insert, int kind, const Q
 }
 
 bool AuditStore::insertEvents(const QList<AuditEvent>& events, int* inserted, QHash<DayKey, qint64>* deltasOut,
-                              QHash<TermDay, qint64>* termDeltas)
+                              QHash<TermDay, qint64>* termDeltas, QList<std::pair<qint64, qsizetype>>* textRows)
 {
     SqliteConnection& c = m_db.connection();
     QList<qint64> bases;
@@ -621,11 +404,10 @@ bool AuditStore::insertEvents(const QList<AuditEvent>& events, int* inserted, QH
     if (!keyInsert.isValid()) {
         return false;
     }
-    m_inPage = true;
+    m_text.beginPage();
     const auto pageDone = qScopeGuard([this] {
-        m_inPage = false;
+        m_text.endPage();
         m_pageRefs.clear();
-        m_pageText.clear();
     });
     SqliteStatement insert(c, "INSERT OR IGNORE INTO audit_events (seq, id, at, actor, target, activity, result, "
                               "initiator, shape, targets, correlation, reason, details) "
@@ -781,15 +563,19 @@ bool AuditStore::insertEvents(const QList<AuditEvent>& events, int* inserted, QH
             continue; // the same id stored at another time
         }
         used.insert(seq);
-        text.resize(0); // keeps the capacity: no allocation per event
-        trackedHere.resize(0);
-        appendEventText(e, &text, &trackedHere);
-        if (!fts.bindInt(1, stored(seq)) || !fts.bindText(2, text) || !fts.step()) {
-            return false;
-        }
         const qint64 day = dayOf(e.activityDateTime);
-        for (const QString& term : std::as_const(trackedHere)) {
-            (*termDeltas)[TermDay{term, day}] += 1;
+        if (textRows) {
+            textRows->append({stored(seq), i}); // indexed elsewhere (a bulk load's indexer)
+        } else {
+            text.resize(0); // keeps the capacity: no allocation per event
+            trackedHere.resize(0);
+            m_text.append(e, &text, &trackedHere);
+            if (!fts.bindInt(1, stored(seq)) || !fts.bindText(2, text) || !fts.step()) {
+                return false;
+            }
+            for (const QString& term : std::as_const(trackedHere)) {
+                (*termDeltas)[TermDay{term, day}] += 1;
+            }
         }
         deltas[DayKey{AllDim, 0, day}] += 1;
         deltas[DayKey{ActorDim, *actor, day}] += 1;
@@ -841,21 +627,15 @@ bool AuditStore::flushTermCounts(const QHash<TermDay, qint64>& deltas)
 
 void AuditStore::loadTrackedTerms()
 {
-    m_trackedTerms.clear();
-    m_trackedShapes.fill(0);
-    m_textMemo.clear(); // its entries list the tracked terms they hold
-    m_pageText.clear();
+    QSet<QString> terms;
     SqliteConnection& c = m_db.connection();
     QSqlQuery q = c.prepare(QStringLiteral("SELECT term FROM audit_tracked_terms"));
     if (c.exec(q)) {
         while (q.next()) {
-            const QString term = q.value(0).toString();
-            if (!term.isEmpty()) {
-                m_trackedTerms.insert(term);
-                m_trackedShapes[trackedShapeRow(term)] |= trackedShapeBit(term);
-            }
+            terms.insert(q.value(0).toString());
         }
     }
+    m_text.setTrackedTerms(terms);
 }
 
 bool AuditStore::updateTermStatistics(qint64 minEvents)
@@ -975,17 +755,21 @@ std::optional<int> AuditStore::merge(const QList<AuditEvent>& events)
     // would make FTS5 flush its pending terms as a new segment each time (SQLite 3.40 syncs
     // FTS5 on every savepoint). A failed page then abandons the whole open batch (rolled back
     // below): the pull fails and the next one pulls those events again.
-    const bool ok = m_bulk ? insertEvents(events, &inserted, &deltas, &termDeltas) : c.transaction([&] {
-        return insertEvents(events, &inserted, &deltas, &termDeltas) && flushDayCounts(deltas)
+    // A bulk load's text goes to its indexer, once the page is stored.
+    QList<std::pair<qint64, qsizetype>> textRows;
+    const bool ok = m_bulk ? insertEvents(events, &inserted, &deltas, &termDeltas, &textRows) : c.transaction([&] {
+        return insertEvents(events, &inserted, &deltas, &termDeltas, nullptr) && flushDayCounts(deltas)
             && flushTermCounts(termDeltas);
     });
     if (!ok) {
         m_lastError = c.lastError();
         if (m_bulk) {
-            // The batch's earlier pages go with it (never committed, never counted).
+            // The batch's earlier pages go with it (never committed, never counted), and from
+            // the indexer they cannot be taken back.
             c.rollbackLong();
             m_bulkOpen = false;
             m_batchDayDeltas.clear();
+            dropTextIndexer();
         }
         // Keys created in the rolled-back transaction are gone: forget the cached numbers.
         for (auto& cache : m_refs) {
@@ -999,6 +783,9 @@ std::optional<int> AuditStore::merge(const QList<AuditEvent>& events)
         return std::nullopt;
     }
     if (m_bulk) {
+        if (m_indexer && m_textComplete) {
+            m_indexer->add(events, std::move(textRows));
+        }
         for (auto it = deltas.cbegin(); it != deltas.cend(); ++it) {
             m_batchDayDeltas[it.key()] += it.value();
         }
@@ -1019,6 +806,7 @@ bool AuditStore::commitBulkBatch()
     if (!c.commitLong()) {
         m_lastError = c.lastError();
         m_batchDayDeltas.clear();
+        dropTextIndexer();
         for (auto& cache : m_refs) {
             cache.clear();
         }
@@ -1044,19 +832,18 @@ bool AuditStore::beginBulkLoad()
         m_lastError = QStringLiteral("a bulk load needs an empty audit archive");
         return false;
     }
+    // The text index is built beside the rows, on a thread and in a file of its own.
+    auto indexer = std::make_unique<AuditTextIndexer>(c.path());
+    if (!indexer->start()) {
+        m_lastError = indexer->error();
+        return false;
+    }
     const bool ok = c.transaction([&] {
         // Only the unique id index goes: ids are random, so it is built by one sort at the end.
         // The (column, seq, ...) indexes stay live: pages arrive in seq order, so each new
         // entry lands at the end of its column value's run, on a page already in the cache
         // (cheaper than sorting the whole archive again for each index at the end).
-        if (!c.execDirect(QStringLiteral("DROP INDEX IF EXISTS audit_events_id"))) {
-            return false;
-        }
-        // FTS5 during the load: a large pending-terms buffer (fewer, bigger segments) and no
-        // incremental merging; finishBulkLoad() merges once ('optimize') and restores both.
-        return c.execDirect(QStringLiteral("INSERT INTO audit_fts (audit_fts, rank) VALUES ('hashsize', %1)")
-                                .arg(BulkFtsHashBytes))
-            && c.execDirect(QStringLiteral("INSERT INTO audit_fts (audit_fts, rank) VALUES ('automerge', 0)"))
+        return c.execDirect(QStringLiteral("DROP INDEX IF EXISTS audit_events_id"))
             && m_db.setWatermark(QStringLiteral("audit.bulk"), QStringLiteral("open"));
     });
     if (!ok) {
@@ -1064,14 +851,61 @@ bool AuditStore::beginBulkLoad()
         return false;
     }
     m_bulk = true;
+    m_indexer = std::move(indexer);
+    m_textComplete = true;
     m_dayDeltas.clear();
     m_batchDayDeltas.clear();
     return true;
 }
 
-bool AuditStore::removeDuplicates()
+void AuditStore::dropTextIndexer()
 {
-    // Keep the earliest copy of each id, remove the rest from the FTS index and counts too.
+    // Rows it was given were rolled back (or never stored): finishBulkLoad() rebuilds the text
+    // index from the rows instead.
+    m_indexer.reset();
+    m_textComplete = false;
+}
+
+bool AuditStore::rebuildTextIndex()
+{
+    // Every stored row, read back window by window, through a fresh indexer.
+    SqliteConnection& c = m_db.connection();
+    m_indexer = std::make_unique<AuditTextIndexer>(c.path());
+    if (!m_indexer->start()) {
+        m_lastError = m_indexer->error();
+        m_indexer.reset();
+        return false;
+    }
+    const Filter everything;
+    qint64 below = MaxKey;
+    m_lastError.clear();
+    for (;;) {
+        QList<qint64> keys;
+        QList<AuditEvent> rows = pageRows(everything, below, MaxLimit, &keys);
+        if (rows.isEmpty()) {
+            break;
+        }
+        QList<std::pair<qint64, qsizetype>> textRows;
+        textRows.reserve(keys.size());
+        for (qsizetype i = 0; i < keys.size(); ++i) {
+            textRows.append({stored(keys.at(i)), i});
+        }
+        below = keys.constLast();
+        m_indexer->add(std::move(rows), std::move(textRows));
+    }
+    if (!m_lastError.isEmpty()) {
+        m_indexer.reset();
+        return false;
+    }
+    m_indexer->finish();
+    m_textComplete = true;
+    return true;
+}
+
+bool AuditStore::removeDuplicates(QList<std::pair<qint64, QString>>* textDeletes)
+{
+    // Keep the earliest copy of each id, remove the rest from the counts too, and say what to
+    // remove from the text index (built elsewhere, copied in afterwards).
     SqliteConnection& c = m_db.connection();
     QList<qint64> duplicates;
     {
@@ -1090,11 +924,11 @@ bool AuditStore::removeDuplicates()
         if (!e) {
             return false;
         }
-        QSqlQuery del = c.prepare(QStringLiteral("INSERT INTO audit_fts (audit_fts, rowid, text) VALUES ('delete', ?, ?)"));
         QSqlQuery row = c.prepare(QStringLiteral("SELECT actor, target, activity, result FROM audit_events WHERE seq = ?"));
         QString text;
-        appendEventText(*e, &text);
-        if (!c.exec(del, {seq, text}) || !c.exec(row, {seq}) || !row.next()) {
+        m_text.append(*e, &text);
+        textDeletes->append({seq, text});
+        if (!c.exec(row, {seq}) || !row.next()) {
             return false;
         }
         const qint64 day = dayOf(e->activityDateTime);
@@ -1120,17 +954,7 @@ bool AuditStore::finishIndexes()
             return false;
         }
     }
-    if (!flushDayCounts(m_dayDeltas)) {
-        return false;
-    }
-    // One FTS5 segment: a common word's matches are read from one b-tree. Then the defaults for
-    // incremental pages again (FTS5's documented defaults).
-    if (!c.execDirect(QStringLiteral("INSERT INTO audit_fts (audit_fts) VALUES ('optimize')"))
-        || !c.execDirect(QStringLiteral("INSERT INTO audit_fts (audit_fts, rank) VALUES ('hashsize', 1048576)"))
-        || !c.execDirect(QStringLiteral("INSERT INTO audit_fts (audit_fts, rank) VALUES ('automerge', 4)"))) {
-        return false;
-    }
-    return m_db.setWatermark(QStringLiteral("audit.bulk"), QStringLiteral("done"));
+    return flushDayCounts(m_dayDeltas);
 }
 
 bool AuditStore::finishBulkLoad()
@@ -1140,9 +964,16 @@ bool AuditStore::finishBulkLoad()
     }
     SqliteConnection& c = m_db.connection();
     if (!commitBulkBatch()) {
+        dropTextIndexer();
         return false;
     }
-    const bool ok = c.transaction([&] {
+    // The indexer merges its index while the row indexes are built here.
+    const bool live = m_indexer && m_textComplete;
+    if (live) {
+        m_indexer->finish();
+    }
+    QList<std::pair<qint64, QString>> textDeletes;
+    bool ok = c.transaction([&] {
         // The unique id index first: it fails only when duplicates slipped past the per-page
         // check (same id at different times); then those are removed and it is built again.
         // (A GROUP BY over every id up front would sort the whole archive for a rare case.)
@@ -1150,7 +981,8 @@ bool AuditStore::finishBulkLoad()
         if (c.transaction([&] { return c.execDirect(idIndex); })) {
             return finishIndexes();
         }
-        if (!removeDuplicates() || !c.execDirect(idIndex)) {
+        textDeletes.clear();
+        if (!removeDuplicates(&textDeletes) || !c.execDirect(idIndex)) {
             return false;
         }
         return finishIndexes();
@@ -1159,7 +991,40 @@ bool AuditStore::finishBulkLoad()
         m_lastError = c.lastError();
         return false;
     }
-    m_dayDeltas.clear();
+    m_dayDeltas.clear(); // written: a retry must not add them again
+    // The text index: the one built beside the load, else one built now from the rows (a load
+    // resumed after a crash, or one whose indexer lost rows to a rolled-back batch).
+    if (!live) {
+        textDeletes.clear(); // the rows are read after the duplicates went
+        if (!rebuildTextIndex()) {
+            return false;
+        }
+    }
+    ok = m_indexer->copyInto();
+    if (!ok) {
+        m_lastError = m_indexer->error();
+        dropTextIndexer();
+        return false;
+    }
+    m_indexer.reset();
+    ok = c.transaction([&] {
+        QSqlQuery del = c.prepare(QStringLiteral("INSERT INTO audit_fts (audit_fts, rowid, text) VALUES ('delete', ?, ?)"));
+        for (const auto& [seq, text] : std::as_const(textDeletes)) {
+            if (!c.exec(del, {seq, text})) {
+                return false;
+            }
+        }
+        // FTS5's documented defaults for the incremental pages that follow, written out.
+        return c.execDirect(QStringLiteral("INSERT INTO audit_fts (audit_fts, rank) VALUES ('hashsize', 1048576)"))
+            && c.execDirect(QStringLiteral("INSERT INTO audit_fts (audit_fts, rank) VALUES ('automerge', 4)"))
+            && m_db.setWatermark(QStringLiteral("audit.bulk"), QStringLiteral("done"));
+    });
+    if (!ok) {
+        m_lastError = c.lastError();
+        // The copied index holds the removed duplicates: rebuild it on the next attempt.
+        m_textComplete = false;
+        return false;
+    }
     m_bulk = false;
     c.execDirect(QStringLiteral("PRAGMA optimize"));
     return updateTermStatistics();
@@ -1348,7 +1213,7 @@ qint64 AuditStore::countFilter(const Filter& f)
     // partial days at either end are counted from the index.
     // Likewise one very common word alone, from audit_term_days.
     const bool columnRollup = f.fts.isEmpty() && f.dims.size() <= 1;
-    // Asked of the file, not of m_trackedTerms: another connection may have re-chosen the terms.
+    // Asked of the file, not of the terms loaded at open (m_text): another connection may have re-chosen the terms.
     const bool termRollup = f.dims.isEmpty() && f.terms.size() == 1
                             && m_db.connection()
                                    .scalar(QStringLiteral("SELECT count(*) FROM audit_tracked_terms WHERE term = ?"),

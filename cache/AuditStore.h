@@ -2,6 +2,7 @@
 
 #include "AuditEvent.h"
 #include "AuditQuery.h"
+#include "AuditText.h"
 
 #include <QDate>
 #include <QHash>
@@ -13,6 +14,7 @@
 #include <algorithm>
 #include <array>
 #include <initializer_list>
+#include <memory>
 #include <optional>
 
 class QIODevice;
@@ -20,6 +22,7 @@ class QSqlQuery;
 
 namespace Elevate::Cache {
 
+class AuditTextIndexer;
 class CacheDatabase;
 class SqliteStatement;
 
@@ -36,12 +39,14 @@ class SqliteStatement;
 //
 // Sync: pull from pullFrom() (the newest stored time minus an overlap, because events can
 // arrive late), merge() each page: events already stored (same id) are skipped. For the first
-// big pull, beginBulkLoad() drops the unique id index and lets FTS5 buffer more and merge
-// never, merge() appends (committing every BulkPagesPerCommit pages: a crash loses at most
-// those, a clean shutdown none), and finishBulkLoad() builds the unique id index (duplicates
-// that slipped past the per-page check are looked for only when that fails),
-// merges the FTS index once and restores its settings; one left unfinished is finished at the
-// next open.
+// big pull, beginBulkLoad() drops the unique id index and starts an AuditTextIndexer, which
+// builds the FTS index on a thread and in a scratch file of its own while merge() appends the
+// rows (committing every BulkPagesPerCommit pages: a crash loses at most those, a clean
+// shutdown none); finishBulkLoad() builds the unique id index (duplicates that slipped past the
+// per-page check are looked for only when that fails) and copies the finished FTS index in. A
+// load whose indexer missed rows (a rolled-back batch) or that was left unfinished (finished at
+// the next open) gets its FTS index built from the stored rows instead. Free-text filters find
+// nothing of a bulk load before it is finished.
 //
 // Threading: uses the CacheDatabase's connection, so the thread that opened it. A reader on
 // another thread opens its own CacheDatabase on the same file.
@@ -133,11 +138,14 @@ private:
     std::optional<qint64> ref(SqliteStatement& insert, int kind, const QString& key, const QString& label);
     std::optional<qint64> lookupRef(int kind, const QString& key);
     using TermDay = std::pair<QString, qint64>;
+    // textRows given: the FTS text is not written, its (row id, index in events) are listed.
     bool insertEvents(const QList<AuditEvent>& events, int* inserted, QHash<DayKey, qint64>* deltas,
-                      QHash<TermDay, qint64>* termDeltas);
+                      QHash<TermDay, qint64>* termDeltas, QList<std::pair<qint64, qsizetype>>* textRows);
     bool flushTermCounts(const QHash<TermDay, qint64>& deltas);
     bool commitBulkBatch();
-    bool removeDuplicates();
+    bool removeDuplicates(QList<std::pair<qint64, QString>>* textDeletes);
+    void dropTextIndexer();
+    bool rebuildTextIndex();
     bool finishIndexes();
     bool flushDayCounts(const QHash<DayKey, qint64>& deltas);
     bool resolve(const AuditQuery& query, Filter* filter);
@@ -149,13 +157,6 @@ private:
     std::optional<AuditEvent> load(qint64 seq);
     AuditEvent decodeRow(const QSqlQuery& q);
     const AuditEvent& decodedRef(qint64 ref);
-    // The text the FTS index holds for an event: its tokens joined by spaces.
-    // tracked, when given, gets the tracked terms (m_trackedTerms) the text holds, once each.
-    void appendEventText(const AuditEvent& e, QString* out, QStringList* tracked = nullptr) const;
-    // Appends the tokens of text to out, each after a space unless out is empty.
-    static void appendTokens(const QString& text, QString* out);
-    template <typename Sink>
-    static void forEachToken(const QString& text, Sink&& sink);
     static QString encodeDetails(const QList<AuditEvent::KeyValue>& details);
     static QList<AuditEvent::KeyValue> decodeDetails(const QString& text);
     qint64 termDaySum(const QString& term, qint64 firstDay, qint64 lastDay);
@@ -167,24 +168,16 @@ private:
     QString m_lastError;
     bool m_bulk = false;
     bool m_bulkOpen = false; // the bulk load's long transaction is open
+    // A bulk load's text index, built beside it; complete: it was given every stored row.
+    std::unique_ptr<AuditTextIndexer> m_indexer;
+    bool m_textComplete = false;
     int m_bulkPages = 0;
     std::array<QHash<QString, qint64>, 7> m_refs; // per kind: fields -> audit_keys.ref
     QHash<qint64, AuditEvent> m_decoded;     // audit_keys.ref -> the part of an event it holds
     QHash<qint64, QString> m_keyText;        // audit_keys.ref -> key (activity, shape)
     QHash<DayKey, qint64> m_dayDeltas;       // per-day counts not yet written (committed rows)
     QHash<DayKey, qint64> m_batchDayDeltas;  // the same for the open bulk batch
-    QSet<QString> m_trackedTerms;            // audit_tracked_terms
-    // Per length (31: longer), a bit per first character (its low six bits) of the tracked terms.
-    std::array<quint64, 32> m_trackedShapes{};
-    static std::size_t trackedShapeRow(QStringView term) { return std::size_t(std::min<qsizetype>(term.size(), 31)); }
-    static quint64 trackedShapeBit(QStringView term) { return quint64(1) << (term.front().unicode() & 63); }
-    // A name's tokens joined by spaces, and the tracked terms among them.
-    struct NamedText
-    {
-        QString joined;
-        QStringList tracked;
-    };
-    mutable QHash<QString, NamedText> m_textMemo; // names seen before
+    AuditText m_text;                        // the FTS text of events, with the tracked terms
 
     // Caches of audit_keys refs keyed by the fields themselves (hashed, no string built per event).
     struct ShapeFields
@@ -231,37 +224,9 @@ private:
         }
     };
 
-    // Strings by identity: their data pointers and sizes (and a kind). GraphCodec's audit page
-    // decoder gives the events of a page one shared QString per repeated value, so a name seen
-    // a thousand times in a page is hashed by its pointer, not its characters. Valid only while
-    // the strings live: the caches keyed by it exist only inside insertEvents(), whose page
-    // holds every string it names, and are cleared when it returns.
-    struct StringIdentity
-    {
-        static constexpr std::size_t MaxStrings = 7;
-        StringIdentity(int kind, std::initializer_list<const QString*> strings)
-        {
-            words[0] = quintptr(qint64(kind));
-            for (const QString* s : strings) {
-                Q_ASSERT(count + 2 <= words.size());
-                words[count++] = quintptr(s->constData());
-                words[count++] = quintptr(s->size());
-            }
-        }
-        std::array<quintptr, 1 + 2 * MaxStrings> words{};
-        std::size_t count = 1;
-        friend bool operator==(const StringIdentity& a, const StringIdentity& b)
-        {
-            return a.count == b.count && std::equal(a.words.begin(), a.words.begin() + a.count, b.words.begin());
-        }
-        friend size_t qHash(const StringIdentity& k, size_t seed = 0)
-        {
-            return qHashRange(k.words.begin(), k.words.begin() + k.count, seed);
-        }
-    };
-    bool m_inPage = false;
+    // This page's refs by the identity of their strings (StringIdentity): cleared when
+    // insertEvents() returns.
     QHash<StringIdentity, qint64> m_pageRefs;
-    mutable QHash<StringIdentity, NamedText> m_pageText;
     QHash<ShapeFields, qint64> m_shapeRefs;
     QHash<InitiatorFields, qint64> m_initiatorRefs;
     QHash<TargetFields, qint64> m_targetRefs;

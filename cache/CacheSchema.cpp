@@ -68,7 +68,7 @@ QList<Migration> cacheMigrations()
         // and diacritics itself and the 'ascii' tokenizer only splits on spaces, so the terms in
         // the index are exactly the ones AuditStore computed (which audit_term_days counts).
         // User text becomes single-token quoted terms: no positions or content needed.
-        QStringLiteral("CREATE VIRTUAL TABLE audit_fts USING fts5(text, content='', detail=none, columnsize=0, tokenize='ascii')"),
+        auditFtsStatement(),
         // Events per UTC day for the few terms that match a large part of the archive (picked by
         // AuditStore::updateTermStatistics): their totals are sums, not scans of huge doclists.
         QStringLiteral("CREATE TABLE audit_tracked_terms (term TEXT PRIMARY KEY) WITHOUT ROWID"),
@@ -77,6 +77,12 @@ QList<Migration> cacheMigrations()
     };
     v1.statements << auditIndexStatements();
     return {v1};
+}
+
+QString auditFtsStatement()
+{
+    return QStringLiteral(
+        "CREATE VIRTUAL TABLE audit_fts USING fts5(text, content='', detail=none, columnsize=0, tokenize='ascii')");
 }
 
 QStringList auditIndexStatements()

@@ -21,4 +21,8 @@ QList<Migration> cacheMigrations();
 // load and builds it afterwards (random ids: one sort beats a row-by-row insert).
 QStringList auditIndexStatements();
 
+// The archive's full-text index (audit_fts). AuditTextIndexer builds a first sync's index in a
+// file of its own with the same statement, then copies its tables in.
+QString auditFtsStatement();
+
 } // namespace Elevate::Cache

@@ -4,6 +4,7 @@
 #include "GraphCodec.h"
 
 #include <QBuffer>
+#include <QFile>
 #include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
@@ -536,6 +537,79 @@ private slots:
             expected += matches(e, q) ? 1 : 0;
         }
         QCOMPARE(reader.count(q), expected);
+    }
+
+    // A first sync's text index is built in a scratch file beside the archive (owner-only, as
+    // the archive), copied in at the end, and the scratch file removed.
+    void bulkTextIndexIsBuiltBesideTheArchive()
+    {
+        auto f = makeStore();
+        QVERIFY(f);
+        const QList<AuditEvent> all = randomEvents(1500, 25);
+        const QString scratch = f->dir.filePath(QStringLiteral("cache.db.fts-load"));
+        QVERIFY(f->store->beginBulkLoad());
+        QVERIFY(QFile::exists(scratch));
+        QCOMPARE(QFile::permissions(scratch) & (QFile::ReadGroup | QFile::ReadOther | QFile::WriteGroup | QFile::WriteOther),
+                 QFile::Permissions());
+        for (qsizetype i = 0; i < all.size(); i += 300) {
+            QVERIFY(f->store->merge(all.mid(i, 300)));
+        }
+        // Nothing in the archive's own text index until the end of the load.
+        // (An empty FTS5 index is at most its structure and averages records.)
+        QVERIFY(f->db.connection().scalar(QStringLiteral("SELECT count(*) FROM audit_fts_data")).toInt() <= 2);
+        QVERIFY(f->store->finishBulkLoad());
+        QVERIFY(!QFile::exists(scratch));
+        QVERIFY(f->db.connection().scalar(QStringLiteral("SELECT count(*) FROM audit_fts_data")).toInt() > 2);
+        QCOMPARE(f->db.connection().scalar(QStringLiteral("PRAGMA integrity_check")).toString(), QStringLiteral("ok"));
+        QVERIFY(f->db.connection().execDirect(
+            QStringLiteral("INSERT INTO audit_fts (audit_fts, rank) VALUES ('integrity-check', 0)")));
+        checkAllFilters(*f->store, all);
+        // Incremental pages go on into the copied index.
+        const QList<AuditEvent> newer = randomEvents(200, 26);
+        QList<AuditEvent> later;
+        for (AuditEvent e : newer) {
+            e.activityDateTime = e.activityDateTime.plusSeconds(86400 * 120);
+            later << e;
+        }
+        QCOMPARE(f->store->merge(later).value_or(-1), later.size());
+        checkAllFilters(*f->store, later + all);
+    }
+
+    // A page that fails in the middle of a bulk load takes its whole open batch with it, rows
+    // the text indexer had already been given included: the load goes on, and its end builds
+    // the text index from the rows that are stored.
+    void failedBulkBatchRebuildsTheTextIndex()
+    {
+        auto f = makeStore();
+        QVERIFY(f);
+        const QList<AuditEvent> all = randomEvents(1200, 27);
+        QVERIFY(f->store->beginBulkLoad());
+        QVERIFY(f->store->merge(all.mid(0, 400)));
+        const qint64 poisoned = all.at(600).activityDateTime.ticks();
+        QVERIFY(f->db.connection().execDirect(
+            QStringLiteral("CREATE TEMP TRIGGER poison BEFORE INSERT ON audit_events WHEN NEW.at = %1 "
+                           "BEGIN SELECT RAISE(ABORT, 'injected failure'); END")
+                .arg(poisoned)));
+        QVERIFY(!f->store->merge(all.mid(400, 400)));
+        QVERIFY(f->store->inBulkLoad());
+        // Created inside the open batch, the trigger went with its rollback.
+        QVERIFY(f->db.connection().execDirect(QStringLiteral("DROP TRIGGER IF EXISTS poison")));
+        // The rolled-back batch held the first page too, which the indexer had been given. The
+        // pull starts again, and this time without that page (say the server's retention moved
+        // on): its events must leave no trace in the text index.
+        const QList<AuditEvent> kept = all.mid(400);
+        QVERIFY(f->store->merge(all.mid(400, 400)));
+        QVERIFY(f->store->merge(all.mid(800)));
+        QVERIFY(f->store->finishBulkLoad());
+        QCOMPARE(f->store->size(), kept.size());
+        checkAllFilters(*f->store, kept);
+        // Every word the text index holds comes from a stored event.
+        QVERIFY(f->db.connection().execDirect(
+            QStringLiteral("CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, 'audit_fts', 'instance')")));
+        QCOMPARE(f->db.connection()
+                     .scalar(QStringLiteral("SELECT count(*) FROM temp.vocab WHERE doc NOT IN (SELECT seq FROM audit_events)"))
+                     .toInt(),
+                 0);
     }
 
     void interruptedBulkLoadIsFinishedAtNextOpen()

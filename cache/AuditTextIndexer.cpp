@@ -1,0 +1,223 @@
+#include "AuditTextIndexer.h"
+
+#include "CacheLog.h"
+#include "CacheSchema.h"
+
+#include <QFile>
+
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+namespace Elevate::Cache {
+
+namespace {
+
+bool run(sqlite3* db, const char* sql)
+{
+    return sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK;
+}
+
+QString sqliteError(const QString& what, sqlite3* db)
+{
+    return db ? QStringLiteral("%1: %2").arg(what, QString::fromUtf8(sqlite3_errmsg(db))) : what;
+}
+
+} // namespace
+
+AuditTextIndexer::AuditTextIndexer(const QString& archivePath)
+    : m_archivePath(archivePath)
+    , m_scratchPath(archivePath + QStringLiteral(".fts-load"))
+{
+}
+
+AuditTextIndexer::~AuditTextIndexer()
+{
+    {
+        std::lock_guard guard(m_mutex);
+        m_finishing = true;
+        m_abandon = true; // nobody copies it any more: no commit, no merge
+        m_queue.clear();
+    }
+    m_wake.notify_all();
+    if (m_thread.joinable()) {
+        m_thread.join();
+    }
+    QFile::remove(m_scratchPath);
+}
+
+bool AuditTextIndexer::start()
+{
+    // Left by a process that died during a first sync: stale, never reused.
+    QFile::remove(m_scratchPath);
+    // Created owner-only before SQLite opens it: it holds the events' words.
+    const QByteArray path = QFile::encodeName(m_scratchPath);
+    const int fd = ::open(path.constData(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        m_error = QStringLiteral("cannot create %1: %2").arg(m_scratchPath, QString::fromLocal8Bit(strerror(errno)));
+        return false;
+    }
+    ::close(fd);
+    m_thread = std::thread([this] { loop(); });
+    return true;
+}
+
+void AuditTextIndexer::add(QList<AuditEvent> events, QList<std::pair<qint64, qsizetype>> rows)
+{
+    if (rows.isEmpty()) {
+        return;
+    }
+    std::unique_lock lock(m_mutex);
+    m_space.wait(lock, [this] { return m_queue.size() < MaxQueuedPages || m_done; });
+    if (m_done || m_finishing) {
+        return; // failed (error() says why) or finished: nothing more is indexed
+    }
+    m_queue.push_back(Job{std::move(events), std::move(rows)});
+    lock.unlock();
+    m_wake.notify_one();
+}
+
+void AuditTextIndexer::finish()
+{
+    {
+        std::lock_guard guard(m_mutex);
+        m_finishing = true;
+    }
+    m_wake.notify_one();
+}
+
+qint64 AuditTextIndexer::indexed() const
+{
+    std::lock_guard guard(m_mutex);
+    return m_indexed;
+}
+
+QString AuditTextIndexer::error() const
+{
+    std::lock_guard guard(m_mutex);
+    return m_error;
+}
+
+void AuditTextIndexer::fail(const QString& what, sqlite3* db)
+{
+    const QString message = sqliteError(what, db);
+    std::lock_guard guard(m_mutex);
+    if (m_error.isEmpty()) {
+        m_error = message;
+    }
+}
+
+void AuditTextIndexer::loop()
+{
+    sqlite3* db = nullptr;
+    const QByteArray path = QFile::encodeName(m_scratchPath);
+    // Scratch: no journal and no syncs (rebuilt from the rows when anything goes wrong), one
+    // transaction for the whole load, FTS5 flushing its pending terms rarely and merging once.
+    const QByteArray hash =
+        QStringLiteral("INSERT INTO audit_fts (audit_fts, rank) VALUES ('hashsize', %1)").arg(HashBytes).toUtf8();
+    bool ok = sqlite3_open_v2(path.constData(), &db, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK
+              && run(db, "PRAGMA journal_mode = OFF") && run(db, "PRAGMA synchronous = OFF")
+              && run(db, "PRAGMA locking_mode = EXCLUSIVE") && run(db, auditFtsStatement().toUtf8().constData())
+              && run(db, hash.constData())
+              && run(db, "INSERT INTO audit_fts (audit_fts, rank) VALUES ('automerge', 0)") && run(db, "BEGIN");
+    if (!ok) {
+        fail(QStringLiteral("cannot prepare the full-text scratch file %1").arg(m_scratchPath), db);
+    }
+    sqlite3_stmt* insert = nullptr;
+    if (ok && sqlite3_prepare_v2(db, "INSERT INTO audit_fts (rowid, text) VALUES (?, ?)", -1, &insert, nullptr)
+                  != SQLITE_OK) {
+        fail(QStringLiteral("cannot prepare the full-text insert"), db);
+        ok = false;
+    }
+    QString text;
+    for (;;) {
+        std::unique_lock lock(m_mutex);
+        m_wake.wait(lock, [this] { return !m_queue.empty() || m_finishing; });
+        if (m_queue.empty()) {
+            break;
+        }
+        Job job = std::move(m_queue.front());
+        m_queue.pop_front();
+        lock.unlock();
+        m_space.notify_one();
+        if (ok) {
+            m_text.beginPage();
+            for (const auto& [rowid, at] : std::as_const(job.rows)) {
+                text.resize(0); // keeps the capacity
+                m_text.append(job.events.at(at), &text);
+                if (sqlite3_bind_int64(insert, 1, rowid) != SQLITE_OK
+                    || sqlite3_bind_text16(insert, 2, text.utf16(), int(text.size() * 2), SQLITE_STATIC) != SQLITE_OK
+                    || sqlite3_step(insert) != SQLITE_DONE) {
+                    fail(QStringLiteral("cannot index the text of an audit event"), db);
+                    ok = false;
+                    break;
+                }
+                sqlite3_reset(insert);
+            }
+            m_text.endPage();
+            lock.lock();
+            m_indexed += job.rows.size();
+            lock.unlock();
+        }
+        // The page is usually freed here: the storing thread has let go of it by now.
+        job = Job();
+    }
+    sqlite3_finalize(insert);
+    bool abandon = false;
+    {
+        std::lock_guard guard(m_mutex);
+        abandon = m_abandon;
+    }
+    if (ok && !abandon) {
+        ok = run(db, "COMMIT") && run(db, "INSERT INTO audit_fts (audit_fts) VALUES ('optimize')");
+        if (!ok) {
+            fail(QStringLiteral("cannot finish the full-text index"), db);
+        }
+    }
+    sqlite3_close(db);
+    {
+        std::lock_guard guard(m_mutex);
+        m_done = true;
+    }
+    m_space.notify_all();
+}
+
+bool AuditTextIndexer::copyInto()
+{
+    if (!m_thread.joinable()) {
+        std::lock_guard guard(m_mutex);
+        if (m_error.isEmpty()) {
+            m_error = QStringLiteral("the full-text indexer was not started or was already copied");
+        }
+        return false;
+    }
+    finish();
+    m_thread.join();
+    const QString failure = error();
+    if (!failure.isEmpty()) {
+        return false;
+    }
+    sqlite3* db = nullptr;
+    const QByteArray archive = QFile::encodeName(m_archivePath);
+    const QByteArray attach = QStringLiteral("ATTACH DATABASE '%1' AS fts_load")
+                                  .arg(QString(m_scratchPath).replace(u'\'', QStringLiteral("''")))
+                                  .toUtf8();
+    // The archive's background checkpointer (WalCheckpointer) copies the log, not this commit.
+    bool ok = sqlite3_open_v2(archive.constData(), &db, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK
+              && sqlite3_busy_timeout(db, 10'000) == SQLITE_OK && sqlite3_wal_autocheckpoint(db, 0) == SQLITE_OK
+              && run(db, attach.constData()) && run(db, "BEGIN IMMEDIATE")
+              && run(db, "DELETE FROM main.audit_fts_data")
+              && run(db, "INSERT INTO main.audit_fts_data (id, block) SELECT id, block FROM fts_load.audit_fts_data")
+              && run(db, "DELETE FROM main.audit_fts_idx")
+              && run(db, "INSERT INTO main.audit_fts_idx (segid, term, pgno) "
+                         "SELECT segid, term, pgno FROM fts_load.audit_fts_idx")
+              && run(db, "COMMIT");
+    if (!ok) {
+        fail(QStringLiteral("cannot copy the full-text index into %1").arg(m_archivePath), db);
+        run(db, "ROLLBACK");
+    }
+    sqlite3_close(db);
+    return ok;
+}
+
+} // namespace Elevate::Cache

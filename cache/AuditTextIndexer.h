@@ -1,0 +1,93 @@
+#pragma once
+
+#include "AuditEvent.h"
+#include "AuditText.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <utility>
+
+struct sqlite3;
+
+namespace Elevate::Cache {
+
+// Builds the full-text index of an audit archive's first sync on a thread and in a file of its
+// own, beside the thread that stores the rows: on two cores the two run at once. FTS5 indexing
+// is about a third of what storing an event costs, and the archive's file takes one writer at
+// a time, so the index is built in a scratch file (no journal, no syncs: it is rebuilt from the
+// rows if anything goes wrong) and its tables are copied into the archive's empty audit_fts at
+// the end, as one transaction. The copy is exact: both tables come from the same schema
+// statement (auditFtsStatement) and the same SQLite library.
+//
+// The copy runs on a connection of its own, never on the archive's writer: FTS5 keeps the index
+// structure it last read in memory and notices a change only when another connection commits.
+//
+// Use: add() each stored page (from one thread), then finish(), then copyInto(). The scratch
+// file is removed by the destructor.
+class AuditTextIndexer final
+{
+public:
+    // At most this many pages wait for the thread: add() blocks beyond (bounded memory).
+    static constexpr std::size_t MaxQueuedPages = 8;
+    // FTS5's pending-terms buffer in the scratch file (its default is 1 MB): fewer, larger
+    // segments to merge at the end.
+    static constexpr int HashBytes = 256 * 1024 * 1024;
+
+    // archivePath: the archive's file. The scratch file is archivePath + ".fts-load".
+    explicit AuditTextIndexer(const QString& archivePath);
+    ~AuditTextIndexer();
+    AuditTextIndexer(const AuditTextIndexer&) = delete;
+    AuditTextIndexer& operator=(const AuditTextIndexer&) = delete;
+
+    // Creates the scratch file (owner-only) and starts the thread. False with error() set.
+    bool start();
+
+    // Queues the text of events to index: rows holds (FTS row id, index in events). The list is
+    // shared, not copied; the thread drops it when done (so a page is usually freed there).
+    void add(QList<AuditEvent> events, QList<std::pair<qint64, qsizetype>> rows);
+
+    // Indexes what is queued, commits and merges the index into one segment, then stops the
+    // thread. Returns at once; copyInto() waits for it.
+    void finish();
+
+    // Waits for finish(), then replaces the archive's audit_fts tables with the scratch file's.
+    // The archive's writer must not be inside a transaction. False with error() set.
+    bool copyInto();
+
+    // Rows indexed so far (for tests and benchmarks).
+    qint64 indexed() const;
+    QString error() const;
+
+private:
+    struct Job
+    {
+        QList<AuditEvent> events;
+        QList<std::pair<qint64, qsizetype>> rows;
+    };
+    void loop();
+    bool index(sqlite3* db, const Job& job);
+    void fail(const QString& what, sqlite3* db);
+
+    QString m_archivePath;
+    QString m_scratchPath;
+    AuditText m_text; // used on the thread only
+
+    mutable std::mutex m_mutex;
+    std::condition_variable m_wake;  // the thread: work or finish
+    std::condition_variable m_space; // add(): room in the queue; copyInto(): done
+    std::deque<Job> m_queue;
+    bool m_finishing = false;
+    bool m_abandon = false;
+    bool m_done = false;
+    qint64 m_indexed = 0;
+    QString m_error;
+    std::thread m_thread;
+};
+
+} // namespace Elevate::Cache
