@@ -99,7 +99,7 @@ QByteArray packUuid(QStringView id)
         i += 2;
     }
     // The null GUID reads back as "" from QUuid: keep it as text.
-    return out == QByteArray(16, '\0') ? QByteArray() : out;
+    return std::all_of(out.cbegin(), out.cend(), [](char c) { return c == 0; }) ? QByteArray() : out;
 }
 
 QString expandId(const QVariant& v)

@@ -37,7 +37,14 @@ struct StringIdentity
     }
     friend size_t qHash(const StringIdentity& k, size_t seed = 0)
     {
-        return qHashRange(k.words.begin(), k.words.begin() + k.count, seed);
+        // Pointers and sizes, not characters: a multiply-xor mix per word is enough (and a
+        // fraction of qHashRange's cost, which showed in a first sync's profile).
+        quint64 h = quint64(seed) ^ (quint64(k.count) * 0x9E3779B97F4A7C15ULL);
+        for (std::size_t i = 0; i < k.count; ++i) {
+            h = (h ^ quint64(k.words[i])) * 0xBF58476D1CE4E5B9ULL;
+            h ^= h >> 31;
+        }
+        return size_t(h);
     }
 };
 

@@ -118,8 +118,18 @@ bool SqliteStatement::bindInt(int index, qint64 value)
 
 bool SqliteStatement::bindText(int index, QStringView text)
 {
-    const void* data = text.isEmpty() ? static_cast<const void*>(u"") : static_cast<const void*>(text.utf16());
-    return m_statement && check(sqlite3_bind_text16(m_statement, index, data, int(text.size() * 2), SQLITE_STATIC));
+    if (!m_statement || index < 1) {
+        return m_statement && check(SQLITE_RANGE);
+    }
+    // Encoded here into a buffer kept per parameter (SQLITE_STATIC): bound as UTF-16, SQLite
+    // would translate it into a buffer it allocates and frees on every step.
+    if (m_utf8.size() < qsizetype(index)) {
+        m_utf8.resize(index);
+    }
+    QByteArray& buffer = m_utf8[index - 1];
+    buffer.resize(qMax<qsizetype>(1, text.size() * 3)); // the worst case: 3 bytes per UTF-16 unit
+    char* const end = m_encoder.appendToBuffer(buffer.data(), text);
+    return check(sqlite3_bind_text(m_statement, index, buffer.constData(), int(end - buffer.constData()), SQLITE_STATIC));
 }
 
 bool SqliteStatement::bindTextOrNull(int index, QStringView text)

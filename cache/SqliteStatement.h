@@ -1,6 +1,9 @@
 #pragma once
 
+#include <QByteArray>
 #include <QByteArrayView>
+#include <QList>
+#include <QStringEncoder>
 #include <QString>
 #include <QStringView>
 #include <QVariant>
@@ -36,8 +39,9 @@ public:
     // The row id of the connection's last successful INSERT.
     qint64 lastInsertRowId() const;
 
-    // Typed binding without QVariant (the per-event insert path). Text and blobs are bound
-    // SQLITE_STATIC: the caller keeps them alive until step() returns.
+    // Typed binding without QVariant (the per-event insert path). Blobs are bound SQLITE_STATIC:
+    // the caller keeps them alive until step() returns; text is bound as UTF-8 kept by the
+    // statement (one buffer per parameter, reused).
     bool bindNull(int index);
     bool bindInt(int index, qint64 value);
     bool bindText(int index, QStringView text);         // null or empty binds ''
@@ -66,6 +70,8 @@ private:
     sqlite3* m_db = nullptr;
     sqlite3_stmt* m_statement = nullptr;
     bool m_stepFailed = false;
+    QStringEncoder m_encoder{QStringEncoder::Utf8, QStringConverter::Flag::Stateless};
+    QList<QByteArray> m_utf8; // per parameter: the UTF-8 of the text bound last
 };
 
 } // namespace Elevate::Cache

@@ -311,7 +311,10 @@ private slots:
         events[5].additionalDetails.clear();
         events[5].targetResources.clear();
         events[5].correlationId.clear();
-        events[6].resultReason = QStringLiteral("Ünïcödé \"quoted\", with\nnewline");
+        // Text is bound as UTF-8 encoded by the store: two-, three- and four-byte sequences.
+        events[6].resultReason = QStringLiteral("Ünïcödé \"quoted\", with\nnewline, 日本語 and 😀 (U+1F600)");
+        events[10].additionalDetails << AuditEvent::KeyValue{QStringLiteral("ticket Ω"), QStringLiteral("INC-😀-42 ∑")};
+        events[11].id = QStringLiteral("not-a-guid-é-😀");
         events[7].additionalDetails << AuditEvent::KeyValue{QStringLiteral("odd"), QStringLiteral("a\x1e b\x1f c")};
         events[8].additionalDetails.prepend(AuditEvent::KeyValue{QStringLiteral("[bracket"), QString()});
         events[9].additionalDetails = {AuditEvent::KeyValue{QString(), QString()}};
