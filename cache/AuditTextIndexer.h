@@ -35,9 +35,13 @@ class AuditTextIndexer final
 public:
     // At most this many pages wait for the thread: add() blocks beyond (bounded memory).
     static constexpr std::size_t MaxQueuedPages = 8;
-    // FTS5's pending-terms buffer in the scratch file (its default is 1 MB): fewer, larger
-    // segments to merge at the end.
-    static constexpr int HashBytes = 256 * 1024 * 1024;
+    // FTS5's pending-terms buffer in the scratch file (its default is 1 MB). Not much larger:
+    // with a 256 MB buffer a load flushed a handful of segments, 'optimize' left the merged one
+    // on level 1, and the fourth automerge of incremental pages rewrote the whole index in one
+    // page (460 ms at 300,000 events, the 14th page); with 4 MB, crisis merges during the load
+    // leave deeper levels and no page of the benchmark's 50 took more than ~110 ms. The first
+    // sync's rate is the same either way, and the buffer is memory.
+    static constexpr int HashBytes = 4 * 1024 * 1024;
 
     // archivePath: the archive's file. The scratch file is archivePath + ".fts-load".
     explicit AuditTextIndexer(const QString& archivePath);
