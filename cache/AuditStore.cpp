@@ -8,7 +8,6 @@
 #include "AuditTextIndexer.h"
 
 #include <QIODevice>
-#include <QMap>
 #include <QScopeGuard>
 #include <QSqlQuery>
 #include <QUuid>
@@ -61,6 +60,12 @@ qint64 floorDiv(qint64 a, qint64 b)
 qint64 dayOf(const Timestamp& t)
 {
     return floorDiv(t.ticks(), TicksPerDay);
+}
+
+// The day of a stored row from its row id alone: seq / 2^20 is the millisecond.
+qint64 dayOfRow(qint64 rowid)
+{
+    return floorDiv(floorDiv(stored(rowid), SlotsPerMs), TicksPerDay / TicksPerMs);
 }
 
 // The 16 bytes of a GUID in its canonical lowercase form (what QUuid::toString(WithoutBraces)
@@ -642,76 +647,46 @@ bool AuditStore::updateTermStatistics(qint64 minEvents)
 {
     SqliteConnection& c = m_db.connection();
     const bool ok = c.transaction([&] {
-        if (!c.execDirect(QStringLiteral(
-                "CREATE VIRTUAL TABLE IF NOT EXISTS temp.audit_vocab USING fts5vocab(main, 'audit_fts', 'row')"))) {
+        sqlite3* handle = SqliteStatement::handleOf(c);
+        QString error;
+        const std::optional<QList<AuditTextIndexer::TermDays>> terms =
+            handle ? AuditTextIndexer::termDays(handle, "main", minEvents, dayOfRow, &error) : std::nullopt;
+        if (!terms) {
+            c.setLastError(handle ? error : QStringLiteral("no SQLite handle"));
             return false;
         }
-        QStringList terms;
-        {
-            QSqlQuery q = c.prepare(QStringLiteral("SELECT term FROM temp.audit_vocab WHERE doc >= ?"));
-            if (!c.exec(q, {minEvents})) {
-                return false;
-            }
-            while (q.next()) {
-                terms << q.value(0).toString();
-            }
-        }
-        if (!c.execDirect(QStringLiteral("DELETE FROM audit_tracked_terms"))
-            || !c.execDirect(QStringLiteral("DELETE FROM audit_term_days"))) {
-            return false;
-        }
-        QSqlQuery track = c.prepare(QStringLiteral("INSERT INTO audit_tracked_terms (term) VALUES (?)"));
-        SqliteStatement matches(c, "SELECT rowid FROM audit_fts WHERE audit_fts MATCH ?");
-        if (!matches.isValid()) {
-            return false;
-        }
-        QSqlQuery day = c.prepare(QStringLiteral("INSERT INTO audit_term_days (term, day, n) VALUES (?, ?, ?)"));
-        for (const QString& term : terms) {
-            if (!c.exec(track, {term})) {
-                return false;
-            }
-            // The row ids say the day: seq / 2^20 is the millisecond.
-            // Straight on the SQLite handle: a common term has up to a row per event.
-            QMap<qint64, qint64> perDay;
-            const QString expression = u'"' + term + u'"';
-            if (!matches.bindText(1, expression)) {
-                return false;
-            }
-            qint64 runDay = std::numeric_limits<qint64>::min();
-            qint64 runCount = 0;
-            while (matches.next()) {
-                const qint64 ms = floorDiv(stored(matches.columnInt(0)), SlotsPerMs);
-                const qint64 d = floorDiv(ms, TicksPerDay / TicksPerMs);
-                if (d != runDay) {
-                    if (runCount > 0) {
-                        perDay[runDay] += runCount;
-                    }
-                    runDay = d;
-                    runCount = 0;
-                }
-                ++runCount;
-            }
-            if (runCount > 0) {
-                perDay[runDay] += runCount;
-            }
-            matches.reset();
-            if (matches.failed()) {
-                return false;
-            }
-            for (auto it = perDay.cbegin(); it != perDay.cend(); ++it) {
-                if (!c.exec(day, {term, it.key(), it.value()})) {
-                    return false;
-                }
-            }
-        }
-        return true;
+        return writeTermStatistics(*terms);
     });
-    c.execDirect(QStringLiteral("DROP TABLE IF EXISTS temp.audit_vocab"));
     if (!ok) {
         m_lastError = c.lastError();
     }
     loadTrackedTerms();
     return ok;
+}
+
+bool AuditStore::writeTermStatistics(const QList<AuditTextIndexer::TermDays>& terms)
+{
+    SqliteConnection& c = m_db.connection();
+    if (!c.execDirect(QStringLiteral("DELETE FROM audit_tracked_terms"))
+        || !c.execDirect(QStringLiteral("DELETE FROM audit_term_days"))) {
+        return false;
+    }
+    SqliteStatement track(c, "INSERT INTO audit_tracked_terms (term) VALUES (?)");
+    SqliteStatement day(c, "INSERT INTO audit_term_days (term, day, n) VALUES (?, ?, ?)");
+    if (!track.isValid() || !day.isValid()) {
+        return false;
+    }
+    for (const AuditTextIndexer::TermDays& t : terms) {
+        if (!track.bindText(1, t.term) || !track.step()) {
+            return false;
+        }
+        for (const auto& [d, n] : t.days) {
+            if (!day.bindText(1, t.term) || !day.bindInt(2, d) || !day.bindInt(3, n) || !day.step()) {
+                return false;
+            }
+        }
+    }
+    return true;
 }
 
 qint64 AuditStore::termDaySum(const QString& term, qint64 firstDay, qint64 lastDay)
@@ -897,7 +872,7 @@ bool AuditStore::rebuildTextIndex()
         m_indexer.reset();
         return false;
     }
-    m_indexer->finish();
+    m_indexer->finish(m_bulkTrackedTermEvents, dayOfRow);
     m_textComplete = true;
     return true;
 }
@@ -970,7 +945,7 @@ bool AuditStore::finishBulkLoad()
     // The indexer merges its index while the row indexes are built here.
     const bool live = m_indexer && m_textComplete;
     if (live) {
-        m_indexer->finish();
+        m_indexer->finish(m_bulkTrackedTermEvents, dayOfRow);
     }
     QList<std::pair<qint64, QString>> textDeletes;
     bool ok = c.transaction([&] {
@@ -1006,8 +981,13 @@ bool AuditStore::finishBulkLoad()
         dropTextIndexer();
         return false;
     }
+    // The common terms, counted on the indexer's thread (else below, from the copied index).
+    const std::optional<QList<AuditTextIndexer::TermDays>> terms = m_indexer->termStatistics();
     m_indexer.reset();
     ok = c.transaction([&] {
+        if (terms && !writeTermStatistics(*terms)) {
+            return false;
+        }
         QSqlQuery del = c.prepare(QStringLiteral("INSERT INTO audit_fts (audit_fts, rowid, text) VALUES ('delete', ?, ?)"));
         for (const auto& [seq, text] : std::as_const(textDeletes)) {
             if (!c.exec(del, {seq, text})) {
@@ -1027,7 +1007,11 @@ bool AuditStore::finishBulkLoad()
     }
     m_bulk = false;
     c.execDirect(QStringLiteral("PRAGMA optimize"));
-    return updateTermStatistics();
+    if (terms) {
+        loadTrackedTerms();
+        return true;
+    }
+    return updateTermStatistics(m_bulkTrackedTermEvents);
 }
 
 bool AuditStore::resolve(const AuditQuery& query, Filter* f)

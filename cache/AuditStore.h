@@ -3,6 +3,7 @@
 #include "AuditEvent.h"
 #include "AuditQuery.h"
 #include "AuditText.h"
+#include "AuditTextIndexer.h"
 
 #include <QDate>
 #include <QHash>
@@ -22,7 +23,6 @@ class QSqlQuery;
 
 namespace Elevate::Cache {
 
-class AuditTextIndexer;
 class CacheDatabase;
 class SqliteStatement;
 
@@ -99,6 +99,8 @@ public:
     // free-text total on a very common word is a sum rather than a scan. finishBulkLoad() runs
     // it; an archive that only grows by merges can run it now and then (seconds at 1 M events).
     bool updateTermStatistics(qint64 minEvents = DefaultTrackedTermEvents);
+    // The minEvents finishBulkLoad() counts terms with (DefaultTrackedTermEvents).
+    void setBulkTrackedTermEvents(qint64 minEvents) { m_bulkTrackedTermEvents = minEvents; }
 
     // The first window of a filter (or the next, with query.cursor) and the total count.
     AuditPage query(const AuditQuery& query);
@@ -142,6 +144,8 @@ private:
     bool insertEvents(const QList<AuditEvent>& events, int* inserted, QHash<DayKey, qint64>* deltas,
                       QHash<TermDay, qint64>* termDeltas, QList<std::pair<qint64, qsizetype>>* textRows);
     bool flushTermCounts(const QHash<TermDay, qint64>& deltas);
+    // Replaces the tracked terms and their per-day counts (inside the caller's transaction).
+    bool writeTermStatistics(const QList<AuditTextIndexer::TermDays>& terms);
     bool commitBulkBatch();
     bool removeDuplicates(QList<std::pair<qint64, QString>>* textDeletes);
     void dropTextIndexer();
@@ -171,6 +175,7 @@ private:
     // A bulk load's text index, built beside it; complete: it was given every stored row.
     std::unique_ptr<AuditTextIndexer> m_indexer;
     bool m_textComplete = false;
+    qint64 m_bulkTrackedTermEvents = DefaultTrackedTermEvents;
     int m_bulkPages = 0;
     std::array<QHash<QString, qint64>, 7> m_refs; // per kind: fields -> audit_keys.ref
     QHash<qint64, AuditEvent> m_decoded;     // audit_keys.ref -> the part of an event it holds

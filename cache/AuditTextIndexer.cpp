@@ -5,6 +5,8 @@
 
 #include <QFile>
 
+#include <algorithm>
+
 #include <fcntl.h>
 #include <sqlite3.h>
 #include <unistd.h>
@@ -77,10 +79,14 @@ void AuditTextIndexer::add(QList<AuditEvent> events, QList<std::pair<qint64, qsi
     m_wake.notify_one();
 }
 
-void AuditTextIndexer::finish()
+void AuditTextIndexer::finish(qint64 minEvents, DayOfRow dayOf)
 {
     {
         std::lock_guard guard(m_mutex);
+        if (!m_finishing) {
+            m_minEvents = dayOf ? minEvents : 0;
+            m_dayOf = std::move(dayOf);
+        }
         m_finishing = true;
     }
     m_wake.notify_one();
@@ -174,12 +180,96 @@ void AuditTextIndexer::loop()
             fail(QStringLiteral("cannot finish the full-text index"), db);
         }
     }
+    qint64 minEvents = 0;
+    {
+        std::lock_guard guard(m_mutex);
+        minEvents = m_minEvents;
+    }
+    if (ok && !abandon && minEvents > 0) {
+        // Here rather than after the copy: the storing thread builds its row indexes meanwhile.
+        QString error;
+        m_termDays = termDays(db, "main", minEvents, m_dayOf, &error);
+        if (!m_termDays) {
+            qCWarning(lcCache) << "common terms not counted beside the load:" << error;
+        }
+    }
     sqlite3_close(db);
     {
         std::lock_guard guard(m_mutex);
         m_done = true;
     }
     m_space.notify_all();
+}
+
+std::optional<QList<AuditTextIndexer::TermDays>> AuditTextIndexer::termDays(sqlite3* db, const char* schema,
+                                                                            qint64 minEvents, const DayOfRow& dayOf,
+                                                                            QString* error)
+{
+    const QByteArray vocab =
+        QByteArray("CREATE VIRTUAL TABLE IF NOT EXISTS temp.audit_term_vocab USING fts5vocab(") + schema
+        + ", 'audit_fts', 'row')";
+    const QByteArray matchSql = QByteArray("SELECT rowid FROM ") + schema + ".audit_fts WHERE audit_fts MATCH ?";
+    sqlite3_stmt* terms = nullptr;
+    sqlite3_stmt* matches = nullptr;
+    const auto done = [&](bool ok, const char* what) -> std::optional<QList<TermDays>> {
+        if (!ok && error) {
+            *error = sqliteError(QString::fromLatin1(what), db);
+        }
+        sqlite3_finalize(terms);
+        sqlite3_finalize(matches);
+        run(db, "DROP TABLE IF EXISTS temp.audit_term_vocab");
+        return std::nullopt;
+    };
+    if (!run(db, vocab.constData())
+        || sqlite3_prepare_v2(db, "SELECT term FROM temp.audit_term_vocab WHERE doc >= ?", -1, &terms, nullptr)
+               != SQLITE_OK
+        || sqlite3_prepare_v2(db, matchSql.constData(), -1, &matches, nullptr) != SQLITE_OK
+        || sqlite3_bind_int64(terms, 1, minEvents) != SQLITE_OK) {
+        return done(false, "cannot read the full-text vocabulary");
+    }
+    QList<TermDays> out;
+    int rc = SQLITE_ROW;
+    while ((rc = sqlite3_step(terms)) == SQLITE_ROW) {
+        const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(terms, 0));
+        TermDays t{QString::fromUtf8(text, sqlite3_column_bytes(terms, 0)), {}};
+        // Tokens hold only letters and digits: quoted, a term is itself.
+        const QByteArray expression = '"' + t.term.toUtf8() + '"';
+        if (sqlite3_bind_text(matches, 1, expression.constData(), int(expression.size()), SQLITE_TRANSIENT)
+            != SQLITE_OK) {
+            return done(false, "cannot count a common term");
+        }
+        // Row ids follow time, so a day's rows are one run.
+        int step = SQLITE_ROW;
+        while ((step = sqlite3_step(matches)) == SQLITE_ROW) {
+            const qint64 day = dayOf(sqlite3_column_int64(matches, 0));
+            if (t.days.isEmpty() || t.days.constLast().first != day) {
+                t.days.append({day, 0});
+            }
+            ++t.days.last().second;
+        }
+        sqlite3_reset(matches);
+        if (step != SQLITE_DONE) {
+            return done(false, "cannot count a common term");
+        }
+        // Newest first is row id order: oldest first, merging a day that came back (never,
+        // unless ids were not in time order).
+        std::sort(t.days.begin(), t.days.end());
+        QList<std::pair<qint64, qint64>> merged;
+        for (const auto& d : std::as_const(t.days)) {
+            if (!merged.isEmpty() && merged.constLast().first == d.first) {
+                merged.last().second += d.second;
+            } else {
+                merged.append(d);
+            }
+        }
+        t.days = std::move(merged);
+        out.append(std::move(t));
+    }
+    if (rc != SQLITE_DONE) {
+        return done(false, "cannot read the full-text vocabulary");
+    }
+    done(true, "");
+    return out;
 }
 
 bool AuditTextIndexer::copyInto()

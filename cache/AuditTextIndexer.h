@@ -9,6 +9,8 @@
 
 #include <condition_variable>
 #include <deque>
+#include <functional>
+#include <optional>
 #include <mutex>
 #include <thread>
 #include <utility>
@@ -33,6 +35,19 @@ namespace Elevate::Cache {
 class AuditTextIndexer final
 {
 public:
+    // A term common enough to be counted per day (audit_term_days): (day, events) oldest first.
+    struct TermDays
+    {
+        QString term;
+        QList<std::pair<qint64, qint64>> days;
+    };
+    using DayOfRow = std::function<qint64(qint64 rowid)>;
+    // The terms of the FTS index audit_fts in schema that at least minEvents rows hold, with
+    // their rows per day (dayOf maps a row id to its day). Reads only; nullopt on an error
+    // (with the message in *error).
+    static std::optional<QList<TermDays>> termDays(sqlite3* db, const char* schema, qint64 minEvents,
+                                                   const DayOfRow& dayOf, QString* error);
+
     // At most this many pages wait for the thread: add() blocks beyond (bounded memory).
     static constexpr std::size_t MaxQueuedPages = 8;
     // FTS5's pending-terms buffer in the scratch file (its default is 1 MB). Not much larger:
@@ -56,13 +71,18 @@ public:
     // shared, not copied; the thread drops it when done (so a page is usually freed there).
     void add(QList<AuditEvent> events, QList<std::pair<qint64, qsizetype>> rows);
 
-    // Indexes what is queued, commits and merges the index into one segment, then stops the
+    // Indexes what is queued, commits and merges the index into one segment, counts the common
+    // terms per day (termDays() with minEvents; none when minEvents is 0), then stops the
     // thread. Returns at once; copyInto() waits for it.
-    void finish();
+    void finish(qint64 minEvents = 0, DayOfRow dayOf = {});
 
     // Waits for finish(), then replaces the archive's audit_fts tables with the scratch file's.
     // The archive's writer must not be inside a transaction. False with error() set.
     bool copyInto();
+
+    // The common terms counted by finish(), once copyInto() has returned; nullopt when they
+    // were not asked for or could not be counted.
+    const std::optional<QList<TermDays>>& termStatistics() const { return m_termDays; }
 
     // Rows indexed so far (for tests and benchmarks).
     qint64 indexed() const;
@@ -87,6 +107,9 @@ private:
     std::condition_variable m_space; // add(): room in the queue; copyInto(): done
     std::deque<Job> m_queue;
     bool m_finishing = false;
+    qint64 m_minEvents = 0;
+    DayOfRow m_dayOf;
+    std::optional<QList<TermDays>> m_termDays; // written by the thread before it ends
     bool m_abandon = false;
     bool m_done = false;
     qint64 m_indexed = 0;

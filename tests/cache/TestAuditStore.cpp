@@ -2,6 +2,7 @@
 #include "AuditStore.h"
 #include "CacheDatabase.h"
 #include "GraphCodec.h"
+#include "SqliteConnection.h"
 
 #include <QBuffer>
 #include <QFile>
@@ -613,6 +614,39 @@ private slots:
                      .scalar(QStringLiteral("SELECT count(*) FROM temp.vocab WHERE doc NOT IN (SELECT seq FROM audit_events)"))
                      .toInt(),
                  0);
+    }
+
+    // A bulk load counts its common terms per day on the indexer's thread, from the index it
+    // built: the totals of those words come from the counts and must match the reference.
+    void bulkLoadCountsCommonTerms()
+    {
+        auto f = makeStore();
+        QVERIFY(f);
+        const QList<AuditEvent> all = randomEvents(3000, 28);
+        f->store->setBulkTrackedTermEvents(300);
+        QVERIFY(f->store->beginBulkLoad());
+        for (qsizetype i = 0; i < all.size(); i += 500) {
+            QVERIFY(f->store->merge(all.mid(i, 500)));
+        }
+        QVERIFY(f->store->finishBulkLoad());
+        SqliteConnection& c = f->db.connection();
+        QVERIFY(c.scalar(QStringLiteral("SELECT count(*) FROM audit_tracked_terms")).toInt() > 3);
+        QCOMPARE(c.scalar(QStringLiteral("SELECT count(*) FROM audit_tracked_terms WHERE term = 'role'")).toInt(), 1);
+        // Every tracked term's days add up to the events that hold it.
+        QCOMPARE(c.scalar(QStringLiteral("SELECT sum(n) FROM audit_term_days WHERE term = 'role'")).toLongLong(),
+                 qint64(std::count_if(all.begin(), all.end(), [](const AuditEvent& e) {
+                     AuditQuery q;
+                     q.text = QStringLiteral("role");
+                     return matches(e, q);
+                 })));
+        for (const QString& word : {QStringLiteral("role"), QStringLiteral("User")}) {
+            AuditQuery q;
+            q.text = word;
+            checkQuery(*f->store, all, q, word + QStringLiteral(" everywhere"));
+            q.from = *Timestamp::fromIso(u"2026-01-07T10:11:12.5Z");
+            q.to = *Timestamp::fromIso(u"2026-02-11T03:00:00Z");
+            checkQuery(*f->store, all, q, word + QStringLiteral(" in a range"));
+        }
     }
 
     void interruptedBulkLoadIsFinishedAtNextOpen()
