@@ -982,7 +982,9 @@ bool AuditStore::finishBulkLoad()
         return false;
     }
     // The common terms, counted on the indexer's thread (else below, from the copied index).
-    const std::optional<QList<AuditTextIndexer::TermDays>> terms = m_indexer->termStatistics();
+    // Not when duplicates are deleted from the copy below: the indexer counted them.
+    const std::optional<QList<AuditTextIndexer::TermDays>> terms =
+        textDeletes.isEmpty() ? m_indexer->termStatistics() : std::nullopt;
     m_indexer.reset();
     ok = c.transaction([&] {
         if (terms && !writeTermStatistics(*terms)) {
