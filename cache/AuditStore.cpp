@@ -5,7 +5,6 @@
 #include "CacheSchema.h"
 #include "GraphCodec.h"
 #include "SqliteStatement.h"
-#include "AuditTextIndexer.h"
 
 #include <QIODevice>
 #include <QScopeGuard>

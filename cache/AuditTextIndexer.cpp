@@ -4,6 +4,7 @@
 #include "CacheSchema.h"
 
 #include <QFile>
+#include <QScopeGuard>
 
 #include <algorithm>
 
@@ -211,13 +212,15 @@ std::optional<QList<AuditTextIndexer::TermDays>> AuditTextIndexer::termDays(sqli
     const QByteArray matchSql = QByteArray("SELECT rowid FROM ") + schema + ".audit_fts WHERE audit_fts MATCH ?";
     sqlite3_stmt* terms = nullptr;
     sqlite3_stmt* matches = nullptr;
-    const auto done = [&](bool ok, const char* what) -> std::optional<QList<TermDays>> {
-        if (!ok && error) {
-            *error = sqliteError(QString::fromLatin1(what), db);
-        }
+    const auto cleanup = qScopeGuard([&] {
         sqlite3_finalize(terms);
         sqlite3_finalize(matches);
         run(db, "DROP TABLE IF EXISTS temp.audit_term_vocab");
+    });
+    const auto failed = [&](const char* what) -> std::optional<QList<TermDays>> {
+        if (error) {
+            *error = sqliteError(QString::fromLatin1(what), db);
+        }
         return std::nullopt;
     };
     if (!run(db, vocab.constData())
@@ -225,7 +228,7 @@ std::optional<QList<AuditTextIndexer::TermDays>> AuditTextIndexer::termDays(sqli
                != SQLITE_OK
         || sqlite3_prepare_v2(db, matchSql.constData(), -1, &matches, nullptr) != SQLITE_OK
         || sqlite3_bind_int64(terms, 1, minEvents) != SQLITE_OK) {
-        return done(false, "cannot read the full-text vocabulary");
+        return failed("cannot read the full-text vocabulary");
     }
     QList<TermDays> out;
     int rc = SQLITE_ROW;
@@ -236,7 +239,7 @@ std::optional<QList<AuditTextIndexer::TermDays>> AuditTextIndexer::termDays(sqli
         const QByteArray expression = '"' + t.term.toUtf8() + '"';
         if (sqlite3_bind_text(matches, 1, expression.constData(), int(expression.size()), SQLITE_TRANSIENT)
             != SQLITE_OK) {
-            return done(false, "cannot count a common term");
+            return failed("cannot count a common term");
         }
         // Row ids follow time, so a day's rows are one run.
         int step = SQLITE_ROW;
@@ -249,7 +252,7 @@ std::optional<QList<AuditTextIndexer::TermDays>> AuditTextIndexer::termDays(sqli
         }
         sqlite3_reset(matches);
         if (step != SQLITE_DONE) {
-            return done(false, "cannot count a common term");
+            return failed("cannot count a common term");
         }
         // Newest first is row id order: oldest first, merging a day that came back (never,
         // unless ids were not in time order).
@@ -266,9 +269,8 @@ std::optional<QList<AuditTextIndexer::TermDays>> AuditTextIndexer::termDays(sqli
         out.append(std::move(t));
     }
     if (rc != SQLITE_DONE) {
-        return done(false, "cannot read the full-text vocabulary");
+        return failed("cannot read the full-text vocabulary");
     }
-    done(true, "");
     return out;
 }
 

@@ -936,10 +936,10 @@ QVariant Database::Rows::value(int column) const
 QByteArrayView Database::Rows::bytes(int column) const
 {
     if (!m_statement) {
-        const QVariant v = m_query.isActive() ? m_query.value(column) : QVariant();
         if (column < 0) {
             return {};
         }
+        const QVariant v = m_query.isActive() ? m_query.value(column) : QVariant();
         if (m_bytes.size() <= size_t(column)) {
             m_bytes.resize(size_t(column) + 1);
         }

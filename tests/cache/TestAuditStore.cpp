@@ -181,6 +181,21 @@ private:
         }
     }
 
+    // A word's total everywhere, over a range with partial days, and over one whole day (the
+    // per-day counts of a tracked term answer the whole days).
+    void checkCommonWord(AuditStore& store, const QList<AuditEvent>& reference, const QString& word)
+    {
+        AuditQuery q;
+        q.text = word;
+        checkQuery(store, reference, q, word + QStringLiteral(" everywhere"));
+        q.from = *Timestamp::fromIso(u"2026-01-07T10:11:12.5Z");
+        q.to = *Timestamp::fromIso(u"2026-02-11T03:00:00Z");
+        checkQuery(store, reference, q, word + QStringLiteral(" in a range"));
+        q.from = *Timestamp::fromIso(u"2026-01-20T00:00:00Z");
+        q.to = *Timestamp::fromIso(u"2026-01-20T23:59:59.9999999Z");
+        checkQuery(store, reference, q, word + QStringLiteral(" on one whole day"));
+    }
+
     void checkAllFilters(AuditStore& store, const QList<AuditEvent>& all)
     {
         AuditGenerator names(1, 40, 12, 300);
@@ -506,32 +521,21 @@ private slots:
                      .scalar(QStringLiteral("SELECT count(*) FROM audit_tracked_terms WHERE term = 'role'"))
                      .toInt(),
                  1);
-        const auto checkWord = [&](const QList<AuditEvent>& reference, const QString& word) {
-            AuditQuery q;
-            q.text = word;
-            checkQuery(*f->store, reference, q, word + QStringLiteral(" everywhere"));
-            q.from = *Timestamp::fromIso(u"2026-01-07T10:11:12.5Z");
-            q.to = *Timestamp::fromIso(u"2026-02-11T03:00:00Z");
-            checkQuery(*f->store, reference, q, word + QStringLiteral(" in a range"));
-            q.from = *Timestamp::fromIso(u"2026-01-20T00:00:00Z");
-            q.to = *Timestamp::fromIso(u"2026-01-20T23:59:59.9999999Z");
-            checkQuery(*f->store, reference, q, word + QStringLiteral(" on one whole day"));
-        };
-        checkWord(older, QStringLiteral("role"));
-        checkWord(older, QStringLiteral("User"));
+        checkCommonWord(*f->store, older, QStringLiteral("role"));
+        checkCommonWord(*f->store, older, QStringLiteral("User"));
         // Later merges keep the per-day counts of tracked words up to date.
         for (qsizetype i = 1000; i > 0; i -= 250) {
             QVERIFY(f->store->merge(all.mid(i - 250, 250)));
         }
-        checkWord(all, QStringLiteral("role"));
-        checkWord(all, QStringLiteral("example"));
+        checkCommonWord(*f->store, all, QStringLiteral("role"));
+        checkCommonWord(*f->store, all, QStringLiteral("example"));
         // The commonest word of the free text (resultReason) is tracked too.
         const QString common = AuditGenerator(31, 40, 12, 300).word(0).toLower();
         QCOMPARE(f->db.connection()
                      .scalar(QStringLiteral("SELECT count(*) FROM audit_tracked_terms WHERE term = ?"), {common})
                      .toInt(),
                  1);
-        checkWord(all, common);
+        checkCommonWord(*f->store, all, common);
         // A second connection reads the same counts.
         CacheDatabase other;
         QVERIFY(other.open(f->dir.filePath(QStringLiteral("cache.db"))));
@@ -642,14 +646,8 @@ private slots:
                      q.text = QStringLiteral("role");
                      return matches(e, q);
                  })));
-        for (const QString& word : {QStringLiteral("role"), QStringLiteral("User")}) {
-            AuditQuery q;
-            q.text = word;
-            checkQuery(*f->store, all, q, word + QStringLiteral(" everywhere"));
-            q.from = *Timestamp::fromIso(u"2026-01-07T10:11:12.5Z");
-            q.to = *Timestamp::fromIso(u"2026-02-11T03:00:00Z");
-            checkQuery(*f->store, all, q, word + QStringLiteral(" in a range"));
-        }
+        checkCommonWord(*f->store, all, QStringLiteral("role"));
+        checkCommonWord(*f->store, all, QStringLiteral("User"));
     }
 
     void interruptedBulkLoadIsFinishedAtNextOpen()
