@@ -10,6 +10,7 @@
 #include "CacheDatabase.h"
 #include "CacheSchema.h"
 #include "GraphCodec.h"
+#include "SqliteConnection.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -223,6 +224,7 @@ RawWrite rawWriteFloor(const QString& source, const QString& target, int newest,
 
 int main(int argc, char** argv)
 {
+    Elevate::Cache::configureSqliteLibrary(); // as the console does
     QCoreApplication app(argc, argv);
     std::setvbuf(stdout, nullptr, _IOLBF, 0);
     const QStringList args = app.arguments();

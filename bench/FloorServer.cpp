@@ -11,8 +11,12 @@
 #include <QTextStream>
 #include <QUrlQuery>
 
+#include <sqlite3.h>
+
 int main(int argc, char* argv[])
 {
+    // The same process-wide SQLite settings as elevated (Database::configureSqliteLibrary).
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     QCoreApplication app(argc, argv);
     const QStringList args = app.arguments();
     if (args.size() != 4) {

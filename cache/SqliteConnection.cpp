@@ -6,7 +6,14 @@
 #include <QSqlError>
 #include <QUuid>
 
+#include <sqlite3.h>
+
 namespace Elevate::Cache {
+
+bool configureSqliteLibrary()
+{
+    return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK;
+}
 
 namespace {
 

@@ -11,6 +11,13 @@
 
 namespace Elevate::Cache {
 
+// Process-wide SQLite settings. Call from main() before anything opens a database or starts a
+// thread: SQLite accepts them only before its first use (afterwards this returns false and
+// changes nothing). Turns off SQLite's memory statistics, which nothing here reads: with them
+// on, every allocation and free inside SQLite takes one process-wide mutex, which the archive's
+// storing and text-indexing threads then contend for during a first sync.
+bool configureSqliteLibrary();
+
 // One Qt Sql connection to one SQLite file, with the house rules: a unique connection name,
 // the pragmas the owner asks for, a cache of prepared statements (SQLite spends more time
 // parsing a short statement than running it) and BEGIN IMMEDIATE transactions.

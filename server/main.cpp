@@ -697,6 +697,7 @@ int serve(QCoreApplication& app, const QStringList& args)
 
 int main(int argc, char* argv[])
 {
+    Elevate::Server::Database::configureSqliteLibrary();
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("elevated"));
     // Per-request and per-account chatter is for --verbose (or QT_LOGGING_RULES); warnings

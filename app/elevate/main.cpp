@@ -1,5 +1,6 @@
 // elevate: the console. Only builds the composition root (app/console/Console).
 #include "Console.h"
+#include "SqliteConnection.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -10,6 +11,8 @@
 
 int main(int argc, char* argv[])
 {
+    // Before anything opens a database or starts a thread (the demo embeds elevated).
+    Elevate::Cache::configureSqliteLibrary();
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("Elevate"));
     QApplication::setApplicationName(QStringLiteral("elevate"));

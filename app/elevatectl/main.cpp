@@ -1,5 +1,6 @@
 // elevatectl: the composition root only. The commands live in elevate_cli (app/cli/).
 #include "Cli.h"
+#include "SqliteConnection.h"
 
 #include <QCoreApplication>
 #include <QLoggingCategory>
@@ -10,6 +11,8 @@
 
 int main(int argc, char* argv[])
 {
+    // Before anything opens a database or starts a thread (the demo embeds elevated).
+    Elevate::Cache::configureSqliteLibrary();
     QCoreApplication app(argc, argv);
     QCoreApplication::setOrganizationName(QStringLiteral("Elevate"));
     QCoreApplication::setApplicationName(QStringLiteral("elevatectl"));

@@ -22,6 +22,11 @@ namespace Elevate::Server {
 
 Q_LOGGING_CATEGORY(lcStore, "elevate.server.store")
 
+bool Database::configureSqliteLibrary()
+{
+    return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK;
+}
+
 namespace {
 
 QString describe(const QSqlError& e)

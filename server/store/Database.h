@@ -33,6 +33,12 @@ class Database final
 {
 public:
     enum class Dialect { SQLite, PostgreSQL };
+
+    // Process-wide SQLite settings; from main(), before any database is opened or thread
+    // started (SQLite takes them only before its first use; later this returns false).
+    // Memory statistics off: nothing reads them, and with them on every allocation inside
+    // SQLite takes a process-wide mutex.
+    static bool configureSqliteLibrary();
     using Durability = SqlDialect::Durability;
 
     Database();

@@ -1,6 +1,7 @@
 #include "CacheDatabase.h"
 #include "EntityRepository.h"
 #include "Outbox.h"
+#include "SqliteConnection.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -8,6 +9,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QtConcurrent/QtConcurrentRun>
+
+#include <sqlite3.h>
 
 using namespace Elevate;
 using namespace Elevate::Cache;
@@ -45,6 +48,20 @@ class TestCacheDatabase final : public QObject
     Q_OBJECT
 
 private slots:
+    // What the console's main() does before anything opens a database. SQLite takes it before
+    // its first use only; the statistics it turns off then stay at zero.
+    void initTestCase()
+    {
+        QVERIFY(configureSqliteLibrary());
+        QTemporaryDir dir;
+        CacheDatabase db;
+        QVERIFY2(db.open(dir.filePath(QStringLiteral("profile.db"))), qPrintable(db.lastError()));
+        QVERIFY(db.connection().execDirect(QStringLiteral("CREATE TABLE big (x)")));
+        QVERIFY(db.connection().execDirect(QStringLiteral("INSERT INTO big VALUES (zeroblob(1000000))")));
+        QCOMPARE(sqlite3_memory_used(), sqlite3_int64(0));
+        QVERIFY(!configureSqliteLibrary()); // in use now: refused, nothing changed
+    }
+
     void createsPrivateWalFileAtCurrentSchema()
     {
         QTemporaryDir dir;
