@@ -966,6 +966,11 @@ bool AuditStore::finishBulkLoad()
         return false;
     }
     m_dayDeltas.clear(); // written: a retry must not add them again
+    // Meanwhile the indexer has merged its index: count the common terms with it (not when
+    // duplicates were removed: those counts are not used, see below).
+    if (live && textDeletes.isEmpty()) {
+        m_indexer->helpCountTerms();
+    }
     // The text index: the one built beside the load, else one built now from the rows (a load
     // resumed after a crash, or one whose indexer lost rows to a rolled-back batch).
     if (!live) {

@@ -187,10 +187,30 @@ void AuditTextIndexer::loop()
         minEvents = m_minEvents;
     }
     if (ok && !abandon && minEvents > 0) {
-        // Here rather than after the copy: the storing thread builds its row indexes meanwhile.
+        // Here rather than after the copy: the storing thread builds its row indexes meanwhile,
+        // then helps count (helpCountTerms). Nothing writes the scratch file from here on: in
+        // normal locking mode, after one read, this connection lets go of its exclusive lock.
         QString error;
-        m_termDays = termDays(db, "main", minEvents, m_dayOf, &error);
-        if (!m_termDays) {
+        std::optional<QStringList> terms;
+        if (run(db, "PRAGMA locking_mode = NORMAL") && run(db, "SELECT count(*) FROM sqlite_schema")) {
+            terms = commonTerms(db, "main", minEvents, &error);
+        } else {
+            error = sqliteError(QStringLiteral("cannot share the full-text scratch file"), db);
+        }
+        {
+            std::lock_guard guard(m_mutex);
+            m_termsReady = true;
+            if (terms) {
+                m_commonTerms = *terms;
+                m_counted.resize(terms->size());
+            } else {
+                m_termsFailed = true;
+            }
+        }
+        m_termsCv.notify_all();
+        if (terms) {
+            countSharedTerms(db);
+        } else {
             qCWarning(lcCache) << "common terms not counted beside the load:" << error;
         }
     }
@@ -200,76 +220,181 @@ void AuditTextIndexer::loop()
         m_done = true;
     }
     m_space.notify_all();
+    m_termsCv.notify_all();
+}
+
+void AuditTextIndexer::countSharedTerms(sqlite3* db)
+{
+    TermCounter counter(db, "main", m_dayOf);
+    for (;;) {
+        qsizetype i = 0;
+        {
+            std::lock_guard guard(m_mutex);
+            if (m_termsFailed || m_nextTerm >= m_commonTerms.size()) {
+                return;
+            }
+            i = m_nextTerm++;
+        }
+        QString error;
+        std::optional<TermDays> t = counter.count(m_commonTerms.at(i), &error);
+        std::lock_guard guard(m_mutex);
+        if (!t) {
+            qCWarning(lcCache) << "common terms not counted beside the load:" << error;
+            m_termsFailed = true;
+            return;
+        }
+        m_counted[i] = std::move(t);
+    }
+}
+
+void AuditTextIndexer::helpCountTerms()
+{
+    {
+        std::unique_lock lock(m_mutex);
+        m_termsCv.wait(lock, [this] { return m_termsReady || m_done; });
+        if (!m_termsReady || m_termsFailed || m_nextTerm >= m_commonTerms.size()) {
+            return;
+        }
+    }
+    sqlite3* db = nullptr;
+    const QByteArray path = QFile::encodeName(m_scratchPath);
+    if (sqlite3_open_v2(path.constData(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK
+        && sqlite3_busy_timeout(db, 10'000) == SQLITE_OK) {
+        countSharedTerms(db);
+    } else {
+        // The thread counts the rest alone.
+        qCWarning(lcCache) << sqliteError(QStringLiteral("cannot read the full-text scratch file"), db);
+    }
+    sqlite3_close(db);
+}
+
+std::optional<QList<AuditTextIndexer::TermDays>> AuditTextIndexer::termStatistics() const
+{
+    std::lock_guard guard(m_mutex);
+    if (!m_termsReady || m_termsFailed) {
+        return std::nullopt;
+    }
+    QList<TermDays> out;
+    out.reserve(m_counted.size());
+    for (const std::optional<TermDays>& t : m_counted) {
+        if (!t) {
+            return std::nullopt;
+        }
+        out.append(*t);
+    }
+    return out;
+}
+
+std::optional<QStringList> AuditTextIndexer::commonTerms(sqlite3* db, const char* schema, qint64 minEvents,
+                                                         QString* error)
+{
+    const QByteArray vocab =
+        QByteArray("CREATE VIRTUAL TABLE IF NOT EXISTS temp.audit_term_vocab USING fts5vocab(") + schema
+        + ", 'audit_fts', 'row')";
+    sqlite3_stmt* terms = nullptr;
+    const auto cleanup = qScopeGuard([&] {
+        sqlite3_finalize(terms);
+        run(db, "DROP TABLE IF EXISTS temp.audit_term_vocab");
+    });
+    if (!run(db, vocab.constData())
+        || sqlite3_prepare_v2(db, "SELECT term FROM temp.audit_term_vocab WHERE doc >= ?", -1, &terms, nullptr)
+               != SQLITE_OK
+        || sqlite3_bind_int64(terms, 1, minEvents) != SQLITE_OK) {
+        if (error) {
+            *error = sqliteError(QStringLiteral("cannot read the full-text vocabulary"), db);
+        }
+        return std::nullopt;
+    }
+    QStringList out;
+    int rc = SQLITE_ROW;
+    while ((rc = sqlite3_step(terms)) == SQLITE_ROW) {
+        const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(terms, 0));
+        out.append(QString::fromUtf8(text, sqlite3_column_bytes(terms, 0)));
+    }
+    if (rc != SQLITE_DONE) {
+        if (error) {
+            *error = sqliteError(QStringLiteral("cannot read the full-text vocabulary"), db);
+        }
+        return std::nullopt;
+    }
+    return out;
+}
+
+AuditTextIndexer::TermCounter::TermCounter(sqlite3* db, const char* schema, DayOfRow dayOf)
+    : m_db(db)
+    , m_dayOf(std::move(dayOf))
+{
+    const QByteArray sql = QByteArray("SELECT rowid FROM ") + schema + ".audit_fts WHERE audit_fts MATCH ?";
+    if (sqlite3_prepare_v2(db, sql.constData(), -1, &m_matches, nullptr) != SQLITE_OK) {
+        m_matches = nullptr;
+    }
+}
+
+AuditTextIndexer::TermCounter::~TermCounter()
+{
+    sqlite3_finalize(m_matches);
+}
+
+std::optional<AuditTextIndexer::TermDays> AuditTextIndexer::TermCounter::count(const QString& term, QString* error)
+{
+    const auto failed = [&]() -> std::optional<TermDays> {
+        if (error) {
+            *error = sqliteError(QStringLiteral("cannot count the common term '%1'").arg(term), m_db);
+        }
+        return std::nullopt;
+    };
+    // Tokens hold only letters and digits: quoted, a term is itself.
+    const QByteArray expression = '"' + term.toUtf8() + '"';
+    if (!m_matches
+        || sqlite3_bind_text(m_matches, 1, expression.constData(), int(expression.size()), SQLITE_TRANSIENT)
+               != SQLITE_OK) {
+        return failed();
+    }
+    TermDays t{term, {}};
+    // Row ids follow time, so a day's rows are one run.
+    int step = SQLITE_ROW;
+    while ((step = sqlite3_step(m_matches)) == SQLITE_ROW) {
+        const qint64 day = m_dayOf(sqlite3_column_int64(m_matches, 0));
+        if (t.days.isEmpty() || t.days.constLast().first != day) {
+            t.days.append({day, 0});
+        }
+        ++t.days.last().second;
+    }
+    sqlite3_reset(m_matches);
+    if (step != SQLITE_DONE) {
+        return failed();
+    }
+    // Newest first is row id order: oldest first, merging a day that came back (never,
+    // unless ids were not in time order).
+    std::sort(t.days.begin(), t.days.end());
+    QList<std::pair<qint64, qint64>> merged;
+    for (const auto& d : std::as_const(t.days)) {
+        if (!merged.isEmpty() && merged.constLast().first == d.first) {
+            merged.last().second += d.second;
+        } else {
+            merged.append(d);
+        }
+    }
+    t.days = std::move(merged);
+    return t;
 }
 
 std::optional<QList<AuditTextIndexer::TermDays>> AuditTextIndexer::termDays(sqlite3* db, const char* schema,
                                                                             qint64 minEvents, const DayOfRow& dayOf,
                                                                             QString* error)
 {
-    const QByteArray vocab =
-        QByteArray("CREATE VIRTUAL TABLE IF NOT EXISTS temp.audit_term_vocab USING fts5vocab(") + schema
-        + ", 'audit_fts', 'row')";
-    const QByteArray matchSql = QByteArray("SELECT rowid FROM ") + schema + ".audit_fts WHERE audit_fts MATCH ?";
-    sqlite3_stmt* terms = nullptr;
-    sqlite3_stmt* matches = nullptr;
-    const auto cleanup = qScopeGuard([&] {
-        sqlite3_finalize(terms);
-        sqlite3_finalize(matches);
-        run(db, "DROP TABLE IF EXISTS temp.audit_term_vocab");
-    });
-    const auto failed = [&](const char* what) -> std::optional<QList<TermDays>> {
-        if (error) {
-            *error = sqliteError(QString::fromLatin1(what), db);
-        }
+    const std::optional<QStringList> terms = commonTerms(db, schema, minEvents, error);
+    if (!terms) {
         return std::nullopt;
-    };
-    if (!run(db, vocab.constData())
-        || sqlite3_prepare_v2(db, "SELECT term FROM temp.audit_term_vocab WHERE doc >= ?", -1, &terms, nullptr)
-               != SQLITE_OK
-        || sqlite3_prepare_v2(db, matchSql.constData(), -1, &matches, nullptr) != SQLITE_OK
-        || sqlite3_bind_int64(terms, 1, minEvents) != SQLITE_OK) {
-        return failed("cannot read the full-text vocabulary");
     }
+    TermCounter counter(db, schema, dayOf);
     QList<TermDays> out;
-    int rc = SQLITE_ROW;
-    while ((rc = sqlite3_step(terms)) == SQLITE_ROW) {
-        const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(terms, 0));
-        TermDays t{QString::fromUtf8(text, sqlite3_column_bytes(terms, 0)), {}};
-        // Tokens hold only letters and digits: quoted, a term is itself.
-        const QByteArray expression = '"' + t.term.toUtf8() + '"';
-        if (sqlite3_bind_text(matches, 1, expression.constData(), int(expression.size()), SQLITE_TRANSIENT)
-            != SQLITE_OK) {
-            return failed("cannot count a common term");
+    for (const QString& term : *terms) {
+        std::optional<TermDays> t = counter.count(term, error);
+        if (!t) {
+            return std::nullopt;
         }
-        // Row ids follow time, so a day's rows are one run.
-        int step = SQLITE_ROW;
-        while ((step = sqlite3_step(matches)) == SQLITE_ROW) {
-            const qint64 day = dayOf(sqlite3_column_int64(matches, 0));
-            if (t.days.isEmpty() || t.days.constLast().first != day) {
-                t.days.append({day, 0});
-            }
-            ++t.days.last().second;
-        }
-        sqlite3_reset(matches);
-        if (step != SQLITE_DONE) {
-            return failed("cannot count a common term");
-        }
-        // Newest first is row id order: oldest first, merging a day that came back (never,
-        // unless ids were not in time order).
-        std::sort(t.days.begin(), t.days.end());
-        QList<std::pair<qint64, qint64>> merged;
-        for (const auto& d : std::as_const(t.days)) {
-            if (!merged.isEmpty() && merged.constLast().first == d.first) {
-                merged.last().second += d.second;
-            } else {
-                merged.append(d);
-            }
-        }
-        t.days = std::move(merged);
-        out.append(std::move(t));
-    }
-    if (rc != SQLITE_DONE) {
-        return failed("cannot read the full-text vocabulary");
+        out.append(std::move(*t));
     }
     return out;
 }

@@ -6,6 +6,7 @@
 #include <QByteArray>
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 #include <condition_variable>
 #include <deque>
@@ -16,6 +17,7 @@
 #include <utility>
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 namespace Elevate::Cache {
 
@@ -47,6 +49,8 @@ public:
     // (with the message in *error).
     static std::optional<QList<TermDays>> termDays(sqlite3* db, const char* schema, qint64 minEvents,
                                                    const DayOfRow& dayOf, QString* error);
+    // The first half of termDays(): the terms at least minEvents rows hold.
+    static std::optional<QStringList> commonTerms(sqlite3* db, const char* schema, qint64 minEvents, QString* error);
 
     // At most this many pages wait for the thread: add() blocks beyond (bounded memory).
     static constexpr std::size_t MaxQueuedPages = 8;
@@ -80,9 +84,16 @@ public:
     // The archive's writer must not be inside a transaction. False with error() set.
     bool copyInto();
 
-    // The common terms counted by finish(), once copyInto() has returned; nullopt when they
-    // were not asked for or could not be counted.
-    const std::optional<QList<TermDays>>& termStatistics() const { return m_termDays; }
+    // Called by the thread that calls finish() and copyInto(), between the two (while it has
+    // nothing else to do): waits until the thread has merged the index and listed the common
+    // terms, then counts terms per day on a read-only connection of its own, taking them from
+    // the same list as the thread (each term is counted once, by whichever takes it first).
+    // Returns when no term is left to take. Optional: without it the thread counts them all.
+    void helpCountTerms();
+
+    // The common terms counted by finish() (and helpCountTerms()), once copyInto() has
+    // returned; nullopt when they were not asked for or could not all be counted.
+    std::optional<QList<TermDays>> termStatistics() const;
 
     // Rows indexed so far (for tests and benchmarks).
     qint64 indexed() const;
@@ -94,7 +105,24 @@ private:
         QList<AuditEvent> events;
         QList<std::pair<qint64, qsizetype>> rows;
     };
+    // Counts one term at a time on one connection (the MATCH statement prepared once).
+    class TermCounter
+    {
+    public:
+        TermCounter(sqlite3* db, const char* schema, DayOfRow dayOf);
+        ~TermCounter();
+        TermCounter(const TermCounter&) = delete;
+        TermCounter& operator=(const TermCounter&) = delete;
+        std::optional<TermDays> count(const QString& term, QString* error);
+
+    private:
+        sqlite3* m_db;
+        DayOfRow m_dayOf;
+        sqlite3_stmt* m_matches = nullptr;
+    };
     void loop();
+    // Takes terms from m_commonTerms and counts them on db until none is left (or one fails).
+    void countSharedTerms(sqlite3* db);
     bool index(sqlite3* db, const Job& job);
     void fail(const QString& what, sqlite3* db);
 
@@ -109,7 +137,13 @@ private:
     bool m_finishing = false;
     qint64 m_minEvents = 0;
     DayOfRow m_dayOf;
-    std::optional<QList<TermDays>> m_termDays; // written by the thread before it ends
+    // The common terms of a finished load, counted by the thread and helpCountTerms() at once.
+    std::condition_variable m_termsCv; // helpCountTerms(): the list is ready, or the thread ended
+    bool m_termsReady = false;         // m_commonTerms is set (or m_termsFailed)
+    bool m_termsFailed = false;        // a term could not be counted: no statistics
+    QStringList m_commonTerms;         // set once, before m_termsReady
+    qsizetype m_nextTerm = 0;          // the next term to take
+    QList<std::optional<TermDays>> m_counted; // by position in m_commonTerms
     bool m_abandon = false;
     bool m_done = false;
     qint64 m_indexed = 0;

@@ -1,11 +1,13 @@
 #include "AuditFixtures.h"
 #include "AuditStore.h"
+#include "AuditTextIndexer.h"
 #include "CacheDatabase.h"
 #include "GraphCodec.h"
 #include "SqliteConnection.h"
 
 #include <QBuffer>
 #include <QFile>
+#include <QScopeGuard>
 #include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
@@ -15,6 +17,7 @@
 #include <memory>
 
 #include <csignal>
+#include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -648,6 +651,48 @@ private slots:
                  })));
         checkCommonWord(*f->store, all, QStringLiteral("role"));
         checkCommonWord(*f->store, all, QStringLiteral("User"));
+    }
+
+    // The storing thread helps the indexer's thread count the common terms (each takes terms
+    // from one list): whoever counted which term, the statistics are those of the index, every
+    // term once, in the list's order. Every term is common here (minEvents 1), so the list is
+    // long and both threads take some of it.
+    void commonTermsCountedByTwoThreads()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("cache.db"));
+        CacheDatabase db;
+        QVERIFY(db.open(path));
+        const QList<AuditEvent> all = randomEvents(4000, 31);
+        const auto dayOf = [](qint64 rowid) { return rowid / 97; };
+        AuditTextIndexer indexer(path);
+        QVERIFY2(indexer.start(), qPrintable(indexer.error()));
+        for (qsizetype first = 0; first < all.size(); first += 500) {
+            QList<std::pair<qint64, qsizetype>> rows;
+            for (qsizetype i = 0; i < 500; ++i) {
+                rows.append({first + i + 1, i});
+            }
+            indexer.add(all.mid(first, 500), rows);
+        }
+        indexer.finish(1, dayOf);
+        indexer.helpCountTerms();
+        QVERIFY2(indexer.copyInto(), qPrintable(indexer.error()));
+        const std::optional<QList<AuditTextIndexer::TermDays>> counted = indexer.termStatistics();
+        QVERIFY(counted);
+
+        sqlite3* handle = nullptr;
+        QCOMPARE(sqlite3_open_v2(QFile::encodeName(path).constData(), &handle, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+        const auto closeHandle = qScopeGuard([&] { sqlite3_close(handle); });
+        QString error;
+        const std::optional<QList<AuditTextIndexer::TermDays>> reference =
+            AuditTextIndexer::termDays(handle, "main", 1, dayOf, &error);
+        QVERIFY2(reference, qPrintable(error));
+        QVERIFY(reference->size() > 100);
+        QCOMPARE(counted->size(), reference->size());
+        for (qsizetype i = 0; i < reference->size(); ++i) {
+            QCOMPARE(counted->at(i).term, reference->at(i).term);
+            QCOMPARE(counted->at(i).days, reference->at(i).days);
+        }
     }
 
     void interruptedBulkLoadIsFinishedAtNextOpen()
