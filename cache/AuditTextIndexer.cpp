@@ -5,6 +5,7 @@
 
 #include <QFile>
 #include <QScopeGuard>
+#include <QStringEncoder>
 
 #include <algorithm>
 
@@ -137,6 +138,10 @@ void AuditTextIndexer::loop()
         ok = false;
     }
     QString text;
+    // Bound as UTF-8 from a buffer kept here: bound as UTF-16, SQLite would translate every
+    // text into a buffer it allocates and frees (the 'ascii' tokenizer reads UTF-8).
+    QStringEncoder toUtf8(QStringEncoder::Utf8, QStringConverter::Flag::Stateless);
+    QByteArray utf8;
     for (;;) {
         std::unique_lock lock(m_mutex);
         m_wake.wait(lock, [this] { return !m_queue.empty() || m_finishing; });
@@ -152,8 +157,11 @@ void AuditTextIndexer::loop()
             for (const auto& [rowid, at] : std::as_const(job.rows)) {
                 text.resize(0); // keeps the capacity
                 m_text.append(job.events.at(at), &text);
+                utf8.resize(qMax<qsizetype>(1, text.size() * 3)); // at most 3 bytes per UTF-16 unit
+                const char* const end = toUtf8.appendToBuffer(utf8.data(), text);
                 if (sqlite3_bind_int64(insert, 1, rowid) != SQLITE_OK
-                    || sqlite3_bind_text16(insert, 2, text.utf16(), int(text.size() * 2), SQLITE_STATIC) != SQLITE_OK
+                    || sqlite3_bind_text(insert, 2, utf8.constData(), int(end - utf8.constData()), SQLITE_STATIC)
+                           != SQLITE_OK
                     || sqlite3_step(insert) != SQLITE_DONE) {
                     fail(QStringLiteral("cannot index the text of an audit event"), db);
                     ok = false;

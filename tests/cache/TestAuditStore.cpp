@@ -559,7 +559,11 @@ private slots:
     {
         auto f = makeStore();
         QVERIFY(f);
-        const QList<AuditEvent> all = randomEvents(1500, 25);
+        QList<AuditEvent> all = randomEvents(1500, 25);
+        // Words beyond ASCII reach the scratch index as UTF-8: 2-, 3- and 4-byte sequences.
+        for (qsizetype i = 0; i < all.size(); i += 97) {
+            all[i].resultReason = QStringLiteral("Ünïcödé 日本語 straße \U00020000\U00020001 done");
+        }
         const QString scratch = f->dir.filePath(QStringLiteral("cache.db.fts-load"));
         QVERIFY(f->store->beginBulkLoad());
         QVERIFY(QFile::exists(scratch));
@@ -578,6 +582,13 @@ private slots:
         QVERIFY(f->db.connection().execDirect(
             QStringLiteral("INSERT INTO audit_fts (audit_fts, rank) VALUES ('integrity-check', 0)")));
         checkAllFilters(*f->store, all);
+        for (const QString& word : {QStringLiteral("unicode"), QStringLiteral("日本語"), QStringLiteral("STRAßE"),
+                                    QStringLiteral("\U00020000\U00020001")}) {
+            AuditQuery q;
+            q.text = word;
+            const qint64 total = f->store->query(q).total;
+            QVERIFY2(total == (all.size() + 96) / 97, qPrintable(word + QStringLiteral(": %1").arg(total)));
+        }
         // Incremental pages go on into the copied index.
         const QList<AuditEvent> newer = randomEvents(200, 26);
         QList<AuditEvent> later;
