@@ -1,17 +1,33 @@
 #include "AuditText.h"
 
-#include <QUuid>
-
 #include <algorithm>
 
 namespace Elevate::Cache {
 
-namespace {
-
-bool looksLikeUuid(const QString& s)
+bool AuditText::isUuidValue(const QString& s)
 {
-    return s.size() == 36 && !QUuid::fromString(s).isNull();
+    if (s.size() != 36) {
+        return false;
+    }
+    bool nonZero = false;
+    for (qsizetype i = 0; i < 36; ++i) {
+        const char16_t c = s.at(i).unicode();
+        if (i == 8 || i == 13 || i == 18 || i == 23) {
+            if (c != u'-') {
+                return false;
+            }
+            continue;
+        }
+        const bool hex = (c >= u'0' && c <= u'9') || (c >= u'a' && c <= u'f') || (c >= u'A' && c <= u'F');
+        if (!hex) {
+            return false;
+        }
+        nonZero = nonZero || c != u'0';
+    }
+    return nonZero;
 }
+
+namespace {
 
 // A tracked term once per list. Terms are the set's own strings: the same term is the same
 // characters in memory, so a pointer comparison finds it.
@@ -58,9 +74,6 @@ const AuditText::NamedText& AuditText::byContent(const QString& text)
 {
     auto hit = m_textMemo.constFind(text);
     if (hit == m_textMemo.constEnd()) {
-        if (m_textMemo.size() > 100'000) {
-            m_textMemo.clear();
-        }
         NamedText named;
         forEachToken(text, [&](QStringView token) {
             if (!named.joined.isEmpty()) {
@@ -78,10 +91,15 @@ const AuditText::NamedText& AuditText::byContent(const QString& text)
 
 void AuditText::append(const AuditEvent& e, QString* out, QStringList* tracked)
 {
+    // Bounded, and emptied only here: while an event is built the memo may rehash (which moves
+    // its entries, not their strings' characters) but frees nothing.
+    if (m_textMemo.size() > MaxMemo) {
+        m_textMemo.clear();
+    }
     // A name that appears twice in one event (the user who is also the target) is indexed
-    // once: the FTS index keeps neither positions nor counts. Held (not pointed to): the memo
-    // may rehash or clear while this event is built.
-    std::array<QString, 12> seen;
+    // once: the FTS index keeps neither positions nor counts. Equal names share one string, so
+    // the characters' address tells them apart; the memos keep those alive for the whole event.
+    std::array<const QChar*, 12> seen{};
     std::size_t seenCount = 0;
     const auto track = [&](const QString& term) {
         if (!sameTerm(*tracked, term)) {
@@ -92,21 +110,21 @@ void AuditText::append(const AuditEvent& e, QString* out, QStringList* tracked)
         if (text.isEmpty()) {
             return;
         }
-        NamedText part;
+        // Used before the next insert into either memo (which may move it).
+        const NamedText* part = nullptr;
         if (m_inPage) {
             const StringIdentity identity(0, {&text});
             auto hit = m_pageText.constFind(identity);
             if (hit == m_pageText.constEnd()) {
                 hit = m_pageText.insert(identity, byContent(text));
             }
-            part = *hit;
+            part = &*hit;
         } else {
-            part = byContent(text);
+            part = &byContent(text);
         }
-        const QString& joined = part.joined;
-        if (joined.isEmpty()
-            || std::any_of(seen.begin(), seen.begin() + seenCount,
-                           [&](const QString& s) { return s.constData() == joined.constData(); })) {
+        const QString& joined = part->joined;
+        const QChar* const characters = joined.constData();
+        if (joined.isEmpty() || std::find(seen.begin(), seen.begin() + seenCount, characters) != seen.begin() + seenCount) {
             return;
         }
         if (!out->isEmpty()) {
@@ -114,10 +132,10 @@ void AuditText::append(const AuditEvent& e, QString* out, QStringList* tracked)
         }
         *out += joined;
         if (seenCount < seen.size()) {
-            seen[seenCount++] = joined;
+            seen[seenCount++] = characters;
         }
         if (tracked) {
-            for (const QString& term : std::as_const(part.tracked)) {
+            for (const QString& term : part->tracked) {
                 track(term);
             }
         }
@@ -151,7 +169,7 @@ void AuditText::append(const AuditEvent& e, QString* out, QStringList* tracked)
     };
     words(e.resultReason);
     for (const auto& kv : e.additionalDetails) {
-        if (!looksLikeUuid(kv.value)) {
+        if (!isUuidValue(kv.value)) {
             words(kv.value);
         }
     }

@@ -63,6 +63,13 @@ public:
     template <typename Sink>
     static void forEachToken(const QString& text, Sink&& sink);
 
+    // Whether a detail value is a GUID, which the index leaves out (they only bloat it): 36
+    // characters that QUuid::fromString reads as a non-null GUID (8-4-4-4-12 hex digits of
+    // either case, not all zero), without building a QUuid for every detail value of every event.
+    // The index depends on the answer never changing (a contentless FTS5 delete must be given
+    // the words that were inserted); TestAuditStore compares it with QUuid.
+    static bool isUuidValue(const QString& s);
+
     // The tracked terms (audit_tracked_terms); the memo is cleared, its entries list them.
     void setTrackedTerms(const QSet<QString>& terms);
     bool hasTrackedTerms() const { return !m_trackedTerms.isEmpty(); }
@@ -95,7 +102,8 @@ private:
     std::array<quint64, 32> m_trackedShapes{};
     static std::size_t trackedShapeRow(QStringView term) { return std::size_t(std::min<qsizetype>(term.size(), 31)); }
     static quint64 trackedShapeBit(QStringView term) { return quint64(1) << (term.front().unicode() & 63); }
-    QHash<QString, NamedText> m_textMemo; // names seen before
+    static constexpr qsizetype MaxMemo = 100'000; // names kept (emptied when more)
+    QHash<QString, NamedText> m_textMemo;         // names seen before
     bool m_inPage = false;
     QHash<StringIdentity, NamedText> m_pageText;
 };

@@ -1,5 +1,6 @@
 #include "AuditFixtures.h"
 #include "AuditStore.h"
+#include "AuditText.h"
 #include "AuditTextIndexer.h"
 #include "CacheDatabase.h"
 #include "GraphCodec.h"
@@ -11,6 +12,8 @@
 #include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QRandomGenerator>
+#include <QUuid>
 
 #include <algorithm>
 #include <functional>
@@ -703,6 +706,42 @@ private slots:
         for (qsizetype i = 0; i < reference->size(); ++i) {
             QCOMPARE(counted->at(i).term, reference->at(i).term);
             QCOMPARE(counted->at(i).days, reference->at(i).days);
+        }
+    }
+
+    // The index leaves GUID detail values out; which values those are must stay what they were
+    // (36 characters that QUuid reads), as the words a delete gives back must be the words that
+    // were inserted.
+    void uuidValuesAreWhatQUuidReads()
+    {
+        QStringList values{QStringLiteral("3f2504e0-4f89-11d3-9a0c-0305e82c3301"),
+                           QStringLiteral("3F2504E0-4F89-11D3-9A0C-0305E82C3301"),
+                           QStringLiteral("3F2504e0-4f89-11D3-9a0C-0305e82c3301"),
+                           QStringLiteral("00000000-0000-0000-0000-000000000000"),
+                           QStringLiteral("00000000-0000-0000-0000-000000000001"),
+                           QStringLiteral("{3f2504e0-4f89-11d3-9a0c-0305e82c33}"),
+                           QStringLiteral("3f2504e0-4f89-11d3-9a0c-0305e82c330g"),
+                           QStringLiteral("3f2504e0+4f89-11d3-9a0c-0305e82c3301"),
+                           QStringLiteral("3f2504e04-f89-11d3-9a0c-0305e82c3301"),
+                           QStringLiteral("3f2504e0-4f89-11d3-9a0c-0305e82c330"),
+                           QStringLiteral("3f2504e0-4f89-11d3-9a0c-0305e82c33011"),
+                           QStringLiteral("3f2504e0-4f89-11d3-9a0c-0305e82c33\u0661\u0662"),
+                           QStringLiteral("3f2504e0-4f89-11d3-9a0c-0305e82c33\uff11\uff12"),
+                           QStringLiteral(" 3f2504e0-4f89-11d3-9a0c-0305e82c330"),
+                           QString()};
+        // And random strings of GUID shape from an alphabet around the edges.
+        const QString alphabet = QStringLiteral("0123456789abcdefABCDEFgG-{} \u00e9");
+        QRandomGenerator rng(7);
+        for (int n = 0; n < 20000; ++n) {
+            QString v = QUuid::createUuidV5(QUuid(), QString::number(n)).toString(QUuid::WithoutBraces);
+            for (int k = int(rng.bounded(3)); k > 0; --k) {
+                v[rng.bounded(36)] = alphabet.at(rng.bounded(int(alphabet.size())));
+            }
+            values << v;
+        }
+        for (const QString& v : std::as_const(values)) {
+            // (QUuid also reads a GUID at the start of a longer string; the index never did.)
+            QVERIFY2(AuditText::isUuidValue(v) == (v.size() == 36 && !QUuid::fromString(v).isNull()), qPrintable(v));
         }
     }
 
