@@ -12,7 +12,11 @@
 #include <QUuid>
 
 #include <algorithm>
+#include <array>
+#include <cstring>
 #include <limits>
+#include <tuple>
+#include <vector>
 
 namespace Elevate::Cache {
 
@@ -70,17 +74,23 @@ qint64 dayOfRow(qint64 rowid)
 // The 16 bytes of a GUID in its canonical lowercase form (what QUuid::toString(WithoutBraces)
 // writes back), else empty: anything else is stored as text, so the id read back is exactly
 // the id that was stored.
-QByteArray packUuid(QStringView id)
+// A GUID's 16 bytes, kept on the stack (a first sync packs two per event).
+using PackedUuid = std::array<char, 16>;
+
+// Packs id into out when it is a GUID in its canonical lowercase form (what
+// QUuid::toString(WithoutBraces) writes back) and not the null GUID; false otherwise: anything
+// else is stored as text, so the id read back is exactly the id that was stored.
+bool packUuid(QStringView id, PackedUuid* out)
 {
     if (id.size() != 36) {
-        return {};
+        return false;
     }
-    QByteArray out(16, Qt::Uninitialized);
     int byte = 0;
+    bool nonZero = false;
     for (qsizetype i = 0; i < 36;) {
         if (i == 8 || i == 13 || i == 18 || i == 23) {
             if (id[i] != u'-') {
-                return {};
+                return false;
             }
             ++i;
             continue;
@@ -97,14 +107,37 @@ QByteArray packUuid(QStringView id)
         const int high = nibble(id[i].unicode());
         const int low = nibble(id[i + 1].unicode());
         if (high < 0 || low < 0) {
-            return {};
+            return false;
         }
-        out[byte++] = char((high << 4) | low);
+        const char value = char((high << 4) | low);
+        nonZero = nonZero || value != 0;
+        (*out)[std::size_t(byte++)] = value;
         i += 2;
     }
-    // The null GUID reads back as "" from QUuid: keep it as text.
-    return std::all_of(out.cbegin(), out.cend(), [](char c) { return c == 0; }) ? QByteArray() : out;
+    // The null GUID reads back as "" from QUuid: kept as text.
+    return nonZero;
 }
+
+// A packed GUID as a hash key.
+struct UuidKey
+{
+    quint64 high = 0;
+    quint64 low = 0;
+    static UuidKey of(const char* bytes)
+    {
+        UuidKey k;
+        std::memcpy(&k.high, bytes, 8);
+        std::memcpy(&k.low, bytes + 8, 8);
+        return k;
+    }
+    friend bool operator==(const UuidKey&, const UuidKey&) = default;
+    friend size_t qHash(const UuidKey& k, size_t seed = 0)
+    {
+        // Random bits already (or a time and a counter): one multiply-xor mix.
+        quint64 h = (k.high ^ (k.low * 0x9E3779B97F4A7C15ULL) ^ quint64(seed)) * 0xBF58476D1CE4E5B9ULL;
+        return size_t(h ^ (h >> 31));
+    }
+};
 
 QString expandId(const QVariant& v)
 {
@@ -364,19 +397,23 @@ bool AuditStore::insertEvents(const QList<AuditEvent>& events, int* inserted, QH
 {
     SqliteConnection& c = m_db.connection();
     QList<qint64> bases;
-    QList<QByteArray> ids; // stored form: 16 bytes for a canonical GUID, else UTF-8 text
+    // Stored form of each id: 16 bytes for a canonical GUID, else its UTF-8 text.
+    std::vector<PackedUuid> packed(std::size_t(events.size()));
+    QList<QByteArray> textIds(events.size()); // empty where the id is packed
     QList<bool> idIsText;
     bases.reserve(events.size());
-    ids.reserve(events.size());
     idIsText.reserve(events.size());
     qint64 lo = MaxKey;
     qint64 hi = MinKey;
-    for (const AuditEvent& e : events) {
+    for (qsizetype i = 0; i < events.size(); ++i) {
+        const AuditEvent& e = events.at(i);
         const qint64 base = orderKey(e.activityDateTime);
         bases << base;
-        QByteArray packed = packUuid(e.id);
-        idIsText << packed.isEmpty();
-        ids << (packed.isEmpty() ? e.id.toUtf8() : std::move(packed));
+        const bool isText = !packUuid(e.id, &packed[std::size_t(i)]);
+        idIsText << isText;
+        if (isText) {
+            textIds[i] = e.id.toUtf8();
+        }
         lo = std::min(lo, base);
         hi = std::max(hi, base);
     }
@@ -384,7 +421,10 @@ bool AuditStore::insertEvents(const QList<AuditEvent>& events, int* inserted, QH
 
     // What the archive already holds around these times: taken slots, and ids to skip.
     QSet<qint64> used;
-    QSet<QByteArray> known;
+    QSet<UuidKey> known;
+    QSet<QByteArray> knownText;
+    used.reserve(events.size());
+    known.reserve(events.size());
     {
         SqliteStatement q(c, "SELECT seq, id, typeof(id) = 'text' FROM audit_events WHERE seq BETWEEN ? AND ?");
         if (!q.isValid() || !q.bindInt(1, stored(hi)) || !q.bindInt(2, stored(lo))) {
@@ -392,7 +432,12 @@ bool AuditStore::insertEvents(const QList<AuditEvent>& events, int* inserted, QH
         }
         while (q.next()) {
             used.insert(stored(q.columnInt(0)));
-            known.insert(q.columnInt(2) ? QByteArrayLiteral("t:") + q.columnBytes(1) : q.columnBytes(1));
+            const QByteArray id = q.columnBytes(1);
+            if (q.columnInt(2)) {
+                knownText.insert(id);
+            } else if (id.size() == 16) {
+                known.insert(UuidKey::of(id.constData()));
+            }
         }
         q.reset();
         if (q.failed()) {
@@ -438,11 +483,18 @@ bool AuditStore::insertEvents(const QList<AuditEvent>& events, int* inserted, QH
     };
     for (qsizetype i = 0; i < events.size(); ++i) {
         const AuditEvent& e = events.at(i);
-        const QByteArray identity = idIsText.at(i) ? QByteArrayLiteral("t:") + ids.at(i) : ids.at(i);
-        if (known.contains(identity)) {
-            continue;
+        if (idIsText.at(i)) {
+            if (knownText.contains(textIds.at(i))) {
+                continue;
+            }
+            knownText.insert(textIds.at(i));
+        } else {
+            const UuidKey identity = UuidKey::of(packed[std::size_t(i)].data());
+            if (known.contains(identity)) {
+                continue;
+            }
+            known.insert(identity);
         }
-        known.insert(identity);
         qint64 seq = bases.at(i);
         while (used.contains(seq)) {
             ++seq;
@@ -549,16 +601,18 @@ bool AuditStore::insertEvents(const QList<AuditEvent>& events, int* inserted, QH
             return false;
         }
         const QString details = e.additionalDetails.isEmpty() ? QString() : encodeDetails(e.additionalDetails);
-        const QByteArray correlation = e.correlationId.isEmpty() ? QByteArray() : packUuid(e.correlationId);
+        PackedUuid correlation;
+        const bool correlationPacked = !e.correlationId.isEmpty() && packUuid(e.correlationId, &correlation);
         const bool bound = insert.bindInt(1, stored(seq))
-            && (idIsText.at(i) ? insert.bindText(2, e.id) : insert.bindBlob(2, ids.at(i)))
+            && (idIsText.at(i) ? insert.bindText(2, e.id)
+                               : insert.bindBlob(2, QByteArrayView(packed[std::size_t(i)].data(), 16)))
             && insert.bindInt(3, e.activityDateTime.ticks()) && insert.bindInt(4, *actor)
             && insert.bindInt(5, *target) && insert.bindInt(6, *activity)
             && insert.bindInt(7, static_cast<int>(e.result)) && insert.bindInt(8, *initiator)
             && insert.bindInt(9, *shape) && insert.bindTextOrNull(10, targetRefs)
             && (e.correlationId.isEmpty() ? insert.bindNull(11)
-                : correlation.isEmpty()   ? insert.bindText(11, e.correlationId)
-                                          : insert.bindBlob(11, correlation))
+                : !correlationPacked      ? insert.bindText(11, e.correlationId)
+                                          : insert.bindBlob(11, QByteArrayView(correlation.data(), 16)))
             && insert.bindTextOrNull(12, e.resultReason) && insert.bindTextOrNull(13, details);
         if (!bound || !insert.step()) {
             return false;
@@ -598,12 +652,21 @@ bool AuditStore::flushDayCounts(const QHash<DayKey, qint64>& deltas)
     if (!q.isValid()) {
         return false;
     }
+    // In key order: a first sync writes a few hundred thousand of them into an empty table,
+    // where each then lands at the end of the b-tree instead of anywhere in it.
+    std::vector<std::pair<DayKey, qint64>> sorted;
+    sorted.reserve(std::size_t(deltas.size()));
     for (auto it = deltas.cbegin(); it != deltas.cend(); ++it) {
-        if (it.value() == 0) {
-            continue;
+        if (it.value() != 0) {
+            sorted.emplace_back(it.key(), it.value());
         }
-        if (!q.bindInt(1, it.key().dim) || !q.bindInt(2, it.key().value) || !q.bindInt(3, it.key().day)
-            || !q.bindInt(4, it.value()) || !q.step()) {
+    }
+    std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
+        return std::tie(a.first.dim, a.first.value, a.first.day) < std::tie(b.first.dim, b.first.value, b.first.day);
+    });
+    for (const auto& [key, n] : sorted) {
+        if (!q.bindInt(1, key.dim) || !q.bindInt(2, key.value) || !q.bindInt(3, key.day) || !q.bindInt(4, n)
+            || !q.step()) {
             return false;
         }
     }

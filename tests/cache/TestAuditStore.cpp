@@ -381,6 +381,15 @@ private slots:
         QCOMPARE(f->store->size(), 600);
         QCOMPARE(f->store->count({}), 600);
         checkQuery(*f->store, all, {}, QStringLiteral("after merges"));
+        // A new event twice in one page, with a GUID id and with a text id: stored once each,
+        // and known to the next page.
+        AuditGenerator extra(99);
+        const AuditEvent fresh = extra.next(all.first().activityDateTime.plusSeconds(60));
+        AuditEvent freshText = extra.next(all.first().activityDateTime.plusSeconds(61));
+        freshText.id = QStringLiteral("legacy-id-42");
+        QCOMPARE(f->store->merge({fresh, freshText, fresh, freshText}).value_or(-1), 2);
+        QCOMPARE(f->store->merge({freshText, fresh}).value_or(-1), 0);
+        QCOMPARE(f->store->size(), 602);
     }
 
     void sameTimePagesNeitherRepeatNorSkip()
