@@ -284,22 +284,24 @@ QString AuditStore::ftsExpression(const QString& userText)
 // additionalDetails as "key US value RS key US value": decoding a JSON array for each row read
 // cost more than the rest of the row. Keys or values holding those separators are rare; they
 // are stored as Graph JSON instead (which starts with '[').
-QString AuditStore::encodeDetails(const QList<AuditEvent::KeyValue>& details)
+void AuditStore::encodeDetails(const QList<AuditEvent::KeyValue>& details, QString* out)
 {
-    QString out;
+    out->resize(0); // keeps the capacity: no allocation per event
+    const auto holdsSeparator = [](const QString& s) { return s.contains(u'\x1e') || s.contains(u'\x1f'); };
     for (const auto& kv : details) {
-        if (kv.key.contains(u'\x1e') || kv.key.contains(u'\x1f') || kv.value.contains(u'\x1e')
-            || kv.value.contains(u'\x1f') || (out.isEmpty() && kv.key.startsWith(u'['))) {
+        if (holdsSeparator(kv.key) || holdsSeparator(kv.value) || (out->isEmpty() && kv.key.startsWith(u'['))) {
             AuditEvent part;
             part.additionalDetails = details;
-            return partJson(part, "additionalDetails");
+            *out = partJson(part, "additionalDetails");
+            return;
         }
-        if (!out.isEmpty()) {
-            out += u'\x1e';
+        if (!out->isEmpty()) {
+            *out += u'\x1e';
         }
-        out += kv.key + u'\x1f' + kv.value;
+        *out += kv.key;
+        *out += u'\x1f';
+        *out += kv.value;
     }
-    return out;
 }
 
 QList<AuditEvent::KeyValue> AuditStore::decodeDetails(const QString& text)
@@ -467,6 +469,7 @@ bool AuditStore::insertEvents(const QList<AuditEvent>& events, int* inserted, QH
     }
     QHash<DayKey, qint64>& deltas = *deltasOut;
     QString targetRefs;
+    QString details; // reused: its capacity is kept from event to event
     QString text;
     QStringList trackedHere; // the tracked terms of one event, once each
     // A ref first by the identity of the strings (this page's events share equal values, see
@@ -600,7 +603,7 @@ bool AuditStore::insertEvents(const QList<AuditEvent>& events, int* inserted, QH
         if (!refsOk) {
             return false;
         }
-        const QString details = e.additionalDetails.isEmpty() ? QString() : encodeDetails(e.additionalDetails);
+        encodeDetails(e.additionalDetails, &details);
         PackedUuid correlation;
         const bool correlationPacked = !e.correlationId.isEmpty() && packUuid(e.correlationId, &correlation);
         const bool bound = insert.bindInt(1, stored(seq))

@@ -161,7 +161,8 @@ private:
     std::optional<AuditEvent> load(qint64 seq);
     AuditEvent decodeRow(const QSqlQuery& q);
     const AuditEvent& decodedRef(qint64 ref);
-    static QString encodeDetails(const QList<AuditEvent::KeyValue>& details);
+    // Replaces *out with the stored form of details (empty when there are none).
+    static void encodeDetails(const QList<AuditEvent::KeyValue>& details, QString* out);
     static QList<AuditEvent::KeyValue> decodeDetails(const QString& text);
     qint64 termDaySum(const QString& term, qint64 firstDay, qint64 lastDay);
     void loadTrackedTerms();
