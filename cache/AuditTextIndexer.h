@@ -52,8 +52,12 @@ public:
     // The first half of termDays(): the terms at least minEvents rows hold.
     static std::optional<QStringList> commonTerms(sqlite3* db, const char* schema, qint64 minEvents, QString* error);
 
-    // At most this many pages wait for the thread: add() blocks beyond (bounded memory).
-    static constexpr std::size_t MaxQueuedPages = 8;
+    // At most this many pages wait for the thread: add() blocks beyond (bounded memory: about
+    // 1 KB an event while queued). Enough to ride out FTS5's merges during a load: when 16
+    // segments pile up on a level it merges them at once, and at 1M events those took ~0.4-0.5 s
+    // each. With 8 pages the storing thread waited through each of them (1.1 s over a load,
+    // measured in add()); with 32, 0.1-0.4 s.
+    static constexpr std::size_t MaxQueuedPages = 32;
     // FTS5's pending-terms buffer in the scratch file (its default is 1 MB). Not much larger:
     // with a 256 MB buffer a load flushed a handful of segments, 'optimize' left the merged one
     // on level 1, and the fourth automerge of incremental pages rewrote the whole index in one
