@@ -15,7 +15,6 @@
 #include <array>
 #include <cstring>
 #include <limits>
-#include <tuple>
 #include <vector>
 
 namespace Elevate::Cache {
@@ -71,9 +70,6 @@ qint64 dayOfRow(qint64 rowid)
     return floorDiv(floorDiv(stored(rowid), SlotsPerMs), TicksPerDay / TicksPerMs);
 }
 
-// The 16 bytes of a GUID in its canonical lowercase form (what QUuid::toString(WithoutBraces)
-// writes back), else empty: anything else is stored as text, so the id read back is exactly
-// the id that was stored.
 // A GUID's 16 bytes, kept on the stack (a first sync packs two per event).
 using PackedUuid = std::array<char, 16>;
 
@@ -664,9 +660,7 @@ bool AuditStore::flushDayCounts(const QHash<DayKey, qint64>& deltas)
             sorted.emplace_back(it.key(), it.value());
         }
     }
-    std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
-        return std::tie(a.first.dim, a.first.value, a.first.day) < std::tie(b.first.dim, b.first.value, b.first.day);
-    });
+    std::sort(sorted.begin(), sorted.end()); // by DayKey: the table's primary key order
     for (const auto& [key, n] : sorted) {
         if (!q.bindInt(1, key.dim) || !q.bindInt(2, key.value) || !q.bindInt(3, key.day) || !q.bindInt(4, n)
             || !q.step()) {

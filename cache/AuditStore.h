@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <array>
+#include <compare>
 #include <initializer_list>
 #include <memory>
 #include <optional>
@@ -132,6 +133,7 @@ private:
         qint64 value;
         qint64 day;
         friend bool operator==(const DayKey&, const DayKey&) = default;
+        friend auto operator<=>(const DayKey&, const DayKey&) = default; // audit_daycount's key order
         friend size_t qHash(const DayKey& k, size_t seed = 0) { return qHashMulti(seed, k.dim, k.value, k.day); }
     };
 

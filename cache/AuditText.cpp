@@ -124,7 +124,8 @@ void AuditText::append(const AuditEvent& e, QString* out, QStringList* tracked)
         }
         const QString& joined = part->joined;
         const QChar* const characters = joined.constData();
-        if (joined.isEmpty() || std::find(seen.begin(), seen.begin() + seenCount, characters) != seen.begin() + seenCount) {
+        const auto seenEnd = seen.begin() + seenCount;
+        if (joined.isEmpty() || std::find(seen.begin(), seenEnd, characters) != seenEnd) {
             return;
         }
         if (!out->isEmpty()) {

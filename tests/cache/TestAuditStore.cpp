@@ -704,7 +704,8 @@ private slots:
         QVERIFY(counted);
 
         sqlite3* handle = nullptr;
-        QCOMPARE(sqlite3_open_v2(QFile::encodeName(path).constData(), &handle, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+        const QByteArray file = QFile::encodeName(path);
+        QCOMPARE(sqlite3_open_v2(file.constData(), &handle, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
         const auto closeHandle = qScopeGuard([&] { sqlite3_close(handle); });
         QString error;
         const std::optional<QList<AuditTextIndexer::TermDays>> reference =
