@@ -219,37 +219,82 @@ AuditStore::AuditStore(CacheDatabase& db)
     : m_db(db)
 {
     loadTrackedTerms();
-    // A bulk load interrupted by a crash left the archive without its indexes: finish it now.
-    const std::optional<SyncState> marker = m_db.syncState(QStringLiteral("audit.bulk"));
-    if (marker && marker->watermark == u"open") {
-        qCWarning(lcCache) << "finishing an interrupted audit bulk load";
-        m_bulk = true;
-        SqliteConnection& c = m_db.connection();
-        c.transaction([&] {
-            // Recount the days from the rows (the in-memory counts died with the process).
-            if (!c.execDirect(QStringLiteral("DELETE FROM audit_daycount"))) {
-                return false;
-            }
-            const QString day = QStringLiteral("(CASE WHEN at >= 0 THEN at / %1 ELSE (at - %1 + 1) / %1 END)")
-                                    .arg(TicksPerDay);
-            if (!c.execDirect(QStringLiteral("INSERT INTO audit_daycount SELECT 0, 0, %1 AS d, count(*) FROM "
-                                             "audit_events GROUP BY d")
-                                  .arg(day))) {
-                return false;
-            }
-            for (int dim = ActorDim; dim <= ResultDim; ++dim) {
-                const QString column = QString::fromLatin1(DimColumns[dim]);
-                if (!c.execDirect(QStringLiteral("INSERT INTO audit_daycount SELECT %1, %2, %3 AS d, count(*) FROM "
-                                                 "audit_events GROUP BY %2, d")
-                                      .arg(dim)
-                                      .arg(column, day))) {
-                    return false;
-                }
-            }
-            return true;
-        });
-        finishBulkLoad();
+    // A bulk load interrupted by a crash left the archive without its indexes: finish it now
+    // (unless it is not interrupted but running in another process).
+    if (!settleOpenLoad()) {
+        qCInfo(lcCache) << m_lastError;
     }
+}
+
+bool AuditStore::takeLoadLock()
+{
+    if (m_loadLock) {
+        return true;
+    }
+    const QString path = m_db.connection().path();
+    if (path.isEmpty() || path == u":memory:") {
+        return true; // no other process can open it
+    }
+    auto lock = std::make_unique<QLockFile>(path + QStringLiteral(".load-lock"));
+    // Held for a whole load (minutes at a million events): stale only when its process is gone.
+    lock->setStaleLockTime(0);
+    if (!lock->tryLock(0)) {
+        m_lastError = lock->error() == QLockFile::LockFailedError
+            ? QStringLiteral("another Elevate process is loading this audit archive (its first sync); the archive "
+                             "is written again once that load is finished")
+            : QStringLiteral("the audit archive's lock file %1 cannot be created").arg(lock->fileName());
+        return false;
+    }
+    m_loadLock = std::move(lock);
+    return true;
+}
+
+bool AuditStore::settleOpenLoad()
+{
+    if (m_bulk) {
+        return true; // this process's own load
+    }
+    const auto open = [this] {
+        const std::optional<SyncState> marker = m_db.syncState(QStringLiteral("audit.bulk"));
+        return marker && marker->watermark == u"open";
+    };
+    if (!open()) {
+        return true;
+    }
+    if (!takeLoadLock()) {
+        return false;
+    }
+    if (!open()) { // finished by its process between the two reads
+        m_loadLock.reset();
+        return true;
+    }
+    qCWarning(lcCache) << "finishing an interrupted audit bulk load";
+    m_bulk = true;
+    SqliteConnection& c = m_db.connection();
+    c.transaction([&] {
+        // Recount the days from the rows (the in-memory counts died with the process).
+        if (!c.execDirect(QStringLiteral("DELETE FROM audit_daycount"))) {
+            return false;
+        }
+        const QString day = QStringLiteral("(CASE WHEN at >= 0 THEN at / %1 ELSE (at - %1 + 1) / %1 END)")
+                                .arg(TicksPerDay);
+        if (!c.execDirect(QStringLiteral("INSERT INTO audit_daycount SELECT 0, 0, %1 AS d, count(*) FROM "
+                                         "audit_events GROUP BY d")
+                              .arg(day))) {
+            return false;
+        }
+        for (int dim = ActorDim; dim <= ResultDim; ++dim) {
+            const QString column = QString::fromLatin1(DimColumns[dim]);
+            if (!c.execDirect(QStringLiteral("INSERT INTO audit_daycount SELECT %1, %2, %3 AS d, count(*) FROM "
+                                             "audit_events GROUP BY %2, d")
+                                  .arg(dim)
+                                  .arg(column, day))) {
+                return false;
+            }
+        }
+        return true;
+    });
+    return finishBulkLoad();
 }
 
 qint64 AuditStore::orderKey(const Timestamp& time)
@@ -771,6 +816,9 @@ AuditStore::~AuditStore()
 
 std::optional<int> AuditStore::merge(const QList<AuditEvent>& events)
 {
+    if (!settleOpenLoad()) {
+        return std::nullopt; // another process is loading the archive: nothing written
+    }
     SqliteConnection& c = m_db.connection();
     if (m_bulk && !m_bulkOpen) {
         // A bulk load commits every BulkPagesPerCommit pages: FTS5 writes one segment per
@@ -862,14 +910,23 @@ bool AuditStore::beginBulkLoad()
     if (m_bulk) {
         return true;
     }
+    if (!settleOpenLoad()) {
+        return false;
+    }
     if (c.scalar(QStringLiteral("SELECT count(*) FROM audit_events")).toLongLong() != 0) {
         m_lastError = QStringLiteral("a bulk load needs an empty audit archive");
+        return false;
+    }
+    // Taken before the load is marked open, so that another process never finds it open and
+    // unlocked while it runs.
+    if (!takeLoadLock()) {
         return false;
     }
     // The text index is built beside the rows, on a thread and in a file of its own.
     auto indexer = std::make_unique<AuditTextIndexer>(c.path());
     if (!indexer->start()) {
         m_lastError = indexer->error();
+        m_loadLock.reset();
         return false;
     }
     const bool ok = c.transaction([&] {
@@ -882,6 +939,7 @@ bool AuditStore::beginBulkLoad()
     });
     if (!ok) {
         m_lastError = c.lastError();
+        m_loadLock.reset();
         return false;
     }
     m_bulk = true;
@@ -1072,6 +1130,7 @@ bool AuditStore::finishBulkLoad()
         return false;
     }
     m_bulk = false;
+    m_loadLock.reset(); // marked done (committed above): another process may write now
     c.execDirect(QStringLiteral("PRAGMA optimize"));
     if (terms) {
         loadTrackedTerms();

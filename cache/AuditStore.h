@@ -6,6 +6,7 @@
 #include "AuditTextIndexer.h"
 
 #include <QDate>
+#include <QLockFile>
 #include <QHash>
 #include <QList>
 #include <QSet>
@@ -48,6 +49,14 @@ class SqliteStatement;
 // load whose indexer missed rows (a rolled-back batch) or that was left unfinished (finished at
 // the next open) gets its FTS index built from the stored rows instead. Free-text filters find
 // nothing of a bulk load before it is finished.
+//
+// Processes: another process may open the same archive (elevatectl beside the console). A bulk
+// load holds a lock file (<archive>.load-lock, QLockFile: taken before the load is marked open,
+// released after it is marked done) for its whole length. A process that finds a load marked
+// open takes the lock before finishing it: when another live process holds it, the load is not
+// interrupted but running, and this process writes nothing to the archive (merge() and
+// beginBulkLoad() fail with a message saying so) until it is finished. A crashed loader's lock is
+// stale (its process is gone), and the next process to write finishes that load.
 //
 // Threading: uses the CacheDatabase's connection, so the thread that opened it. A reader on
 // another thread opens its own CacheDatabase on the same file.
@@ -149,6 +158,12 @@ private:
     // Replaces the tracked terms and their per-day counts (inside the caller's transaction).
     bool writeTermStatistics(const QList<AuditTextIndexer::TermDays>& terms);
     bool commitBulkBatch();
+    // Takes the bulk load's lock file (true when this process holds it now or already did).
+    bool takeLoadLock();
+    // A bulk load marked open and not this process's: finishes it when its process is gone.
+    // True when no such load is open (any more); false while another process runs it, or on
+    // a database error (m_lastError).
+    bool settleOpenLoad();
     bool removeDuplicates(QList<std::pair<qint64, QString>>* textDeletes);
     void dropTextIndexer();
     bool rebuildTextIndex();
@@ -175,6 +190,7 @@ private:
     QString m_lastError;
     bool m_bulk = false;
     bool m_bulkOpen = false; // the bulk load's long transaction is open
+    std::unique_ptr<QLockFile> m_loadLock; // held from beginBulkLoad() (or a resumed load) to its end
     // A bulk load's text index, built beside it; complete: it was given every stored row.
     std::unique_ptr<AuditTextIndexer> m_indexer;
     bool m_textComplete = false;

@@ -834,6 +834,99 @@ private slots:
         checkAllFilters(store, all);
     }
 
+    void anotherProcessesBulkLoadIsLeftToIt()
+    {
+        // Two processes on one archive (the console and elevatectl): one is in the middle of a
+        // first sync, with a batch committed and the load marked open. The other must see a
+        // load running, not an interrupted one: it neither finishes it nor writes beside it,
+        // and says why. Once the loader is done, the archive is whole and writable again.
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("cache.db"));
+        const int pageSize = 10;
+        const int pages = AuditStore::BulkPagesPerCommit + 6;
+        const QList<AuditEvent> all = randomEvents(pageSize * pages, 25);
+        int toParent[2];
+        int toChild[2];
+        QCOMPARE(::pipe(toParent), 0);
+        QCOMPARE(::pipe(toChild), 0);
+        const pid_t child = fork();
+        QVERIFY(child >= 0);
+        if (child == 0) {
+            ::close(toParent[0]);
+            ::close(toChild[1]);
+            {
+                CacheDatabase db;
+                if (!db.open(path)) {
+                    _exit(3);
+                }
+                AuditStore store(db);
+                if (!store.beginBulkLoad()) {
+                    _exit(4);
+                }
+                for (int p = 0; p < pages; ++p) {
+                    if (!store.merge(all.mid(qsizetype(p) * pageSize, pageSize))) {
+                        _exit(5);
+                    }
+                    if (p == AuditStore::BulkPagesPerCommit) { // the first batch is committed
+                        char c = 'l';
+                        if (::write(toParent[1], &c, 1) != 1 || ::read(toChild[0], &c, 1) != 1) {
+                            _exit(6);
+                        }
+                    }
+                }
+                if (!store.finishBulkLoad()) {
+                    _exit(7);
+                }
+            }
+            _exit(0);
+        }
+        ::close(toParent[1]);
+        ::close(toChild[0]);
+        auto reap = qScopeGuard([&] {
+            ::close(toChild[1]); // unblocks the child if a check below failed
+            ::close(toParent[0]);
+            int status = 0;
+            ::waitpid(child, &status, 0);
+        });
+        char c = 0;
+        QCOMPARE(::read(toParent[0], &c, 1), 1);
+        const qsizetype committed = qsizetype(AuditStore::BulkPagesPerCommit) * pageSize;
+        {
+            CacheDatabase db;
+            QVERIFY(db.open(path));
+            AuditStore store(db);
+            const auto rows = [&] {
+                return db.connection().scalar(QStringLiteral("SELECT count(*) FROM audit_events")).toLongLong();
+            };
+            QVERIFY(!store.inBulkLoad());
+            QCOMPARE(rows(), committed);
+            QCOMPARE(db.syncState(QStringLiteral("audit.bulk"))->watermark, QStringLiteral("open"));
+            QVERIFY(!store.merge(all.mid(committed, pageSize)));
+            QVERIFY2(store.lastError().contains(u"another Elevate process"), qPrintable(store.lastError()));
+            QVERIFY(!store.beginBulkLoad());
+            QCOMPARE(rows(), committed); // nothing written
+            QCOMPARE(db.syncState(QStringLiteral("audit.bulk"))->watermark, QStringLiteral("open"));
+        }
+        c = 'g';
+        QCOMPARE(::write(toChild[1], &c, 1), 1);
+        int status = 0;
+        QCOMPARE(::waitpid(child, &status, 0), child);
+        reap.dismiss();
+        ::close(toChild[1]);
+        ::close(toParent[0]);
+        QVERIFY2(WIFEXITED(status) && WEXITSTATUS(status) == 0, qPrintable(QString::number(status)));
+        QVERIFY(!QFile::exists(path + QStringLiteral(".load-lock")));
+
+        CacheDatabase db;
+        QVERIFY(db.open(path));
+        AuditStore store(db);
+        QCOMPARE(db.syncState(QStringLiteral("audit.bulk"))->watermark, QStringLiteral("done"));
+        QCOMPARE(store.size(), all.size());
+        QCOMPARE(store.merge(all).value_or(-1), 0);
+        QVERIFY(db.connection().scalar(QStringLiteral("PRAGMA integrity_check")).toString() == u"ok");
+        checkAllFilters(store, all);
+    }
+
     void userTextNeverBreaksTheQuery_data()
     {
         QTest::addColumn<QString>("text");
