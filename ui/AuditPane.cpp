@@ -268,6 +268,14 @@ void AuditPane::buildUi()
     chart->setBackgroundRoundness(0);
     m_series = new QLineSeries(chart);
     chart->addSeries(m_series);
+    // Today is counted so far: drawn on its own, dashed in the line's colour, so that a day
+    // under way does not read as a fall in activity.
+    m_todaySeries = new QLineSeries(chart);
+    chart->addSeries(m_todaySeries);
+    QPen todayPen = m_series->pen();
+    todayPen.setStyle(Qt::DashLine);
+    todayPen.setColor(m_series->color());
+    m_todaySeries->setPen(todayPen);
     m_axisX = new QDateTimeAxis(chart);
     m_axisX->setFormat(QStringLiteral("MM-dd"));
     m_axisX->setTickCount(7);
@@ -278,6 +286,8 @@ void AuditPane::buildUi()
     chart->addAxis(m_axisY, Qt::AlignLeft);
     m_series->attachAxis(m_axisX);
     m_series->attachAxis(m_axisY);
+    m_todaySeries->attachAxis(m_axisX);
+    m_todaySeries->attachAxis(m_axisY);
     m_chart = new QChartView(chart, m_chartBox);
     m_chart->setObjectName(QStringLiteral("activityChart"));
     m_chart->setAccessibleName(tr("Activations per day"));
@@ -576,6 +586,8 @@ void AuditPane::updateChart()
     }
     const auto days = m_model->activationsPerDay();
     QList<QPointF> points;
+    QList<QPointF> todayPoints;
+    const QDate today = QDateTime::currentDateTimeUtc().date();
     qint64 top = 1;
     QDate first = days.isEmpty() ? QDate() : days.first().first;
     QDate last = days.isEmpty() ? QDate() : days.last().first;
@@ -599,8 +611,19 @@ void AuditPane::updateChart()
         m_axisX->setRange(QDateTime(first, QTime(0, 0), Qt::UTC), QDateTime(last.addDays(1), QTime(0, 0), Qt::UTC));
         m_axisX->setTickCount(span <= 14 ? int(span) + 1 : 7);
         m_axisX->setFormat(span <= 2 ? QStringLiteral("MM-dd HH:mm") : QStringLiteral("MM-dd"));
+        if (last == today) {
+            // Today's point joins the whole days' line by a dashed segment of its own.
+            todayPoints = {points.last()};
+            points.removeLast();
+            if (!points.isEmpty()) {
+                todayPoints.prepend(points.last());
+            }
+        }
     }
     m_series->replace(points);
+    m_todaySeries->replace(todayPoints);
+    m_chart->chart()->setTitle(todayPoints.isEmpty() ? tr("Activations per day")
+                                                     : tr("Activations per day (dashed: today so far)"));
     // Three ticks on whole numbers: 0, half, top.
     top = std::max<qint64>(2, top + top % 2);
     m_axisY->setRange(0, double(top));

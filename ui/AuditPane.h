@@ -122,7 +122,8 @@ private:
     QTextBrowser* m_details = nullptr;
     QWidget* m_chartBox = nullptr;
     QChartView* m_chart = nullptr;
-    QLineSeries* m_series = nullptr;
+    QLineSeries* m_series = nullptr; // whole days
+    QLineSeries* m_todaySeries = nullptr; // the last whole day to today, a day still filling: dashed
     QDateTimeAxis* m_axisX = nullptr;
     QValueAxis* m_axisY = nullptr;
 };

@@ -254,12 +254,20 @@ void TestAuditPane::chartCountsActivationsPerDay()
     QVERIFY(chart);
     QVERIFY(chart->isVisible());
     auto* series = qobject_cast<QLineSeries*>(chart->chart()->series().value(0));
-    QVERIFY(series);
-    // One point per day of the range (31 and 8 days touched by the last 30 and 7 × 24 h).
+    auto* today = qobject_cast<QLineSeries*>(chart->chart()->series().value(1));
+    QVERIFY(series && today);
+    // One point per day of the range (31 and 8 days touched by the last 30 and 7 × 24 h): the
+    // whole days on the line, today (a day under way) on a dashed segment from the last of them.
     child<QComboBox>("rangeCombo")->setCurrentIndex(AuditPane::Last30Days);
-    QTRY_COMPARE(series->count(), 31);
+    QTRY_COMPARE(series->count(), 30);
     child<QComboBox>("rangeCombo")->setCurrentIndex(AuditPane::Last7Days);
-    QTRY_COMPARE(series->count(), 8);
+    QTRY_COMPARE(series->count(), 7);
+    QCOMPARE(today->count(), 2);
+    QCOMPARE(today->at(0), series->points().last());
+    const QDate todayDate = QDateTime::currentDateTimeUtc().date();
+    QCOMPARE(today->at(1).x(), double(QDateTime(todayDate, QTime(12, 0), Qt::UTC).toMSecsSinceEpoch()));
+    QCOMPARE(today->pen().style(), Qt::DashLine);
+    QVERIFY(chart->chart()->title().contains(QStringLiteral("today so far")));
     // Their sum is the number of activations since the first day began, counted by the store.
     const QDate firstDay = m_pane->currentQuery().from.toDateTime().toUTC().date();
     Cache::AuditQuery q;
@@ -269,6 +277,7 @@ void TestAuditPane::chartCountsActivationsPerDay()
     for (const QPointF& p : series->points()) {
         sum += qint64(p.y());
     }
+    sum += qint64(today->at(1).y());
     QVERIFY(sum > 0);
     QCOMPARE(sum, m_isaiah->engine()->audit().count(q));
     // Hideable.
