@@ -870,7 +870,8 @@ void GraphApi::registerRoutes(Router& router)
         // are, with no decoding and re-encoding per event, copied once from the statement into
         // the answer. The page's head (whether it has a nextLink is known only after its rows)
         // is prepended into room left at the start: a QByteArray whose first bytes were removed
-        // grows back into them without moving the rest (Qt 6's constant-time prepend).
+        // grows back into them without moving the rest (Qt 6's constant-time prepend). The HTTP
+        // head goes into the same room after it (HttpServer writes the head in front of the body).
         constexpr qsizetype HeadRoom = 4096;
         QByteArray out;
         out.reserve(HeadRoom + qsizetype(listing.pageSize) * 1024);
