@@ -176,7 +176,9 @@ struct Router::Route
         enum class Kind { Literal, Alternatives, Function, Capture };
         Kind kind = Kind::Literal;
         QString text; // the literal, the function name or the capture name
+        QString folded; // Literal: text case-folded, compared with the request's folded segment
         QStringList alternatives; // Alternatives
+        QStringList foldedAlternatives; // the same, case-folded
         QList<Argument> arguments; // Function
 
         // Higher is more specific: decides between patterns that both match a path.
@@ -198,13 +200,17 @@ struct Router::Route
     QByteArray method;
     QString pattern;
     QList<Segment> segments;
+    QList<int> ranks; // of the segments, in order
     RouteHandler handler;
     RouteOptions options;
 
     static std::optional<Segment> parseSegment(QStringView text);
-    // Whether the request's segments match; the captures go to *params when given (a first
-    // pass without it costs no allocation for the many routes that do not match).
-    bool matchSegments(const QList<QString>& decoded, QHash<QString, QString>* params) const;
+    // Whether the request's segments match (`folded`: the same, case-folded, for the literal
+    // parts: case-insensitive equality without folding per comparison); the captures go to
+    // *params when given (a first pass without it costs no allocation for the many routes that
+    // do not match).
+    bool matchSegments(const QList<QString>& decoded, const QList<QString>& folded,
+                       QHash<QString, QString>* params) const;
 };
 
 std::optional<Router::Route::Segment> Router::Route::parseSegment(QStringView text)
@@ -231,6 +237,7 @@ std::optional<Router::Route::Segment> Router::Route::parseSegment(QStringView te
                 return std::nullopt;
             }
             segment.alternatives.append(alternative.toString());
+            segment.foldedAlternatives.append(alternative.toString().toCaseFolded());
         }
         return segment;
     }
@@ -283,10 +290,12 @@ std::optional<Router::Route::Segment> Router::Route::parseSegment(QStringView te
     }
     segment.kind = Segment::Kind::Literal;
     segment.text = text.toString();
+    segment.folded = segment.text.toCaseFolded();
     return segment;
 }
 
-bool Router::Route::matchSegments(const QList<QString>& decoded, QHash<QString, QString>* params) const
+bool Router::Route::matchSegments(const QList<QString>& decoded, const QList<QString>& folded,
+                                  QHash<QString, QString>* params) const
 {
     if (decoded.size() != segments.size()) {
         return false;
@@ -296,20 +305,17 @@ bool Router::Route::matchSegments(const QList<QString>& decoded, QHash<QString, 
         const QString& actual = decoded.at(i);
         switch (segment.kind) {
         case Segment::Kind::Literal:
-            if (actual.compare(segment.text, Qt::CaseInsensitive) != 0) {
+            if (folded.at(i) != segment.folded) {
                 return false;
             }
             break;
         case Segment::Kind::Alternatives: {
-            const auto it = std::find_if(
-                segment.alternatives.cbegin(), segment.alternatives.cend(), [&](const QString& alternative) {
-                    return actual.compare(alternative, Qt::CaseInsensitive) == 0;
-                });
-            if (it == segment.alternatives.cend()) {
+            const qsizetype at = segment.foldedAlternatives.indexOf(folded.at(i));
+            if (at < 0) {
                 return false;
             }
             if (params) {
-                params->insert(segment.text, *it); // the pattern's spelling, e.g. "v1.0"
+                params->insert(segment.text, segment.alternatives.at(at)); // the pattern's spelling, e.g. "v1.0"
             }
             break;
         }
@@ -377,6 +383,7 @@ bool Router::addRoute(const QByteArray& method, const QString& pattern, RouteHan
                 captureNames.append(argument.capture);
             }
         }
+        route->ranks.append(segment->rank());
         route->segments.append(std::move(*segment));
     }
     if (captureNames.removeDuplicates() != 0) {
@@ -399,9 +406,12 @@ Router::Result Router::match(QByteArrayView method, QStringView encodedPath) con
         return result;
     }
     QList<QString> decoded;
+    QList<QString> folded;
     decoded.reserve(parts->size());
+    folded.reserve(parts->size());
     for (const QStringView part : *parts) {
         decoded.append(percentDecoded(part));
+        folded.append(decoded.last().toCaseFolded());
     }
 
     struct Candidate
@@ -412,22 +422,18 @@ Router::Result Router::match(QByteArrayView method, QStringView encodedPath) con
     QList<Candidate> best;
     QList<int> bestRanks;
     for (const auto& route : m_routes) {
-        if (!route->matchSegments(decoded, nullptr)) {
+        if (!route->matchSegments(decoded, folded, nullptr)) {
             continue;
         }
-        QHash<QString, QString> params;
-        route->matchSegments(decoded, &params);
-        QList<int> ranks;
-        ranks.reserve(route->segments.size());
-        for (const Route::Segment& segment : route->segments) {
-            ranks.append(segment.rank());
-        }
+        const QList<int>& ranks = route->ranks;
         if (best.isEmpty() || ranks > bestRanks) {
             best.clear();
             bestRanks = ranks;
         } else if (ranks < bestRanks) {
             continue;
         }
+        QHash<QString, QString> params;
+        route->matchSegments(decoded, folded, &params);
         best.append({ route.get(), std::move(params) });
     }
     if (best.isEmpty()) {

@@ -34,6 +34,18 @@ QString initiatorId(const AuditEvent& e)
     return e.initiatedByApp ? e.initiatedByApp->appId : QString();
 }
 
+// SHA-256, fetched from OpenSSL's providers once: given EVP_sha256(), OpenSSL 3 looks the
+// implementation up again on every EVP_DigestInit_ex (~11k instructions under callgrind, about
+// half of what hashing a record costs). Kept for the process's life.
+const EVP_MD* sha256()
+{
+    static const EVP_MD* const md = [] {
+        const EVP_MD* fetched = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+        return fetched ? fetched : EVP_sha256();
+    }();
+    return md;
+}
+
 } // namespace
 
 AuditLog::AuditLog(Database& db)
@@ -51,7 +63,7 @@ QString AuditLog::hashOf(const QString& previousHash, qint64 seq, const QByteArr
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int size = 0;
     EVP_MD_CTX* context = EVP_MD_CTX_new();
-    const bool ok = context && EVP_DigestInit_ex(context, EVP_sha256(), nullptr) == 1
+    const bool ok = context && EVP_DigestInit_ex(context, sha256(), nullptr) == 1
                  && EVP_DigestUpdate(context, previous.constData(), size_t(previous.size())) == 1
                  && EVP_DigestUpdate(context, "\n", 1) == 1
                  && EVP_DigestUpdate(context, number.constData(), size_t(number.size())) == 1
