@@ -832,6 +832,7 @@ void GraphApi::registerRoutes(Router& router)
             return *error;
         }
         Listing listing = std::get<Listing>(l);
+        listing.query.cursorOnly = !listing.odata.filter; // the keyset below is all its where holds
         // Keyset paging: the cursor names the last row served, so rows that arrive meanwhile
         // neither shift nor repeat the pages (OFFSET would).
         const bool custom = !listing.query.orderBy.isEmpty();

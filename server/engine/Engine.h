@@ -34,6 +34,9 @@ struct ListQuery
     int skip = 0;
     // When set, receives how many rows match before paging ($count).
     qint64* total = nullptr;
+    // The audit listing only: `where` holds nothing but a keyset cursor on (activity_at, seq),
+    // if that (no $filter), so auditBodies may read the page's keys from the time index alone.
+    bool cursorOnly = false;
 };
 
 // What to expand in listed resources ($expand).
@@ -165,6 +168,9 @@ public:
     qint64 activeAssignmentCount();
 
 private:
+    // auditBodies for a page read as one run of sequence numbers; nullopt when the page is not
+    // one run (then it is read through the time index).
+    std::optional<Outcome<Done>> auditBodiesByRun(const ListQuery& query, const AuditBodySink& row);
     int runDueReviews();
     bool applyReviewInstance(const QString& instanceId, const Caller& caller);
 
