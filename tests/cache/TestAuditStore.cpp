@@ -133,6 +133,37 @@ private:
         return f;
     }
 
+    // In a forked child: opens the archive at `path` and bulk-loads `all` in pages of pageSize,
+    // calling afterPage(p) after page p (false ends the child with status 6). Any failure ends
+    // the child (3 open, 4 begin, 5 merge). The load is left open, its store with it.
+    struct ChildLoad
+    {
+        std::unique_ptr<CacheDatabase> db;
+        std::unique_ptr<AuditStore> store; // declared last: goes first
+    };
+    static ChildLoad bulkLoadInChild(const QString& path, const QList<AuditEvent>& all, int pageSize,
+                                     const std::function<bool(int)>& afterPage = {})
+    {
+        ChildLoad load;
+        load.db = std::make_unique<CacheDatabase>();
+        if (!load.db->open(path)) {
+            _exit(3);
+        }
+        load.store = std::make_unique<AuditStore>(*load.db);
+        if (!load.store->beginBulkLoad()) {
+            _exit(4);
+        }
+        for (int p = 0; p * pageSize < all.size(); ++p) {
+            if (!load.store->merge(all.mid(qsizetype(p) * pageSize, pageSize))) {
+                _exit(5);
+            }
+            if (afterPage && !afterPage(p)) {
+                _exit(6);
+            }
+        }
+        return load;
+    }
+
     // Events with distinct times over ~60 days, newest first like Graph pages.
     QList<AuditEvent> randomEvents(int n, quint32 seed)
     {
@@ -793,20 +824,8 @@ private slots:
         const pid_t child = fork();
         QVERIFY(child >= 0);
         if (child == 0) {
-            // Leaked on purpose: the process dies with the batch open.
-            auto* db = new CacheDatabase;
-            if (!db->open(path)) {
-                _exit(3);
-            }
-            auto* store = new AuditStore(*db);
-            if (!store->beginBulkLoad()) {
-                _exit(4);
-            }
-            for (int p = 0; p < pages; ++p) {
-                if (!store->merge(all.mid(qsizetype(p) * pageSize, pageSize))) {
-                    _exit(5);
-                }
-            }
+            // The process dies with the batch open (no destructor runs).
+            const ChildLoad load = bulkLoadInChild(path, all, pageSize);
             ::kill(::getpid(), SIGKILL);
             _exit(6);
         }
@@ -855,26 +874,14 @@ private slots:
             ::close(toParent[0]);
             ::close(toChild[1]);
             {
-                CacheDatabase db;
-                if (!db.open(path)) {
-                    _exit(3);
-                }
-                AuditStore store(db);
-                if (!store.beginBulkLoad()) {
-                    _exit(4);
-                }
-                for (int p = 0; p < pages; ++p) {
-                    if (!store.merge(all.mid(qsizetype(p) * pageSize, pageSize))) {
-                        _exit(5);
+                const ChildLoad load = bulkLoadInChild(path, all, pageSize, [&](int p) {
+                    if (p != AuditStore::BulkPagesPerCommit) {
+                        return true;
                     }
-                    if (p == AuditStore::BulkPagesPerCommit) { // the first batch is committed
-                        char c = 'l';
-                        if (::write(toParent[1], &c, 1) != 1 || ::read(toChild[0], &c, 1) != 1) {
-                            _exit(6);
-                        }
-                    }
-                }
-                if (!store.finishBulkLoad()) {
+                    char c = 'l'; // the first batch is committed: the parent looks now
+                    return ::write(toParent[1], &c, 1) == 1 && ::read(toChild[0], &c, 1) == 1;
+                });
+                if (!load.store->finishBulkLoad()) {
                     _exit(7);
                 }
             }

@@ -15,6 +15,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <functional>
+
 using namespace Elevate;
 using namespace Elevate::Server;
 
@@ -67,6 +69,12 @@ private slots:
 
 private:
     QString token(const QString& persona) const { return m_tokens.value(persona); }
+    // Follows the audit listing's nextLinks from `path` to its end as `auditor`: each page
+    // answers 200 and no event comes twice (*seen collects them); `each` sees every event,
+    // `afterPage` the index of each page once its events were seen. *pages: how many there were.
+    void walkAudit(QString path, const QString& auditor, QSet<QString>* seen, int* pages,
+                   const std::function<void(const QJsonObject&)>& each,
+                   const std::function<void(int)>& afterPage = {});
 
     QTemporaryDir m_dir;
     std::unique_ptr<ManualClock> m_clock;
@@ -471,6 +479,33 @@ void TestElevatedApi::badInputGetsClearErrors()
     QCOMPARE(m_api->get(QStringLiteral("/v1.0/me"), alice).status, 200);
 }
 
+void TestElevatedApi::walkAudit(QString path, const QString& auditor, QSet<QString>* seen, int* pages,
+                                const std::function<void(const QJsonObject&)>& each,
+                                const std::function<void(int)>& afterPage)
+{
+    while (!path.isEmpty() && !QTest::currentTestFailed()) {
+        const ApiResponse r = m_api->get(path, auditor);
+        QCOMPARE(r.status, 200);
+        for (const QJsonValue& v : r.json.value(QStringLiteral("value")).toArray()) {
+            const QString id = v.toObject().value(QStringLiteral("id")).toString();
+            QVERIFY2(!seen->contains(id), "an event was served twice");
+            seen->insert(id);
+            if (each) {
+                each(v.toObject());
+                if (QTest::currentTestFailed()) {
+                    return;
+                }
+            }
+        }
+        if (afterPage) {
+            afterPage(*pages);
+        }
+        const QUrl next(r.json.value(QStringLiteral("@odata.nextLink")).toString());
+        path = next.isEmpty() ? QString() : next.path() + u'?' + next.query(QUrl::FullyEncoded);
+        ++*pages;
+    }
+}
+
 void TestElevatedApi::auditPagingIsStable()
 {
     const QString auditor = token(QStringLiteral("auditor"));
@@ -479,24 +514,16 @@ void TestElevatedApi::auditPagingIsStable()
     const ApiResponse counted = m_api->get(QStringLiteral("/v1.0/auditLogs/directoryAudits?$top=1&$count=true"), auditor);
     QCOMPARE(counted.json.value(QStringLiteral("@odata.count")).toInteger(), total);
     QSet<QString> seen;
-    QString path = QStringLiteral("/v1.0/auditLogs/directoryAudits?$top=4");
     int pages = 0;
-    while (!path.isEmpty()) {
-        const ApiResponse r = m_api->get(path, auditor);
-        QCOMPARE(r.status, 200);
-        for (const QJsonValue& v : r.json.value(QStringLiteral("value")).toArray()) {
-            const QString id = v.toObject().value(QStringLiteral("id")).toString();
-            QVERIFY2(!seen.contains(id), "an event was served twice");
-            seen.insert(id);
-        }
+    walkAudit(QStringLiteral("/v1.0/auditLogs/directoryAudits?$top=4"), auditor, &seen, &pages, {}, [&](int page) {
         // New activity between pages must not shift the pages.
-        if (pages == 1) {
+        if (page == 1) {
             m_clock->advanceSeconds(1);
             QCOMPARE(m_api->post(Requests, activation(Reader, QStringLiteral("PT30M")), token(QStringLiteral("erin"))).status, 201);
         }
-        const QUrl next(r.json.value(QStringLiteral("@odata.nextLink")).toString());
-        path = next.isEmpty() ? QString() : next.path() + u'?' + next.query(QUrl::FullyEncoded);
-        ++pages;
+    });
+    if (QTest::currentTestFailed()) {
+        return;
     }
     QCOMPARE(seen.size(), total);
     QVERIFY(pages > 3);
@@ -524,21 +551,15 @@ void TestElevatedApi::auditPagesKeepTimeOrderOverOutOfOrderRows()
     const qint64 total = db.scalar(QStringLiteral("SELECT COUNT(*) FROM audit_events")).toLongLong();
     const QString auditor = token(QStringLiteral("auditor"));
     QSet<QString> seen;
+    int pages = 0;
     QString previous;
-    QString path = QStringLiteral("/v1.0/auditLogs/directoryAudits?$top=3");
-    while (!path.isEmpty()) {
-        const ApiResponse r = m_api->get(path, auditor);
-        QCOMPARE(r.status, 200);
-        for (const QJsonValue& v : r.json.value(QStringLiteral("value")).toArray()) {
-            const QString id = v.toObject().value(QStringLiteral("id")).toString();
-            QVERIFY2(!seen.contains(id), "an event was served twice");
-            seen.insert(id);
-            const QString at = v.toObject().value(QStringLiteral("activityDateTime")).toString();
-            QVERIFY2(previous.isEmpty() || at <= previous, qPrintable(at + u" after " + previous));
-            previous = at;
-        }
-        const QUrl next(r.json.value(QStringLiteral("@odata.nextLink")).toString());
-        path = next.isEmpty() ? QString() : next.path() + u'?' + next.query(QUrl::FullyEncoded);
+    walkAudit(QStringLiteral("/v1.0/auditLogs/directoryAudits?$top=3"), auditor, &seen, &pages, [&](const QJsonObject& event) {
+        const QString at = event.value(QStringLiteral("activityDateTime")).toString();
+        QVERIFY2(previous.isEmpty() || at <= previous, qPrintable(at + u" after " + previous));
+        previous = at;
+    });
+    if (QTest::currentTestFailed()) {
+        return;
     }
     QCOMPARE(seen.size(), total);
 }
