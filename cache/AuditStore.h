@@ -6,9 +6,9 @@
 #include "AuditTextIndexer.h"
 
 #include <QDate>
-#include <QLockFile>
 #include <QHash>
 #include <QList>
+#include <QLockFile>
 #include <QSet>
 #include <QString>
 #include <QVariant>

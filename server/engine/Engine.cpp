@@ -734,15 +734,17 @@ Outcome<Done> Engine::auditBodies(const Caller& caller, const ListQuery& query, 
     // The body as a BLOB: its UTF-8 bytes as stored, without a round trip through UTF-16, read
     // straight from the statement (Database::Rows::bytes): a page is a hundred bodies of ~700
     // bytes, copied once, into the answer.
+    ListQuery rest = query;
     if (query.cursorOnly && query.orderBy.isEmpty() && query.skip == 0) {
         if (const std::optional<Outcome<Done>> done = auditBodiesByRun(query, row)) {
             return *done;
         }
+        rest.total = nullptr; // counted already, with the page's keys
     }
     Database::Rows rows = readListing(m_db,
                                       QStringLiteral("SELECT ") + m_db.sql().utf8BytesOf(QStringLiteral("body"))
                                           + QStringLiteral(", activity_at, seq FROM audit_events WHERE 1=1"),
-                                      {}, query, QStringLiteral("activity_at DESC, seq DESC"));
+                                      {}, rest, QStringLiteral("activity_at DESC, seq DESC"));
     while (rows.next()) {
         const QByteArrayView body = rows.bytes(0);
         row(body, rows.bytes(1), rows.integer(2));
