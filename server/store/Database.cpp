@@ -55,6 +55,7 @@ public:
             m_stop = true;
         }
         m_wake.notify_one();
+        m_done.notify_all();
         m_thread.join();
     }
     WalCheckpointer(const WalCheckpointer&) = delete;
@@ -67,6 +68,20 @@ public:
             m_requested = true;
         }
         m_wake.notify_one();
+    }
+
+    // Runs a checkpoint that starts after this call and waits for it. True when it copied the
+    // whole log: the writer's next transaction then writes the log from its start again. Call
+    // it with no transaction open on the writer, or the copy stops at that transaction's start.
+    bool drain()
+    {
+        std::unique_lock lock(m_mutex);
+        // One running now may have started before the writer's last commit: wait for the next.
+        const quint64 target = m_finished + (m_running ? 2 : 1);
+        m_requested = true;
+        m_wake.notify_one();
+        m_done.wait(lock, [&] { return m_finished >= target || m_stop; });
+        return m_finished >= target && m_lastComplete;
     }
 
 private:
@@ -88,14 +103,24 @@ private:
                 break;
             }
             m_requested = false;
+            m_running = true;
             lock.unlock();
+            bool complete = false;
             if (db) {
-                const int rc = sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+                int logFrames = 0;
+                int copiedFrames = 0;
+                const int rc =
+                    sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, &logFrames, &copiedFrames);
                 if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
                     qCWarning(lcStore) << "checkpoint failed:" << sqlite3_errmsg(db);
                 }
+                complete = rc == SQLITE_OK && logFrames == copiedFrames;
             }
             lock.lock();
+            m_running = false;
+            m_lastComplete = complete;
+            ++m_finished;
+            m_done.notify_all();
         }
         lock.unlock();
         sqlite3_close(db);
@@ -104,23 +129,33 @@ private:
     QByteArray m_path;
     std::mutex m_mutex;
     std::condition_variable m_wake;
+    std::condition_variable m_done; // a checkpoint finished (drain())
     bool m_requested = false;
     bool m_stop = false;
+    bool m_running = false;
+    bool m_lastComplete = false;
+    quint64 m_finished = 0; // checkpoints run
     std::thread m_thread; // last: starts once the members above exist
 };
 
 namespace {
 
+} // namespace
+
 // Told by SQLite after each commit of the server's connection, with the log's size in pages.
-int onWalCommit(void* checkpointer, sqlite3*, const char*, int pages)
+int Database::onWalCommit(void* self, sqlite3*, const char*, int pages)
 {
-    if (pages >= Database::CheckpointPages) {
-        static_cast<WalCheckpointer*>(checkpointer)->request();
+    auto* db = static_cast<Database*>(self);
+    if (pages >= CheckpointPages) {
+        db->m_checkpointer->request();
     }
+    if (pages < RestartPages) {
+        db->m_restartAt = RestartPages; // the log started over
+    }
+    db->m_logPages = pages;
+    db->m_restartDue = pages >= db->m_restartAt;
     return SQLITE_OK;
 }
-
-} // namespace
 
 Database::Database()
     : m_connectionName(QStringLiteral("elevated-") + QUuid::createUuid().toString(QUuid::WithoutBraces))
@@ -427,7 +462,7 @@ void Database::setGroupCommit(bool enabled)
     if (m_groupCommit && m_sqlite && !m_checkpointer && m_sqlitePath != u":memory:") {
         m_checkpointer = std::make_unique<WalCheckpointer>(m_sqlitePath);
         // Replaces SQLite's own checkpoint at commit (wal_autocheckpoint).
-        sqlite3_wal_hook(m_sqlite, &onWalCommit, m_checkpointer.get());
+        sqlite3_wal_hook(m_sqlite, &Database::onWalCommit, this);
     } else if (!m_groupCommit) {
         stopCheckpointer();
     }
@@ -472,6 +507,16 @@ bool Database::runOutermost(const std::function<bool()>& f)
 
 bool Database::openBatch(QString* error)
 {
+    if (m_restartDue && m_checkpointer) {
+        // See RestartPages: the checkpointer copies the rest of the log now, so that this batch
+        // writes the log from its start again instead of past its end.
+        m_restartDue = false;
+        if (!m_checkpointer->drain()) {
+            // A reader (another process) still needs part of the log: waiting at every batch
+            // would not help. Try again once the log has grown by as much again.
+            m_restartAt = m_logPages + RestartPages;
+        }
+    }
     if (!beginWrite()) {
         if (error) {
             *error = m_lastError;

@@ -89,6 +89,13 @@ public:
     // with Normal only the checkpoints sync (the log and then the database file).
     static constexpr int MaxBatchUnits = 256;
     static constexpr int CheckpointPages = 1000; // SQLite's own wal_autocheckpoint default
+    // Under a steady stream of batches the checkpointer never copies the whole log (a new
+    // batch has always committed since its last run), and SQLite starts writing the log from
+    // its start again only after a copy of all of it. So once a commit leaves the log at
+    // RestartPages pages, the next batch first waits for the checkpointer to copy the rest.
+    // Without that the log grows without end (a gigabyte in ten seconds of activations), and
+    // every frame is written past its end, where the file system allocates and zeroes blocks.
+    static constexpr int RestartPages = 4 * CheckpointPages;
     using BatchListener = std::function<void(bool committed)>;
     void setGroupCommit(bool enabled);
     bool groupCommit() const { return m_groupCommit; }
@@ -203,6 +210,7 @@ private:
     sqlite3_stmt* sqliteStatement(const QString& sql);
     bool failed(const QString& message);
     void stopCheckpointer();
+    static int onWalCommit(void* self, sqlite3* db, const char* schema, int pages);
     void forgetWrites() { m_writeMemo.clear(); }
 
     QHash<QString, QSqlQuery> m_statements;
@@ -227,6 +235,9 @@ private:
     Durability m_durability = Durability::Full;
     bool m_groupCommit = false;
     bool m_batchOpen = false;
+    bool m_restartDue = false; // the log reached m_restartAt pages: the next batch drains it first
+    int m_restartAt = RestartPages;
+    int m_logPages = 0; // the log's size after the last commit
     bool m_batchBroken = false; // a savepoint could not be undone: the batch must not commit
     int m_batchUnits = 0;
     BatchListener m_batchListener;

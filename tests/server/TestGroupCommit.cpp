@@ -297,6 +297,46 @@ private slots:
         QCOMPARE(m_db->scalar(autocheckpoint).toInt(), Database::CheckpointPages);
     }
 
+    // A steady stream of batches, as under load: the checkpointer never gets to copy the whole
+    // log between two of them on its own, and SQLite writes the log from its start again only
+    // after such a copy. The log must still stop growing at about RestartPages pages.
+    void theLogStartsOverUnderAStreamOfBatches()
+    {
+        QVERIFY(m_db->setDurability(Database::Durability::Normal)); // no sync per commit: a fast stream
+        m_db->setGroupCommit(true);
+        bool ok = false;
+        m_db->run(u"CREATE TABLE pages (id INTEGER PRIMARY KEY, bytes BLOB)"_s, {}, &ok);
+        QVERIFY(ok);
+        constexpr int Rows = 256;
+        constexpr int PerBatch = 64; // rows rewritten per batch, each a page of its own
+        const QByteArray page(3000, 'p');
+        for (int i = 0; i < Rows; ++i) {
+            QVERIFY(m_db->transaction([&] { return m_db->write(u"INSERT INTO pages VALUES (?, ?)"_s, { i, page }); }));
+        }
+        QVERIFY(m_db->commitBatch());
+        const QString wal = m_path + u"-wal"_s;
+        constexpr qint64 FrameBytes = 4096 + 24;
+        // Eight times RestartPages in frames: without the restart the log holds all of them.
+        constexpr int Batches = 8 * Database::RestartPages / PerBatch;
+        qint64 largest = 0;
+        for (int batch = 0; batch < Batches; ++batch) {
+            for (int i = 0; i < PerBatch; ++i) {
+                const int row = (batch * PerBatch + i) % Rows;
+                QVERIFY(m_db->transaction([&] {
+                    return m_db->write(u"UPDATE pages SET bytes = ? WHERE id = ?"_s,
+                                       { QByteArray(page).replace(0, 8, QByteArray::number(batch).rightJustified(8, '0')), row });
+                }));
+            }
+            QVERIFY(m_db->commitBatch());
+            largest = std::max(largest, QFileInfo(wal).size());
+        }
+        // A batch writes its pages (about PerBatch) plus a few of the b-tree's.
+        const qint64 bound = (Database::RestartPages + 4 * PerBatch) * FrameBytes;
+        QVERIFY2(largest <= bound, qPrintable(u"the log reached %1 bytes, more than %2"_s.arg(largest).arg(bound)));
+        QCOMPARE(m_db->scalar(u"SELECT count(*) FROM pages"_s).toInt(), Rows);
+        QCOMPARE(m_db->scalar(u"PRAGMA quick_check"_s).toString(), u"ok"_s);
+    }
+
     // ---- Database::read(): the direct path for the queries every request runs ----
 
     void readGivesWhatRunGives()
