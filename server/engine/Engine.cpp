@@ -735,7 +735,7 @@ Outcome<Done> Engine::auditBodies(const Caller& caller, const ListQuery& query, 
     // straight from the statement (Database::Rows::bytes): a page is a hundred bodies of ~700
     // bytes, copied once, into the answer.
     ListQuery rest = query;
-    if (query.cursorOnly && query.orderBy.isEmpty() && query.skip == 0) {
+    if (query.timeOnly && query.orderBy.isEmpty() && query.skip == 0) {
         if (const std::optional<Outcome<Done>> done = auditBodiesByRun(query, row)) {
             return *done;
         }

@@ -34,9 +34,10 @@ struct ListQuery
     int skip = 0;
     // When set, receives how many rows match before paging ($count).
     qint64* total = nullptr;
-    // The audit listing only: `where` holds nothing but a keyset cursor on (activity_at, seq),
-    // if that (no $filter), so auditBodies may read the page's keys from the time index alone.
-    bool cursorOnly = false;
+    // The audit listing only: `where` refers to activity_at alone (a keyset cursor on
+    // (activity_at, seq), a time filter, or nothing), so auditBodies may read the page's keys
+    // from the time index alone.
+    bool timeOnly = false;
 };
 
 // What to expand in listed resources ($expand).
