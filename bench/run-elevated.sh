@@ -119,6 +119,11 @@ for n in paced-eligibilities paced-audit-pages; do
     printf '%-22s %10s %12s %10s %10s %10s %8s\n' "$n" "$rate_reads" "${rps[$n]}" "${p50[$n]}" "${p99[$n]}" "${errors[$n]}" "${late[$n]}"
 done
 echo "(paced: the cycles at 0.2x their INSERT floor, FULL with group commit and --durability normal; the reads at 0.3x the SELECT floor)"
+# The write-ahead log's size is its high-water mark (SQLite writes it from its start again after
+# a checkpoint copied all of it, and never shrinks the file): bounded by Database::RestartPages.
+for db in elevated single relaxed paced paced-normal; do
+    printf 'write-ahead log of %-13s %6s MB\n' "$db:" "$(awk -v b="$(stat -c %s "$work/$db.db-wal" 2>/dev/null || echo 0)" 'BEGIN { printf "%.1f", b / 1048576 }')"
+done
 "$bin/server/elevated" audit verify --database "sqlite:$work/elevated.db"
 "$bin/server/elevated" audit verify --database "sqlite:$work/single.db"
 "$bin/server/elevated" audit verify --database "sqlite:$work/relaxed.db"

@@ -13,6 +13,7 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -70,17 +71,19 @@ public:
         m_wake.notify_one();
     }
 
-    // Runs a checkpoint that starts after this call and waits for it. True when it copied the
-    // whole log: the writer's next transaction then writes the log from its start again. Call
-    // it with no transaction open on the writer, or the copy stops at that transaction's start.
-    bool drain()
+    // Runs a checkpoint that starts after this call and waits for it, at most `limit`. True
+    // when it copied the whole log: the writer's next transaction then writes the log from its
+    // start again. Call it with no transaction open on the writer, or the copy stops at that
+    // transaction's start. The checkpoint ends with a sync of the database file, which a busy
+    // disk can hold for a long time: hence the limit (the checkpoint goes on without a waiter).
+    bool drain(std::chrono::milliseconds limit)
     {
         std::unique_lock lock(m_mutex);
         // One running now may have started before the writer's last commit: wait for the next.
         const quint64 target = m_finished + (m_running ? 2 : 1);
         m_requested = true;
         m_wake.notify_one();
-        m_done.wait(lock, [&] { return m_finished >= target || m_stop; });
+        m_done.wait_for(lock, limit, [&] { return m_finished >= target || m_stop; });
         return m_finished >= target && m_lastComplete;
     }
 
@@ -511,10 +514,11 @@ bool Database::openBatch(QString* error)
         // See RestartPages: the checkpointer copies the rest of the log now, so that this batch
         // writes the log from its start again instead of past its end.
         m_restartDue = false;
-        if (!m_checkpointer->drain()) {
-            // A reader (another process) still needs part of the log: waiting at every batch
-            // would not help. Try again once the log has grown by as much again.
-            m_restartAt = m_logPages + RestartPages;
+        if (!m_checkpointer->drain(RestartWait)) {
+            // The disk is slow, or a reader (another process) still needs part of the log:
+            // waiting at every batch would not help. Try again once the log has grown by a
+            // quarter as much again.
+            m_restartAt = m_logPages + RestartPages / 4;
         }
     }
     if (!beginWrite()) {

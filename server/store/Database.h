@@ -9,6 +9,7 @@
 #include <QString>
 #include <QVariant>
 
+#include <chrono>
 #include <functional>
 #include <initializer_list>
 #include <memory>
@@ -95,7 +96,9 @@ public:
     // RestartPages pages, the next batch first waits for the checkpointer to copy the rest.
     // Without that the log grows without end (a gigabyte in ten seconds of activations), and
     // every frame is written past its end, where the file system allocates and zeroes blocks.
+    // The wait is 2-4 ms; RestartWait bounds it when the disk is slow to sync.
     static constexpr int RestartPages = 4 * CheckpointPages;
+    static constexpr std::chrono::milliseconds RestartWait{25};
     using BatchListener = std::function<void(bool committed)>;
     void setGroupCommit(bool enabled);
     bool groupCommit() const { return m_groupCommit; }
