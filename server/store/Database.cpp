@@ -466,6 +466,10 @@ void Database::setGroupCommit(bool enabled)
         m_checkpointer = std::make_unique<WalCheckpointer>(m_sqlitePath);
         // Replaces SQLite's own checkpoint at commit (wal_autocheckpoint).
         sqlite3_wal_hook(m_sqlite, &Database::onWalCommit, this);
+        // The log file keeps the size it once reached (while a reader held part of it, say)
+        // unless SQLite cuts it back when it starts the log over: to LogSizeLimit.
+        const QByteArray limit = "PRAGMA journal_size_limit=" + QByteArray::number(LogSizeLimit);
+        sqlite3_exec(m_sqlite, limit.constData(), nullptr, nullptr, nullptr);
     } else if (!m_groupCommit) {
         stopCheckpointer();
     }
@@ -514,6 +518,7 @@ bool Database::openBatch(QString* error)
         // See RestartPages: the checkpointer copies the rest of the log now, so that this batch
         // writes the log from its start again instead of past its end.
         m_restartDue = false;
+        ++m_restartWaits;
         if (!m_checkpointer->drain(RestartWait)) {
             // The disk is slow, or a reader (another process) still needs part of the log:
             // waiting at every batch would not help. Try again once the log has grown by a

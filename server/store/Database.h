@@ -99,10 +99,15 @@ public:
     // The wait is 2-4 ms; RestartWait bounds it when the disk is slow to sync.
     static constexpr int RestartPages = 4 * CheckpointPages;
     static constexpr std::chrono::milliseconds RestartWait{25};
+    // What the log file is cut back to when it starts over (bytes): twice RestartPages of 4 KiB
+    // frames, so that the usual log is never cut and written past its end again.
+    static constexpr qint64 LogSizeLimit = 2 * RestartPages * (4096 + 24);
     using BatchListener = std::function<void(bool committed)>;
     void setGroupCommit(bool enabled);
     bool groupCommit() const { return m_groupCommit; }
     bool batchOpen() const { return m_batchOpen; }
+    // How many times a batch waited for the log to be copied (RestartPages), for tests.
+    int logRestartWaits() const { return m_restartWaits; }
     int batchUnits() const { return m_batchUnits; }
     // Commits the open batch (true when none is open). On failure everything in it is rolled
     // back. Either way the listener hears the outcome.
@@ -241,6 +246,7 @@ private:
     bool m_restartDue = false; // the log reached m_restartAt pages: the next batch drains it first
     int m_restartAt = RestartPages;
     int m_logPages = 0; // the log's size after the last commit
+    int m_restartWaits = 0;
     bool m_batchBroken = false; // a savepoint could not be undone: the batch must not commit
     int m_batchUnits = 0;
     BatchListener m_batchListener;

@@ -81,6 +81,49 @@ private:
         return ok;
     }
 
+    static constexpr int PageRows = 256;
+    static constexpr int PerBatch = 64; // rows rewritten per batch, each a page of its own
+    static constexpr qint64 FrameBytes = 4096 + 24;
+
+    // Group commit on a table of PageRows rows of a page each, without a sync per commit.
+    void startPageStream()
+    {
+        QVERIFY(m_db->setDurability(Database::Durability::Normal)); // no sync per commit: a fast stream
+        m_db->setGroupCommit(true);
+        bool ok = false;
+        m_db->run(u"CREATE TABLE pages (id INTEGER PRIMARY KEY, bytes BLOB)"_s, {}, &ok);
+        QVERIFY(ok);
+        for (int i = 0; i < PageRows; ++i) {
+            QVERIFY(m_db->transaction(
+                [&] { return m_db->write(u"INSERT INTO pages VALUES (?, ?)"_s, { i, QByteArray(3000, 'p') }); }));
+        }
+        QVERIFY(m_db->commitBatch());
+    }
+
+    // Commits `batches` batches that each rewrite PerBatch rows; returns the log file's largest
+    // size after a commit.
+    qint64 streamPages(int batches)
+    {
+        const QString wal = m_path + u"-wal"_s;
+        qint64 largest = 0;
+        for (int batch = 0; batch < batches; ++batch) {
+            const QByteArray bytes = QByteArray::number(batch).rightJustified(3000, 'p');
+            for (int i = 0; i < PerBatch; ++i) {
+                const int row = (batch * PerBatch + i) % PageRows;
+                if (!m_db->transaction(
+                        [&] { return m_db->write(u"UPDATE pages SET bytes = ? WHERE id = ?"_s, { bytes, row }); })
+                    || QTest::currentTestFailed()) {
+                    return -1;
+                }
+            }
+            if (!m_db->commitBatch()) {
+                return -1;
+            }
+            largest = std::max(largest, QFileInfo(wal).size());
+        }
+        return largest;
+    }
+
 private slots:
     void init()
     {
@@ -302,40 +345,46 @@ private slots:
     // after such a copy. The log must still stop growing at about RestartPages pages.
     void theLogStartsOverUnderAStreamOfBatches()
     {
-        QVERIFY(m_db->setDurability(Database::Durability::Normal)); // no sync per commit: a fast stream
-        m_db->setGroupCommit(true);
-        bool ok = false;
-        m_db->run(u"CREATE TABLE pages (id INTEGER PRIMARY KEY, bytes BLOB)"_s, {}, &ok);
-        QVERIFY(ok);
-        constexpr int Rows = 256;
-        constexpr int PerBatch = 64; // rows rewritten per batch, each a page of its own
-        const QByteArray page(3000, 'p');
-        for (int i = 0; i < Rows; ++i) {
-            QVERIFY(m_db->transaction([&] { return m_db->write(u"INSERT INTO pages VALUES (?, ?)"_s, { i, page }); }));
-        }
-        QVERIFY(m_db->commitBatch());
-        const QString wal = m_path + u"-wal"_s;
-        constexpr qint64 FrameBytes = 4096 + 24;
+        startPageStream();
         // Eight times RestartPages in frames: without the restart the log holds all of them.
-        constexpr int Batches = 8 * Database::RestartPages / PerBatch;
-        qint64 largest = 0;
-        for (int batch = 0; batch < Batches; ++batch) {
-            for (int i = 0; i < PerBatch; ++i) {
-                const int row = (batch * PerBatch + i) % Rows;
-                QVERIFY(m_db->transaction([&] {
-                    return m_db->write(u"UPDATE pages SET bytes = ? WHERE id = ?"_s,
-                                       { QByteArray(page).replace(0, 8, QByteArray::number(batch).rightJustified(8, '0')), row });
-                }));
-            }
-            QVERIFY(m_db->commitBatch());
-            largest = std::max(largest, QFileInfo(wal).size());
-        }
+        const qint64 largest = streamPages(8 * Database::RestartPages / PerBatch);
+        QVERIFY(largest > 0);
         // About RestartPages plus a batch (its PerBatch pages and a few of the b-tree's). Twice
         // that leaves room for waits that ran out (RestartWait) on a slow disk: each puts the
         // next try a quarter of RestartPages later.
         const qint64 bound = 2 * Database::RestartPages * FrameBytes;
         QVERIFY2(largest <= bound, qPrintable(u"the log reached %1 bytes, more than %2"_s.arg(largest).arg(bound)));
-        QCOMPARE(m_db->scalar(u"SELECT count(*) FROM pages"_s).toInt(), Rows);
+        QCOMPARE(m_db->scalar(u"SELECT count(*) FROM pages"_s).toInt(), PageRows);
+        QCOMPARE(m_db->scalar(u"PRAGMA quick_check"_s).toString(), u"ok"_s);
+    }
+
+    // Another connection reading (elevated audit verify, a backup) holds part of the log: no
+    // copy can take all of it, so batches do not wait for one each; and once the reader is gone
+    // the log starts over and its file is cut back to LogSizeLimit.
+    void aReaderHoldingTheLogDelaysTheRestartButNotEachBatch()
+    {
+        startPageStream();
+        const QString name = u"reader-"_s + QUuid::createUuid().toString(QUuid::WithoutBraces);
+        {
+            QSqlDatabase reader = QSqlDatabase::addDatabase(u"QSQLITE"_s, name);
+            reader.setDatabaseName(m_path);
+            QVERIFY(reader.open());
+            QSqlQuery hold(reader);
+            QVERIFY(hold.exec(u"BEGIN"_s));
+            QVERIFY(hold.exec(u"SELECT count(*) FROM pages"_s) && hold.next()); // a snapshot, kept
+            constexpr int Pinned = 3 * Database::RestartPages / PerBatch;
+            const qint64 pinned = streamPages(Pinned);
+            QVERIFY2(pinned > Database::LogSizeLimit, qPrintable(QString::number(pinned)));
+            // A wait, then one per RestartPages / 4 pages of growth at most: not one per batch.
+            const int growthTries = int(pinned / FrameBytes / (Database::RestartPages / 4)) + 2;
+            QVERIFY2(m_db->logRestartWaits() <= growthTries,
+                     qPrintable(u"%1 waits in %2 batches"_s.arg(m_db->logRestartWaits()).arg(Pinned)));
+            QVERIFY(hold.exec(u"COMMIT"_s));
+        }
+        QSqlDatabase::removeDatabase(name);
+        QVERIFY(streamPages(2 * Database::RestartPages / PerBatch) > 0);
+        const qint64 now = QFileInfo(m_path + u"-wal"_s).size();
+        QVERIFY2(now <= Database::LogSizeLimit, qPrintable(u"the log file is %1 bytes"_s.arg(now)));
         QCOMPARE(m_db->scalar(u"PRAGMA quick_check"_s).toString(), u"ok"_s);
     }
 
