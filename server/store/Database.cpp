@@ -141,10 +141,6 @@ private:
     std::thread m_thread; // last: starts once the members above exist
 };
 
-namespace {
-
-} // namespace
-
 // Told by SQLite after each commit of the server's connection, with the log's size in pages.
 int Database::onWalCommit(void* self, sqlite3*, const char*, int pages)
 {

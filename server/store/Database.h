@@ -96,7 +96,7 @@ public:
     // RestartPages pages, the next batch first waits for the checkpointer to copy the rest.
     // Without that the log grows without end (a gigabyte in ten seconds of activations), and
     // every frame is written past its end, where the file system allocates and zeroes blocks.
-    // The wait is 2-4 ms; RestartWait bounds it when the disk is slow to sync.
+    // The wait takes a few milliseconds; RestartWait bounds it when the disk is slow to sync.
     static constexpr int RestartPages = 4 * CheckpointPages;
     static constexpr std::chrono::milliseconds RestartWait{25};
     // What the log file is cut back to when it starts over (bytes): twice RestartPages of 4 KiB

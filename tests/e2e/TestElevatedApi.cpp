@@ -554,14 +554,19 @@ void TestElevatedApi::auditPagesKeepTimeOrderOverOutOfOrderRows()
     QSet<QString> seen;
     int pages = 0;
     QString previous;
+    // Each event of a walk is no newer than the one before it.
+    const auto newestFirst = [&previous](const QJsonObject& event) {
+        const QString at = event.value(QStringLiteral("activityDateTime")).toString();
+        QVERIFY2(previous.isEmpty() || at <= previous, qPrintable(at + u" after " + previous));
+        previous = at;
+    };
     // The time filter the console's sync sends (activityDateTime ge ...) is read the same way.
     const Timestamp since = backdated.plusSeconds(-1);
     QSet<QString> expectedSince;
     walkAudit(QStringLiteral("/v1.0/auditLogs/directoryAudits?$top=3"), auditor, &seen, &pages, [&](const QJsonObject& event) {
-        const QString at = event.value(QStringLiteral("activityDateTime")).toString();
-        QVERIFY2(previous.isEmpty() || at <= previous, qPrintable(at + u" after " + previous));
-        previous = at;
-        const std::optional<Timestamp> time = Timestamp::fromIso(at);
+        newestFirst(event);
+        const std::optional<Timestamp> time =
+            Timestamp::fromIso(event.value(QStringLiteral("activityDateTime")).toString());
         QVERIFY(time);
         if (time->ticks() >= since.ticks()) {
             expectedSince.insert(event.value(QStringLiteral("id")).toString());
@@ -575,11 +580,7 @@ void TestElevatedApi::auditPagesKeepTimeOrderOverOutOfOrderRows()
     QSet<QString> seenSince;
     previous.clear();
     walkAudit(QStringLiteral("/v1.0/auditLogs/directoryAudits?$top=3&$filter=activityDateTime%20ge%20") + since.toIso(),
-              auditor, &seenSince, &pages, [&](const QJsonObject& event) {
-                  const QString at = event.value(QStringLiteral("activityDateTime")).toString();
-                  QVERIFY2(previous.isEmpty() || at <= previous, qPrintable(at + u" after " + previous));
-                  previous = at;
-              });
+              auditor, &seenSince, &pages, newestFirst);
     if (QTest::currentTestFailed()) {
         return;
     }
