@@ -852,6 +852,14 @@ void GraphApi::registerRoutes(Router& router)
             return *error;
         }
         Listing listing = std::get<Listing>(l);
+        // `$orderby=activityDateTime desc` (the console's sync says it, as a Graph client must to
+        // rely on an order) compiles to the default order, (activity_at, seq) newest first: it
+        // is served like no $orderby, by keyset and from the time index.
+        const QList<OrderByItem>& order = listing.odata.orderBy;
+        if (order.size() == 1 && order.front().descending
+            && order.front().path.compare(u"activityDateTime", Qt::CaseInsensitive) == 0) {
+            listing.query.orderBy.clear();
+        }
         // Besides the keyset below, its where holds at most a time filter.
         listing.query.timeOnly = !listing.odata.filter || comparesTimeOnly(*listing.odata.filter);
         // Keyset paging: the cursor names the last row served, so rows that arrive meanwhile

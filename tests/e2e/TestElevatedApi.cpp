@@ -586,6 +586,23 @@ void TestElevatedApi::auditPagesKeepTimeOrderOverOutOfOrderRows()
     }
     QVERIFY(expectedSince.size() > 3); // several pages, the backdated rows among them
     QCOMPARE(seenSince, expectedSince);
+
+    // As the console's sync asks: the same filter with $orderby=activityDateTime desc, the
+    // default order, which pages by keyset too.
+    const QString console = QStringLiteral("/v1.0/auditLogs/directoryAudits?$top=3&$orderby=activityDateTime%20desc"
+                                           "&$filter=activityDateTime%20ge%20")
+        + since.toIso();
+    const ApiResponse first = m_api->get(console, auditor);
+    QCOMPARE(first.status, 200);
+    QVERIFY2(first.json.value(QStringLiteral("@odata.nextLink")).toString().contains(u"skiptoken"),
+             qPrintable(first.json.value(QStringLiteral("@odata.nextLink")).toString()));
+    QSet<QString> seenByConsole;
+    previous.clear();
+    walkAudit(console, auditor, &seenByConsole, &pages, newestFirst);
+    if (QTest::currentTestFailed()) {
+        return;
+    }
+    QCOMPARE(seenByConsole, expectedSince);
 }
 
 void TestElevatedApi::accessReviewOverHttp()
