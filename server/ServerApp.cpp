@@ -310,14 +310,31 @@ bool ServerApp::start(const ServerConfig& config, QString* error)
             return m_sharedRate->take(key, rate, burst, now);
         });
     }
-    m_http->setHealthCheck([this] { return m_db->scalar(QStringLiteral("SELECT 1")).toInt() == 1; });
+    m_http->setHealthCheck(
+        [this] { return !m_db->logSyncFailed() && m_db->scalar(QStringLiteral("SELECT 1")).toInt() == 1; });
     if (config.groupCommit && m_db->dialect() == Database::Dialect::SQLite) {
         // One sync for all the changes of a turn of the event loop, each answered only after it.
         // Not on PostgreSQL (see Database::setGroupCommit): the batch would hold the write lock
         // that every instance shares for a whole turn of this one's event loop.
         m_db->setGroupCommit(true);
-        m_db->setBatchListener([this](bool committed) { m_http->releaseHeld(committed); });
-        m_http->setResponseGate({ [this] { return m_db->batchOpen(); }, [this] { m_db->commitBatch(); } });
+        m_db->setBatchListener([this](quint64 batch, Database::BatchOutcome outcome) {
+            switch (outcome) {
+            case Database::BatchOutcome::Committed:
+                m_http->releaseHeld(batch, HttpServer::BatchEnd::Committed);
+                return;
+            case Database::BatchOutcome::RolledBack:
+                m_http->releaseHeld(batch, HttpServer::BatchEnd::RolledBack);
+                return;
+            case Database::BatchOutcome::Unknown:
+                // After a failed fsync the kernel may have dropped the pages it could not write
+                // and report the next sync as a success: nothing acknowledged from now on could
+                // be trusted. Stop, and let a restart recover from what is on the disk.
+                m_http->releaseHeld(batch, HttpServer::BatchEnd::Unknown);
+                emit fatalError(QStringLiteral("the disk failed to sync the write-ahead log"));
+                return;
+            }
+        });
+        m_http->setResponseGate({ [this] { return m_db->undecidedBatch(); }, [this] { m_db->settle(); } });
     }
 
     Router& router = m_http->router();

@@ -99,6 +99,9 @@ public:
 
 signals:
     void transitionsApplied(int count);
+    // The server cannot go on serving (the disk failed to sync its changes); whoever runs it
+    // should stop it.
+    void fatalError(const QString& reason);
 
 private:
     std::optional<Caller> callerOf(const HttpRequest& request);

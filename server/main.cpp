@@ -671,6 +671,10 @@ int serve(QCoreApplication& app, const QStringList& args)
         return fail(error);
     }
     ServerApp server;
+    QObject::connect(&server, &ServerApp::fatalError, &app, [](const QString& reason) {
+        qCritical("elevated stops: %s", qUtf8Printable(reason));
+        QCoreApplication::exit(EXIT_FAILURE);
+    });
     if (!server.start(c, &error)) {
         return fail(error);
     }

@@ -22,6 +22,8 @@
 
 #include <algorithm>
 #include <exception>
+#include <iterator>
+#include <limits>
 #include <optional>
 
 Q_LOGGING_CATEGORY(lcHttp, "elevate.server.http")
@@ -501,11 +503,13 @@ struct HttpServer::Impl final
     // write() + record(), then closes the connection when asked to.
     void deliver(QTcpSocket* socket, const HttpRequest& request, HttpResponse& response, const QString& routeName,
                  bool close, const QElapsedTimer& timer);
-    bool holding() const { return m_gate.holding && m_gate.holding(); }
+    // The batch an answer made now waits for, or 0.
+    quint64 pendingBatch() const { return m_gate.pending ? m_gate.pending() : 0; }
     void flushHeldFor(const QTcpSocket* socket);
 
     struct Held
     {
+        quint64 batch = 0;
         QPointer<QTcpSocket> socket;
         HttpRequest request;
         HttpResponse response;
@@ -515,6 +519,8 @@ struct HttpServer::Impl final
     };
     std::vector<Held> m_held;
     ResponseGate m_gate;
+    // The first batch told Unknown: what any answer held for it or a later one showed may be lost.
+    quint64 m_unknownSince = std::numeric_limits<quint64>::max();
 
     void adopt(QTcpSocket* socket);
     // Connection: PlainConnection or TlsConnection.
@@ -1118,10 +1124,11 @@ bool HttpServer::handleRequest(const QHttpServerRequest& request, QTcpSocket* so
 
         Impl::Outcome outcome = m_impl->process(converted, url.path(QUrl::FullyEncoded));
         const bool close = converted.header("connection").trimmed().compare("close", Qt::CaseInsensitive) == 0;
-        if (m_impl->holding()) {
+        if (const quint64 batch = m_impl->pendingBatch()) {
             // The answer may depend on changes not yet durable (this request's or an earlier
-            // one's in the same batch): it leaves when the batch has committed.
-            m_impl->m_held.push_back(Impl::Held{ socket, converted, std::move(outcome.response), outcome.routeName, close, timer });
+            // one's): it leaves when that batch is.
+            m_impl->m_held.push_back(
+                Impl::Held{ batch, socket, converted, std::move(outcome.response), outcome.routeName, close, timer });
         } else {
             m_impl->deliver(socket, converted, outcome.response, outcome.routeName, close, timer);
         }
@@ -1150,24 +1157,49 @@ int HttpServer::heldResponses() const
     return int(m_impl->m_held.size());
 }
 
-void HttpServer::releaseHeld(bool committed)
+void HttpServer::releaseHeld(quint64 batch, BatchEnd end)
 {
-    std::vector<Impl::Held> held;
-    held.swap(m_impl->m_held);
+    // Answers leave in the order they were made, so those up to the first one held for a later
+    // batch. An answer held for an earlier batch waited behind one of this batch; its own batch
+    // was told of before (batches end in order) and committed: only answers made while a batch
+    // was open are held for it, and those come after every answer held for an earlier one.
+    if (end == BatchEnd::Unknown) {
+        m_impl->m_unknownSince = std::min(m_impl->m_unknownSince, batch);
+    }
+    std::vector<Impl::Held>& all = m_impl->m_held;
+    const auto later = std::find_if(all.begin(), all.end(), [batch](const Impl::Held& h) { return h.batch > batch; });
+    std::vector<Impl::Held> held(std::make_move_iterator(all.begin()), std::make_move_iterator(later));
+    all.erase(all.begin(), later);
     for (Impl::Held& h : held) {
-        if (!committed) {
+        BatchEnd own = end;
+        if (h.batch >= m_impl->m_unknownSince) {
+            own = BatchEnd::Unknown;
+        } else if (h.batch < batch) {
+            own = BatchEnd::Committed;
+        }
+        if (own == BatchEnd::RolledBack) {
             h.response = GraphErrors::response(h.request,
                                                503,
                                                GraphErrors::Codes::ServiceUnavailable,
                                                QStringLiteral("The server could not save its changes, so this request "
                                                               "was not applied. Try again later."));
             h.response.headers.append({ QByteArrayLiteral("Retry-After"), QByteArrayLiteral("5") });
+        } else if (own == BatchEnd::Unknown) {
+            h.response = GraphErrors::response(h.request,
+                                               503,
+                                               GraphErrors::Codes::ServiceUnavailable,
+                                               QStringLiteral("The server's disk failed while saving its changes, so "
+                                                              "this request may or may not have been applied. Check "
+                                                              "before trying again."));
         }
         if (!h.socket || h.socket->state() != QAbstractSocket::ConnectedState) {
             continue; // the client left; its change (if any) stands, as after a lost answer
         }
         try {
             m_impl->deliver(h.socket, h.request, h.response, h.routeName, h.close, h.timer);
+            if (own == BatchEnd::Unknown) {
+                h.socket->flush(); // the server stops next (ServerApp): out now, not at the next turn
+            }
         } catch (...) {
             qCCritical(lcHttp, "sending a held answer failed (request-id %s)", qUtf8Printable(h.request.requestId));
             h.socket->abort();

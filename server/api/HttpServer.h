@@ -89,19 +89,26 @@ public:
     void setRateKey(RateKeyFunction rateKey);
     void setHealthCheck(HealthCheck check);
 
-    // Group commit (Database::setGroupCommit). While `holding` answers true, answers wait, in
-    // the order they were made, until releaseHeld(): a change is acknowledged only once it is
-    // durable. `flush` ends the open batch at once (its listener then calls releaseHeld); it is
-    // used before a connection is answered outside the request pipeline, to keep its order.
+    // Group commit (Database::setGroupCommit). While `pending` names a batch (non-zero), answers
+    // wait, in the order they were made, until releaseHeld() for that batch or a later one: a
+    // change is acknowledged only once it is durable, and so is an answer that may show it.
+    // `flush` ends the open batch and waits for its outcome (its listener then calls
+    // releaseHeld); it is used before a connection is answered outside the request pipeline, to
+    // keep its order.
     struct ResponseGate
     {
-        std::function<bool()> holding;
+        std::function<quint64()> pending;
         std::function<void()> flush;
     };
     void setResponseGate(ResponseGate gate);
-    // Sends the held answers. When the batch they waited for did not commit, each becomes a 503
-    // saying that nothing was applied.
-    void releaseHeld(bool committed);
+    // How the batch that held answers ended.
+    enum class BatchEnd {
+        Committed, // the answers go out as they are
+        RolledBack, // each becomes a 503 saying that nothing was applied
+        Unknown, // each becomes a 503 saying that the change may or may not have been saved
+    };
+    // Sends the answers held for batches up to `batch`, in order.
+    void releaseHeld(quint64 batch, BatchEnd end);
     int heldResponses() const;
 
     void setIdleTimeout(std::chrono::milliseconds timeout);

@@ -13,8 +13,14 @@
 
 #include <sqlite3.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
+#include <cstring>
 #include <mutex>
 #include <thread>
 #include <utility>
@@ -138,6 +144,94 @@ private:
     bool m_running = false;
     bool m_lastComplete = false;
     quint64 m_finished = 0; // checkpoints run
+    std::thread m_thread; // last: starts once the members above exist
+};
+
+// Syncs the write-ahead log file from a thread of its own (Database::syncsLogAside). An
+// fdatasync covers every write made to the file before it started, through any descriptor:
+// SQLite writes the log through its own, and this one is opened on the same file. Asked for
+// batch N while a sync runs, it starts one more when that ends, which then covers every batch
+// asked for meanwhile. When stopped it first ends the syncs asked for.
+class LogSyncer final
+{
+public:
+    // Called on the syncer's thread after each sync.
+    using Synced = std::function<void(quint64 through, bool ok)>;
+
+    LogSyncer(int fd, Database::LogSyncFunction sync, Synced synced)
+        : m_fd(fd)
+        , m_sync(std::move(sync))
+        , m_synced(std::move(synced))
+        , m_thread([this] { run(); })
+    {
+    }
+    ~LogSyncer()
+    {
+        {
+            std::lock_guard lock(m_mutex);
+            m_stop = true;
+        }
+        m_wake.notify_one();
+        m_thread.join();
+        ::close(m_fd);
+    }
+    LogSyncer(const LogSyncer&) = delete;
+    LogSyncer& operator=(const LogSyncer&) = delete;
+
+    // Asks for a sync that covers `batch`: one that starts after this call.
+    void request(quint64 batch)
+    {
+        {
+            std::lock_guard lock(m_mutex);
+            m_wanted = std::max(m_wanted, batch);
+        }
+        m_wake.notify_one();
+    }
+
+    // Asks for a sync that covers `batch` and waits for it; false when a sync failed.
+    bool wait(quint64 batch)
+    {
+        std::unique_lock lock(m_mutex);
+        m_wanted = std::max(m_wanted, batch);
+        m_wake.notify_one();
+        m_done.wait(lock, [&] { return m_through >= batch; });
+        return m_ok;
+    }
+
+private:
+    void run()
+    {
+        std::unique_lock lock(m_mutex);
+        while (true) {
+            m_wake.wait(lock, [this] { return m_wanted > m_through || m_stop; });
+            if (m_wanted <= m_through) {
+                break; // stopping, and nothing left to sync
+            }
+            const quint64 through = m_wanted;
+            lock.unlock();
+            errno = 0;
+            const bool ok = (m_sync ? m_sync(m_fd) : ::fdatasync(m_fd)) == 0;
+            if (!ok) {
+                qCCritical(lcStore, "syncing the write-ahead log failed: %s", std::strerror(errno));
+            }
+            m_synced(through, ok);
+            lock.lock();
+            m_through = through;
+            m_ok = m_ok && ok; // after a failed fsync no later one proves anything
+            m_done.notify_all();
+        }
+    }
+
+    const int m_fd;
+    const Database::LogSyncFunction m_sync;
+    const Synced m_synced;
+    std::mutex m_mutex;
+    std::condition_variable m_wake;
+    std::condition_variable m_done; // a sync ended (wait())
+    quint64 m_wanted = 0; // the newest batch a sync was asked for
+    quint64 m_through = 0; // the newest batch the last ended sync covers
+    bool m_ok = true;
+    bool m_stop = false;
     std::thread m_thread; // last: starts once the members above exist
 };
 
@@ -303,6 +397,9 @@ void Database::close()
         m_batchListener = {};
         commitBatch();
     }
+    // Ends the syncs asked for first: every committed batch is durable when close() returns.
+    stopLogSyncer();
+    m_ended.clear();
     stopCheckpointer();
     m_statements.clear();
     m_running.clear();
@@ -326,7 +423,7 @@ void Database::close()
 
 bool Database::configure(QString* error)
 {
-    return execAll(m_sql.connectionSettings() << m_sql.durability(m_durability), error);
+    return execAll(m_sql.connectionSettings() << m_sql.durability(connectionDurability()), error);
 }
 
 bool Database::execAll(const QStringList& statements, QString* error)
@@ -344,16 +441,34 @@ bool Database::execAll(const QStringList& statements, QString* error)
     return true;
 }
 
+Database::Durability Database::connectionDurability() const
+{
+    if (!m_durable) {
+        return Durability::Off;
+    }
+    if (m_durability == Durability::Full && m_logSyncer) {
+        return Durability::Normal; // the log syncer syncs every batch's commit
+    }
+    return m_durability;
+}
+
 bool Database::setDurable(bool durable)
 {
+    m_durable = durable;
     QSqlQuery q(handle());
-    return q.exec(m_sql.durability(durable ? m_durability : Durability::Off));
+    return q.exec(m_sql.durability(connectionDurability()));
 }
 
 bool Database::setDurability(Durability level)
 {
     m_durability = level;
-    return !isOpen() || setDurable(true);
+    if (m_groupCommit && level == Durability::Full) {
+        startLogSyncer();
+    } else if (m_logSyncer) {
+        settle();
+        stopLogSyncer();
+    }
+    return !isOpen() || setDurable(m_durable);
 }
 
 int Database::schemaVersion()
@@ -453,11 +568,18 @@ bool Database::transaction(const std::function<bool()>& f, QString* error)
 
 void Database::setGroupCommit(bool enabled)
 {
-    if (!enabled && m_batchOpen) {
-        commitBatch();
+    if (!enabled) {
+        settle();
+        stopLogSyncer();
     }
     // See the header: a batch would hold PostgreSQL's write lock across a turn of the event loop.
     m_groupCommit = enabled && m_dialect == Dialect::SQLite;
+    if (m_groupCommit && m_durability == Durability::Full) {
+        startLogSyncer();
+    }
+    if (isOpen()) {
+        setDurable(m_durable); // NORMAL on this connection when the log syncer syncs, else as set
+    }
     if (m_groupCommit && m_sqlite && !m_checkpointer && m_sqlitePath != u":memory:") {
         m_checkpointer = std::make_unique<WalCheckpointer>(m_sqlitePath);
         // Replaces SQLite's own checkpoint at commit (wal_autocheckpoint).
@@ -482,9 +604,87 @@ void Database::stopCheckpointer()
     m_checkpointer.reset();
 }
 
+void Database::startLogSyncer()
+{
+    if (m_logSyncer || !m_sqlite || m_sqlitePath.isEmpty() || m_sqlitePath == u":memory:") {
+        return;
+    }
+    // The log exists while this connection has the file open in WAL mode (SQLite removes it
+    // when the last connection closes). SQLite names it after the database's full path, with
+    // symbolic links resolved. Read-only is enough for fdatasync.
+    const char* log = sqlite3_filename_wal(sqlite3_db_filename(m_sqlite, "main"));
+    const int fd = log && *log ? ::open(log, O_RDONLY | O_CLOEXEC) : -1;
+    if (fd < 0) {
+        qCWarning(lcStore, "cannot open the write-ahead log %s to sync it aside (%s): every commit syncs it itself",
+                  log ? log : "(none)", std::strerror(errno));
+        return;
+    }
+    if (!m_batchTimer) {
+        m_batchTimer = std::make_unique<QObject>();
+    }
+    QObject* context = m_batchTimer.get();
+    m_logSyncer = std::make_unique<LogSyncer>(fd, m_logSyncFunction, [this, context](quint64 through, bool ok) {
+        // Back on the thread that owns this connection (close() stops the syncer before the
+        // context goes, and Qt drops events still queued for a context that is gone).
+        QMetaObject::invokeMethod(context, [this, through, ok] { logSynced(through, ok); }, Qt::QueuedConnection);
+    });
+}
+
+void Database::stopLogSyncer()
+{
+    m_logSyncer.reset();
+}
+
 void Database::setBatchListener(BatchListener listener)
 {
     m_batchListener = std::move(listener);
+}
+
+quint64 Database::undecidedBatch() const
+{
+    if (m_batchOpen) {
+        return m_batchNumber;
+    }
+    // Not one that rolled back: nothing of it can show in an answer made now.
+    const auto syncing = std::find_if(m_ended.crbegin(), m_ended.crend(), [](const EndedBatch& e) { return e.syncing; });
+    return syncing == m_ended.crend() ? 0 : syncing->batch;
+}
+
+void Database::logSynced(quint64 through, bool ok)
+{
+    if (!ok) {
+        m_logSyncFailed = true;
+    }
+    for (EndedBatch& ended : m_ended) {
+        if (ended.batch > through) {
+            break;
+        }
+        if (ended.syncing) {
+            ended.syncing = false;
+            ended.outcome = m_logSyncFailed ? BatchOutcome::Unknown : BatchOutcome::Committed;
+        }
+    }
+    tellOutcomes();
+}
+
+void Database::tellOutcomes()
+{
+    while (!m_ended.empty() && !m_ended.front().syncing) {
+        const EndedBatch ended = m_ended.front();
+        m_ended.pop_front();
+        if (m_batchListener) {
+            m_batchListener(ended.batch, ended.outcome);
+        }
+    }
+}
+
+void Database::settle()
+{
+    commitBatch();
+    if (m_logSyncer && !m_ended.empty()) {
+        const quint64 last = m_ended.back().batch;
+        logSynced(last, m_logSyncer->wait(last));
+    }
 }
 
 bool Database::control(const QString& sql, QString* error)
@@ -510,6 +710,14 @@ bool Database::runOutermost(const std::function<bool()>& f)
 
 bool Database::openBatch(QString* error)
 {
+    if (m_logSyncFailed) {
+        // See BatchOutcome::Unknown: nothing committed from now on could be vouched for.
+        m_lastError = QStringLiteral("the disk failed to sync the write-ahead log; no further change is accepted");
+        if (error) {
+            *error = m_lastError;
+        }
+        return false;
+    }
     if (m_restartDue && m_checkpointer) {
         // See RestartPages: the checkpointer copies the rest of the log now, so that this batch
         // writes the log from its start again instead of past its end.
@@ -531,6 +739,7 @@ bool Database::openBatch(QString* error)
     m_batchOpen = true;
     m_batchBroken = false;
     m_batchUnits = 0;
+    ++m_batchNumber;
     if (!m_batchTimer) {
         m_batchTimer = std::make_unique<QObject>();
     }
@@ -607,9 +816,15 @@ bool Database::commitBatch(QString* error)
     m_batchOpen = false;
     m_batchBroken = false;
     m_batchUnits = 0;
-    if (m_batchListener) {
-        m_batchListener(ok);
+    EndedBatch ended{ m_batchNumber, false, ok ? BatchOutcome::Committed : BatchOutcome::RolledBack };
+    if (ok && m_logSyncer && m_durable) {
+        ended.syncing = true; // committed without a sync of the log: the log syncer's comes next
     }
+    m_ended.push_back(ended);
+    if (ended.syncing) {
+        m_logSyncer->request(ended.batch);
+    }
+    tellOutcomes();
     return ok;
 }
 

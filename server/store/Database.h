@@ -10,6 +10,7 @@
 #include <QVariant>
 
 #include <chrono>
+#include <deque>
 #include <functional>
 #include <initializer_list>
 #include <memory>
@@ -21,6 +22,7 @@ struct sqlite3_stmt;
 
 namespace Elevate::Server {
 
+class LogSyncer;
 class WalCheckpointer;
 
 // One connection to the server's database, and the only place that knows which SQL dialect is
@@ -76,17 +78,24 @@ public:
     // (BEGIN IMMEDIATE) that stays open; every top-level transaction() inside it runs in a
     // SAVEPOINT, so a unit that fails rolls back alone while the others stay. The batch commits
     // with one sync for all its units: at the next turn of the event loop, when it holds
-    // MaxBatchUnits units, or when commitBatch() is called. Until then nothing in it is durable,
-    // so whoever answers a client must hold the answer until the batch listener has been told
-    // the outcome. Without group commit every transaction() commits (and syncs) on its own.
+    // MaxBatchUnits units, or when commitBatch() is called. Until its listener has heard that it
+    // committed nothing in it is durable, so whoever answers a client must hold the answer until
+    // then (undecidedBatch() says which batch an answer made now waits for). Without group commit
+    // every transaction() commits (and syncs) on its own.
     // SQLite only: on PostgreSQL an open batch would hold the write lock across a turn of the
     // event loop and stall every other instance, and PostgreSQL already groups the syncs of
     // concurrent commits itself (commit_delay / WAL writer), so setGroupCommit(true) is ignored.
-    // With group commit on SQLite the write-ahead log is also copied back into the database file
-    // (checkpointed) by a thread of its own on its own connection, once it holds
-    // CheckpointPages pages, instead of by whichever commit crosses that size: the copying and
-    // its sync of the database file no longer stall the server's thread and every answer held
-    // for that commit. Durability is the log's: with Durability::Full each commit syncs it;
+    // With group commit on an SQLite file the server's thread waits for no disk:
+    // - The write-ahead log is copied back into the database file (checkpointed) by a thread of
+    //   its own on its own connection, once it holds CheckpointPages pages, instead of by
+    //   whichever commit crosses that size.
+    // - With Durability::Full the log is synced by a thread of its own too (LogSyncer): the batch
+    //   commits without a sync (synchronous=NORMAL on this connection, which keeps the database
+    //   consistent through a crash), and the listener hears that it committed once an fdatasync
+    //   of the log file that started after its COMMIT has ended. Meanwhile this thread runs the
+    //   next batch, whose own sync then covers both. Answers made in the meantime, reads too,
+    //   wait for that sync as well: they may show changes that are not durable yet.
+    // Durability is the log's: with Full every batch is synced before its listener hears of it;
     // with Normal only the checkpoints sync (the log and then the database file).
     static constexpr int MaxBatchUnits = 256;
     static constexpr int CheckpointPages = 1000; // SQLite's own wal_autocheckpoint default
@@ -102,18 +111,38 @@ public:
     // What the log file is cut back to when it starts over (bytes): twice RestartPages of 4 KiB
     // frames, so that the usual log is never cut and written past its end again.
     static constexpr qint64 LogSizeLimit = 2 * RestartPages * (4096 + 24);
-    using BatchListener = std::function<void(bool committed)>;
+    // How a batch ended. Unknown: it committed but the sync of the log failed, so whether its
+    // changes survive a crash is unknown; so is every later batch's (after a failed fsync the
+    // kernel may have dropped the unwritten pages and report the next sync as a success).
+    enum class BatchOutcome { Committed, RolledBack, Unknown };
+    // Told of each batch once its outcome is known, in the order the batches were opened.
+    using BatchListener = std::function<void(quint64 batch, BatchOutcome outcome)>;
     void setGroupCommit(bool enabled);
     bool groupCommit() const { return m_groupCommit; }
     bool batchOpen() const { return m_batchOpen; }
+    // The batch an answer made now waits for: the open one, else the newest whose log sync is
+    // still running, else 0 (none). The listener hears of batches in order, so waiting for one
+    // waits for every batch before it too.
+    quint64 undecidedBatch() const;
+    // Whether a thread of its own syncs the log (group commit with Durability::Full on a file).
+    bool syncsLogAside() const { return m_logSyncer != nullptr; }
+    // A sync of the log failed (BatchOutcome::Unknown): no further batch opens.
+    bool logSyncFailed() const { return m_logSyncFailed; }
     // How many times a batch waited for the log to be copied (RestartPages), for tests.
     int logRestartWaits() const { return m_restartWaits; }
     int batchUnits() const { return m_batchUnits; }
     // Commits the open batch (true when none is open). On failure everything in it is rolled
-    // back. Either way the listener hears the outcome.
+    // back. Either way the listener hears the outcome: at once, or when the log sync ends.
     bool commitBatch(QString* error = nullptr);
-    // Told after each batch ends, with whether it committed. One listener; pass {} to remove it.
+    // Commits the open batch and waits for the log syncs still running, so that the listener
+    // has heard of every batch when it returns. For answers that must leave now, in order.
+    void settle();
+    // Told after each batch ends, with its outcome. One listener; pass {} to remove it.
     void setBatchListener(BatchListener listener);
+    // Tests only: replaces fdatasync(2) of the log syncer (to inject a failing disk). Set before
+    // setGroupCommit(true).
+    using LogSyncFunction = std::function<int(int fd)>;
+    void setLogSyncFunction(LogSyncFunction sync) { m_logSyncFunction = std::move(sync); }
 
     // A prepared statement with positional bindings. Statements are cached by their text and
     // reused (SQLite spends more time parsing a short query than running it), so a statement
@@ -218,6 +247,15 @@ private:
     sqlite3_stmt* sqliteStatement(const QString& sql);
     bool failed(const QString& message);
     void stopCheckpointer();
+    void startLogSyncer();
+    void stopLogSyncer();
+    // The synchronous level this connection runs at: Off while not durable; Normal with Full
+    // when the log syncer syncs each batch.
+    Durability connectionDurability() const;
+    // A log sync that covers every batch up to `through` ended (ok false: it failed).
+    void logSynced(quint64 through, bool ok);
+    // Tells the listener of the batches at the front whose outcome is known.
+    void tellOutcomes();
     static int onWalCommit(void* self, sqlite3* db, const char* schema, int pages);
     void forgetWrites() { m_writeMemo.clear(); }
 
@@ -232,6 +270,18 @@ private:
     QHash<QString, QVariant> m_writeMemo;
     QString m_sqlitePath;
     std::unique_ptr<WalCheckpointer> m_checkpointer;
+    std::unique_ptr<LogSyncer> m_logSyncer;
+    LogSyncFunction m_logSyncFunction;
+    struct EndedBatch
+    {
+        quint64 batch = 0;
+        bool syncing = false; // committed, its log sync not ended yet
+        BatchOutcome outcome = BatchOutcome::Committed;
+    };
+    std::deque<EndedBatch> m_ended; // ended batches the listener has not heard of yet, in order
+    quint64 m_batchNumber = 0; // the open batch's, or the last one's
+    bool m_logSyncFailed = false;
+    bool m_durable = true; // setDurable()
     QString m_connectionName;
     QString m_url;
     QString m_lastError;
@@ -250,7 +300,7 @@ private:
     bool m_batchBroken = false; // a savepoint could not be undone: the batch must not commit
     int m_batchUnits = 0;
     BatchListener m_batchListener;
-    std::unique_ptr<QObject> m_batchTimer; // context for the end-of-turn commit
+    std::unique_ptr<QObject> m_batchTimer; // context for the end-of-turn commit and sync reports
 };
 
 } // namespace Elevate::Server

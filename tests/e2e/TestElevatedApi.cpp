@@ -11,10 +11,13 @@
 #include "TestDatabase.h"
 
 #include <QJsonArray>
+#include <QRegularExpression>
+#include <QSignalSpy>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <cerrno>
 #include <functional>
 
 using namespace Elevate;
@@ -63,6 +66,7 @@ private slots:
     void groupsOverHttp();
     void expiryByTheScheduler();
     void rateLimitAnswers429();
+    void aFailedLogSyncAnswers503AndStopsTheServer();
     void healthAndMetrics();
     void auditChainIsIntact();
     void auditPagesKeepTimeOrderOverOutOfOrderRows(); // last: it sets the clock back for a while
@@ -756,6 +760,54 @@ void TestElevatedApi::rateLimitAnswers429()
     QVERIFY(last.header("Retry-After").toInt() >= 1);
     clock.advanceSeconds(5);
     QCOMPARE(api.get(QStringLiteral("/v1.0/me"), QStringLiteral("whoever")).status, 401);
+}
+
+// A disk whose fsync fails (injected: the log syncer's fdatasync answers EIO). The change's
+// answer says its outcome is unknown, and the server asks to be stopped.
+void TestElevatedApi::aFailedLogSyncAnswers503AndStopsTheServer()
+{
+    if (TestSupport::postgresRun()) {
+        QSKIP("the log syncer is SQLite's");
+    }
+    QTemporaryDir dir;
+    ServerApp server;
+    ManualClock clock(*Timestamp::fromIso(u"2026-03-02T09:00:00Z"));
+    server.setClock(&clock);
+    ServerConfig config;
+    config.listen = QStringLiteral("127.0.0.1:0");
+    config.database = QStringLiteral("sqlite:") + dir.filePath(QStringLiteral("failing-disk.db"));
+    config.cheapPasswordHashing = true;
+    config.rateLimitPerSecond = 0;
+    QString error;
+    QVERIFY2(server.start(config, &error), qPrintable(error));
+    Database& db = server.database();
+    QVERIFY(db.syncsLogAside());
+    ApiClient api(server.baseUrl());
+    QUrlQuery start;
+    start.addQueryItem(QStringLiteral("client_id"), QStringLiteral("elevate-tests"));
+    start.addQueryItem(QStringLiteral("scope"), QStringLiteral("openid offline_access"));
+    const QString deviceCode = QStringLiteral("/organizations/oauth2/v2.0/devicecode");
+    QCOMPARE(api.form(deviceCode, start).status, 200); // it writes its code: a change
+
+    // The syncer starts again with the failing sync.
+    QVERIFY(db.setDurability(Database::Durability::Normal));
+    db.setLogSyncFunction([](int) {
+        errno = EIO;
+        return -1;
+    });
+    QVERIFY(db.setDurability(Database::Durability::Full));
+    QVERIFY(db.syncsLogAside());
+    QSignalSpy stopping(&server, &ServerApp::fatalError);
+    QTest::ignoreMessage(QtCriticalMsg, QRegularExpression(QStringLiteral("syncing the write-ahead log failed")));
+    const ApiResponse r = api.form(deviceCode, start);
+    QCOMPARE(r.status, 503);
+    QCOMPARE(r.errorCode(), QStringLiteral("ServiceUnavailable"));
+    QVERIFY2(r.body.contains("may or may not have been applied"), r.body.constData());
+    QCOMPARE(stopping.count(), 1);
+    QVERIFY(stopping.at(0).at(0).toString().contains(QStringLiteral("sync")));
+    // Until it is stopped, no further change is taken, and it says it is unhealthy.
+    QCOMPARE(api.form(deviceCode, start).status / 100, 5);
+    QCOMPARE(api.get(QStringLiteral("/healthz"), QString()).status, 503);
 }
 
 void TestElevatedApi::healthAndMetrics()

@@ -19,7 +19,15 @@
 #include <QTest>
 #include <QUuid>
 
+#include <QRegularExpression>
+
+#include <atomic>
+#include <cerrno>
 #include <memory>
+#include <mutex>
+#include <thread>
+
+#include <unistd.h>
 
 using namespace Elevate;
 using namespace Elevate::Server;
@@ -65,7 +73,9 @@ private:
     QTemporaryDir m_dir;
     std::unique_ptr<Database> m_db;
     QString m_path;
-    QList<bool> m_outcomes; // what the batch listener heard
+    QList<bool> m_outcomes; // what the batch listener heard: committed or not
+    QList<quint64> m_batches; // and of which batches
+    QList<Database::BatchOutcome> m_ends; // and how they ended
 
     bool insert(int value)
     {
@@ -143,7 +153,13 @@ private slots:
             return a && b;
         }));
         m_outcomes.clear();
-        m_db->setBatchListener([this](bool committed) { m_outcomes << committed; });
+        m_batches.clear();
+        m_ends.clear();
+        m_db->setBatchListener([this](quint64 batch, Database::BatchOutcome outcome) {
+            m_outcomes << (outcome == Database::BatchOutcome::Committed);
+            m_batches << batch;
+            m_ends << outcome;
+        });
     }
 
     void cleanup()
@@ -201,7 +217,13 @@ private slots:
         QVERIFY(m_db->transaction([&] { return insert(7); }));
         QTRY_COMPARE(m_outcomes, QList<bool>{ true });
         QCOMPARE(observer.rows(), 1);
+        QVERIFY(!m_db->syncsLogAside());
+        // FULL with group commit: the connection commits at NORMAL and the log syncer syncs.
         QVERIFY(m_db->setDurability(Database::Durability::Full));
+        QVERIFY(m_db->syncsLogAside());
+        QCOMPARE(synchronous(), 1);
+        m_db->setGroupCommit(false);
+        QVERIFY(!m_db->syncsLogAside());
         QCOMPARE(synchronous(), 2);
     }
 
@@ -220,7 +242,7 @@ private slots:
         // Nested transactions join their unit.
         QVERIFY(m_db->transaction([&] { return insert(4) && m_db->transaction([&] { return insert(5); }); }));
         QVERIFY(m_db->commitBatch());
-        QCOMPARE(m_outcomes, QList<bool>{ true });
+        QTRY_COMPARE(m_outcomes, QList<bool>{ true });
         QCOMPARE(observer.rows(), 3);
         QCOMPARE(m_db->scalar(u"SELECT group_concat(value) FROM (SELECT value FROM items ORDER BY value)"_s).toString(),
                  u"1,4,5"_s);
@@ -241,7 +263,7 @@ private slots:
         // The next batch starts clean.
         QVERIFY(m_db->transaction([&] { return insert(7); }));
         QVERIFY(m_db->commitBatch());
-        QCOMPARE(m_outcomes, (QList<bool>{ false, true }));
+        QTRY_COMPARE(m_outcomes, (QList<bool>{ false, true }));
         QCOMPARE(observer.rows(), 1);
     }
 
@@ -254,8 +276,8 @@ private slots:
         }
         // No event loop has run: the last unit filled the batch and committed it.
         QVERIFY(!m_db->batchOpen());
-        QCOMPARE(m_outcomes, QList<bool>{ true });
         QCOMPARE(observer.rows(), Database::MaxBatchUnits);
+        QTRY_COMPARE(m_outcomes, QList<bool>{ true });
         QVERIFY(m_db->transaction([&] { return insert(100000); }));
         QVERIFY(m_db->batchOpen());
         QCOMPARE(m_db->batchUnits(), 1);
@@ -279,6 +301,147 @@ private slots:
         Observer observer(m_path);
         QCOMPARE(observer.rows(), 1);
         QVERIFY(m_outcomes.isEmpty()); // nobody is told at shutdown
+    }
+
+    // ---- Durability::Full with group commit: the log synced by a thread of its own ----
+
+    void aBatchIsToldOfOnlyAfterItsLogSyncWhileTheNextOneRuns()
+    {
+        std::atomic<bool> diskAnswers{ false };
+        std::atomic<int> syncs{ 0 };
+        std::mutex mutex;
+        QStringList synced; // the files synced
+        m_db->setLogSyncFunction([&](int fd) {
+            {
+                std::lock_guard lock(mutex);
+                synced << QFile::symLinkTarget(u"/proc/self/fd/"_s + QString::number(fd));
+            }
+            ++syncs;
+            while (!diskAnswers) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(1)); // a slow disk
+            }
+            return ::fdatasync(fd);
+        });
+        Observer observer(m_path);
+        m_db->setGroupCommit(true);
+        QVERIFY(m_db->syncsLogAside());
+        // The connection itself no longer syncs at COMMIT.
+        QCOMPARE(m_db->scalar(u"PRAGMA synchronous"_s).toInt(), 1);
+
+        QCOMPARE(m_db->undecidedBatch(), quint64(0));
+        QVERIFY(m_db->transaction([&] { return insert(1); }));
+        const quint64 first = m_db->undecidedBatch();
+        QVERIFY(first != 0);
+        QVERIFY(m_db->commitBatch());
+        QTRY_COMPARE(syncs.load(), 1); // its sync has started and hangs
+        QCOMPARE(m_db->undecidedBatch(), first);
+        QVERIFY(m_outcomes.isEmpty());
+        // The server's thread does not wait for it: the next batch runs and commits meanwhile.
+        QVERIFY(m_db->transaction([&] { return insert(2); }));
+        const quint64 second = m_db->undecidedBatch();
+        QVERIFY(second > first);
+        QVERIFY(m_db->commitBatch());
+        QCOMPARE(m_db->undecidedBatch(), second);
+        QTest::qWait(50);
+        QVERIFY(m_outcomes.isEmpty());
+        QCOMPARE(observer.rows(), 2); // committed, not yet acknowledged
+
+        diskAnswers = true;
+        QTRY_COMPARE(m_batches, (QList<quint64>{ first, second }));
+        QCOMPARE(m_outcomes, (QList<bool>{ true, true }));
+        QCOMPARE(m_db->undecidedBatch(), quint64(0));
+        // One sync for the first batch, one more for everything committed while it ran.
+        QCOMPARE(syncs.load(), 2);
+        std::lock_guard lock(mutex);
+        for (const QString& file : std::as_const(synced)) {
+            QCOMPARE(file, QFileInfo(m_path).canonicalFilePath() + u"-wal"_s);
+        }
+    }
+
+    // SQLite keeps the log next to the file a symbolic link points at: that is the one synced.
+    void theLogOfALinkedDatabaseIsSyncedWhereSqliteKeepsIt()
+    {
+        const QString link = m_dir.filePath(QUuid::createUuid().toString(QUuid::WithoutBraces) + u"-link.db"_s);
+        QVERIFY(QFile::link(m_path, link));
+        m_db.reset();
+        m_db = std::make_unique<Database>();
+        QString error;
+        QVERIFY2(m_db->open(u"sqlite:"_s + link, &error), qPrintable(error));
+        QString synced;
+        m_db->setLogSyncFunction([&](int fd) {
+            synced = QFile::symLinkTarget(u"/proc/self/fd/"_s + QString::number(fd));
+            return ::fdatasync(fd);
+        });
+        int told = 0;
+        m_db->setBatchListener([&](quint64, Database::BatchOutcome outcome) {
+            told += outcome == Database::BatchOutcome::Committed ? 1 : 0;
+        });
+        m_db->setGroupCommit(true);
+        QVERIFY(m_db->syncsLogAside());
+        QVERIFY(m_db->transaction([&] { return insert(1); }));
+        QTRY_COMPARE(told, 1);
+        QCOMPARE(synced, QFileInfo(m_path).canonicalFilePath() + u"-wal"_s);
+    }
+
+    void aRolledBackBatchIsToldInItsTurnAndHoldsNoLaterAnswer()
+    {
+        std::atomic<bool> diskAnswers{ false };
+        m_db->setLogSyncFunction([&](int fd) {
+            while (!diskAnswers) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            }
+            return ::fdatasync(fd);
+        });
+        m_db->setGroupCommit(true);
+        QVERIFY(m_db->transaction([&] { return insert(1); }));
+        const quint64 first = m_db->undecidedBatch();
+        QVERIFY(m_db->commitBatch());
+        QVERIFY(m_db->transaction([&] { return insertOrphan(); }));
+        const quint64 second = m_db->undecidedBatch();
+        QVERIFY(!m_db->commitBatch()); // refused at COMMIT
+        // Told after the first, whose sync still runs.
+        QVERIFY(m_outcomes.isEmpty());
+        // An answer made now may show the first batch's row, not the second's: it waits for the first.
+        QCOMPARE(m_db->undecidedBatch(), first);
+        diskAnswers = true;
+        QTRY_COMPARE(m_batches, (QList<quint64>{ first, second }));
+        QCOMPARE(m_outcomes, (QList<bool>{ true, false }));
+    }
+
+    void settleWaitsForTheSyncsStillRunning()
+    {
+        m_db->setLogSyncFunction([](int fd) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(30));
+            return ::fdatasync(fd);
+        });
+        m_db->setGroupCommit(true);
+        QVERIFY(m_db->transaction([&] { return insert(1); }));
+        QVERIFY(m_db->commitBatch());
+        QVERIFY(m_db->transaction([&] { return insert(2); }));
+        m_db->settle(); // commits the open batch and waits for both syncs, without the event loop
+        QCOMPARE(m_outcomes, (QList<bool>{ true, true }));
+        QCOMPARE(m_db->undecidedBatch(), quint64(0));
+        QVERIFY(!m_db->batchOpen());
+        QTest::qWait(50); // the syncer's own reports come too, and change nothing
+        QCOMPARE(m_outcomes.size(), 2);
+    }
+
+    void aFailedLogSyncIsUnknownAndNoMoreChangesAreTaken()
+    {
+        m_db->setLogSyncFunction([](int) {
+            errno = EIO;
+            return -1;
+        });
+        m_db->setGroupCommit(true);
+        QTest::ignoreMessage(QtCriticalMsg, QRegularExpression(u"syncing the write-ahead log failed: Input/output error"_s));
+        QVERIFY(m_db->transaction([&] { return insert(1); }));
+        QVERIFY(m_db->commitBatch());
+        QTRY_COMPARE(m_ends, QList<Database::BatchOutcome>{ Database::BatchOutcome::Unknown });
+        // After a failed fsync nothing more is vouched for: changes are refused.
+        QString error;
+        QVERIFY(!m_db->transaction([&] { return insert(2); }, &error));
+        QVERIFY2(error.contains(u"failed to sync"_s), qPrintable(error));
+        QCOMPARE(m_db->scalar(u"SELECT COUNT(*) FROM items WHERE value = 2"_s).toInt(), 0);
     }
 
     // ---- Database::write(): the direct path for statements without rows ----
@@ -570,21 +733,26 @@ private slots:
         QTcpSocket client;
         client.connectToHost(QHostAddress::LocalHost, port);
         QVERIFY(client.waitForConnected(5000));
-        QList<int> heldAtCommit;
-        QList<qint64> bytesBeforeRelease;
-        m_db->setBatchListener([&](bool committed) {
-            heldAtCommit << server.heldResponses();
-            // Nothing may have reached the client before the commit.
-            bytesBeforeRelease << (client.waitForReadyRead(50) ? client.bytesAvailable() : 0);
-            m_outcomes << committed;
-            server.releaseHeld(committed);
+        QByteArray received;
+        int released = 0;
+        QList<int> unreleasedArrived; // answers that reached the client before their release
+        m_db->setBatchListener([&](quint64 batch, Database::BatchOutcome outcome) {
+            // Only answers released before may have reached the client (the server's thread is
+            // here, so those may not have left yet either).
+            if (client.waitForReadyRead(50)) {
+                received += client.readAll();
+            }
+            unreleasedArrived << std::max(0, int(split(received).size()) - released);
+            m_outcomes << (outcome == Database::BatchOutcome::Committed);
+            const int held = server.heldResponses();
+            server.releaseHeld(batch, endOf(outcome));
+            released += held - server.heldResponses();
         });
 
         // Pipelined on one connection: Qt's parser takes one request per turn of the event loop,
         // so each write is its own batch; the answers still come back in order, and the read
         // sees both writes.
         client.write(post("/items/1") + post("/items/2") + get("/items"));
-        QByteArray received;
         QVERIFY(QTest::qWaitFor(
             [&] {
                 received += client.readAll();
@@ -592,8 +760,8 @@ private slots:
             },
             10000));
         QCOMPARE(m_outcomes, (QList<bool>{ true, true }));
-        QCOMPARE(heldAtCommit, (QList<int>{ 1, 1 }));
-        QCOMPARE(bytesBeforeRelease, (QList<qint64>{ 0, 0 }));
+        QCOMPARE(unreleasedArrived, (QList<int>{ 0, 0 }));
+        QVERIFY2(released >= 2, qPrintable(QString::number(released))); // the read's too, if it came before the sync
         const QList<QByteArray> answers = split(received);
         QCOMPARE(answers.size(), 3);
         QVERIFY2(answers.at(0).startsWith("HTTP/1.1 201") && answers.at(0).endsWith("saved 1"), answers.at(0).constData());
@@ -611,9 +779,9 @@ private slots:
         wire(server);
         const quint16 port = server.listen(QHostAddress::LocalHost);
         QVERIFY(port != 0);
-        m_db->setBatchListener([&](bool committed) {
-            m_outcomes << committed;
-            server.releaseHeld(committed);
+        m_db->setBatchListener([&](quint64 batch, Database::BatchOutcome outcome) {
+            m_outcomes << (outcome == Database::BatchOutcome::Committed);
+            server.releaseHeld(batch, endOf(outcome));
         });
 
         const QList<QByteArray> answers = split(exchange(port, post("/items/1") + post("/orphan") + get("/items"), 3));
@@ -638,7 +806,7 @@ private slots:
         HttpServer server(clock);
         server.setRateLimit(0, 0);
         bool hold = true;
-        server.setResponseGate({ [&] { return hold; }, [] {} });
+        server.setResponseGate({ [&] { return hold ? quint64(1) : 0; }, [] {} });
         server.router().addRoute("POST", u"/things"_s, [](const HttpRequest&, const RouteMatch&) {
             HttpResponse r;
             r.status = 201;
@@ -660,7 +828,7 @@ private slots:
             QCOMPARE(c->bytesAvailable(), 0);
         }
         hold = false;
-        server.releaseHeld(false);
+        server.releaseHeld(1, HttpServer::BatchEnd::RolledBack);
         QCOMPARE(server.heldResponses(), 0);
         for (const auto& c : clients) {
             QByteArray received;
@@ -678,6 +846,60 @@ private slots:
         QVERIFY(now.at(0).startsWith("HTTP/1.1 201"));
     }
 
+    // Each answer waits for the batch pending when it was made, and takes that batch's outcome.
+    void eachHeldAnswerTakesTheOutcomeOfItsOwnBatch()
+    {
+        ManualClock clock(*Timestamp::fromIso(u"2026-11-26T10:00:00Z"));
+        HttpServer server(clock);
+        server.setRateLimit(0, 0);
+        quint64 pending = 0;
+        server.setResponseGate({ [&] { return pending; }, [] {} });
+        server.router().addRoute("POST", u"/things"_s, [](const HttpRequest&, const RouteMatch&) {
+            HttpResponse r;
+            r.status = 201;
+            return r;
+        });
+        const quint16 port = server.listen(QHostAddress::LocalHost);
+        QVERIFY(port != 0);
+        std::vector<std::unique_ptr<QTcpSocket>> clients;
+        // a: made while batch 1 was open; b: while batch 2 was; c: after batch 2 rolled back,
+        // while batch 1's sync still ran; d: while batch 3 was open.
+        for (const quint64 batch : { 1, 2, 1, 3 }) {
+            pending = batch;
+            auto socket = std::make_unique<QTcpSocket>();
+            socket->connectToHost(QHostAddress::LocalHost, port);
+            QVERIFY(socket->waitForConnected(5000));
+            socket->write(post("/things"));
+            const int before = server.heldResponses();
+            QTRY_COMPARE(server.heldResponses(), before + 1);
+            clients.push_back(std::move(socket));
+        }
+        pending = 0;
+        auto answerOf = [&](std::size_t i) {
+            QByteArray received;
+            const bool one = QTest::qWaitFor(
+                [&] {
+                    received += clients.at(i)->readAll();
+                    return split(received).size() == 1;
+                },
+                5000);
+            return one ? received : QByteArray("no single answer: " + received);
+        };
+        server.releaseHeld(1, HttpServer::BatchEnd::Committed);
+        QCOMPARE(server.heldResponses(), 3); // c waits behind b
+        QVERIFY(answerOf(0).startsWith("HTTP/1.1 201"));
+        server.releaseHeld(2, HttpServer::BatchEnd::RolledBack);
+        QCOMPARE(server.heldResponses(), 1);
+        const QByteArray b = answerOf(1);
+        QVERIFY2(b.startsWith("HTTP/1.1 503") && b.contains("was not applied"), b.constData());
+        QVERIFY(answerOf(2).startsWith("HTTP/1.1 201")); // batch 1's outcome, not batch 2's
+        server.releaseHeld(3, HttpServer::BatchEnd::Unknown);
+        QCOMPARE(server.heldResponses(), 0);
+        const QByteArray d = answerOf(3);
+        QVERIFY2(d.startsWith("HTTP/1.1 503") && d.contains("may or may not have been applied"), d.constData());
+        QVERIFY(!d.contains("Retry-After"));
+    }
+
     void aRejectedRequestFlushesTheAnswersBeforeIt()
     {
         ManualClock clock(*Timestamp::fromIso(u"2026-11-26T10:00:00Z"));
@@ -686,11 +908,11 @@ private slots:
         server.setMaxBodyBytes(1024);
         bool hold = true;
         int flushes = 0;
-        server.setResponseGate({ [&] { return hold; },
+        server.setResponseGate({ [&] { return hold ? quint64(1) : 0; },
                                  [&] {
                                      ++flushes;
                                      hold = false;
-                                     server.releaseHeld(true);
+                                     server.releaseHeld(1, HttpServer::BatchEnd::Committed);
                                  } });
         server.router().addRoute("POST", u"/things"_s, [](const HttpRequest&, const RouteMatch&) {
             HttpResponse r;
@@ -721,10 +943,23 @@ private slots:
     }
 
 private:
+    static HttpServer::BatchEnd endOf(Database::BatchOutcome outcome)
+    {
+        switch (outcome) {
+        case Database::BatchOutcome::Committed:
+            return HttpServer::BatchEnd::Committed;
+        case Database::BatchOutcome::RolledBack:
+            return HttpServer::BatchEnd::RolledBack;
+        case Database::BatchOutcome::Unknown:
+            break;
+        }
+        return HttpServer::BatchEnd::Unknown;
+    }
+
     void wire(HttpServer& server)
     {
         m_db->setGroupCommit(true);
-        server.setResponseGate({ [this] { return m_db->batchOpen(); }, [this] { m_db->commitBatch(); } });
+        server.setResponseGate({ [this] { return m_db->undecidedBatch(); }, [this] { m_db->settle(); } });
         Router& router = server.router();
         router.addRoute("POST", u"/items/{value}"_s, [this](const HttpRequest&, const RouteMatch& match) {
             const int value = match.param(u"value"_s).toInt();
