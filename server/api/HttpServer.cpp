@@ -528,6 +528,14 @@ struct HttpServer::Impl final
     void adoptConnection(Connection* socket);
     template <typename Connection>
     void socketReadyRead(Connection& socket);
+    // Serves the request whose head was read (socket.m_head) and whose body has arrived whole,
+    // read from the socket here: Qt's parser never sees it. Returns false when the connection
+    // takes no further request (it asked to close, or is gone).
+    template <typename Connection>
+    bool serveWhole(Connection& socket);
+    // The request pipeline after the request was read: process, then hold or deliver the
+    // answer, and mark the connection's request as answered.
+    void serve(QTcpSocket* socket, HttpRequest& request, QStringView encodedPath, const QElapsedTimer& timer);
     // Answers `status` itself and takes the connection over from Qt's parser. `remaining`:
     // bytes of the request still to come (0 none, -1 unknown).
     template <typename Connection>
@@ -787,64 +795,104 @@ void HttpServer::Impl::socketReadyRead(Connection& socket)
         drain(socket);
         return;
     }
-    const qint64 fresh = socket.bytesAvailable();
-    if (fresh <= 0) {
-        return;
-    }
-    if (!socket.m_requestTimer.isValid()) {
-        socket.m_requestTimer.start();
-    }
-    socket.m_requestBytes += fresh;
+    qint64 fresh = socket.bytesAvailable();
+    while (fresh > 0) {
+        // No byte of this request came before this call, so Qt's parser (whose slot runs after
+        // this one) has seen none of it: if it is all here, it can be served from our own parse.
+        const bool unseen = socket.m_requestBytes == 0;
+        if (!socket.m_requestTimer.isValid()) {
+            socket.m_requestTimer.start();
+        }
+        socket.m_requestBytes += fresh;
 
-    if (socket.m_inSync && socket.m_headSize == 0) {
-        // peek() leaves the bytes for Qt's parser, which reads after this slot.
-        const qint64 room = HeadLimit - socket.m_headBuffer.size();
-        if (room > 0) {
-            socket.m_headBuffer.append(socket.peek(std::min(fresh, room)));
-        }
-        const qsizetype end = socket.m_headBuffer.indexOf("\r\n\r\n");
-        if (end < 0) {
-            // The request line can be judged before the rest of the head arrives.
-            qsizetype lineStart = 0;
-            const qsizetype lineEnd = requestLineEnd(socket.m_headBuffer, &lineStart);
-            if (lineEnd >= 0) {
-                const QString error
-                    = checkRequestLine(socket.m_headBuffer.mid(lineStart, lineEnd - lineStart), nullptr);
-                if (!error.isEmpty()) {
-                    reject(socket, 400, error, 0);
-                    return;
+        if (socket.m_inSync && socket.m_headSize == 0) {
+            // peek() leaves the bytes for Qt's parser, which reads after this slot.
+            const qint64 room = HeadLimit - socket.m_headBuffer.size();
+            if (room > 0) {
+                socket.m_headBuffer.append(socket.peek(std::min(fresh, room)));
+            }
+            const qsizetype end = socket.m_headBuffer.indexOf("\r\n\r\n");
+            if (end < 0) {
+                // The request line can be judged before the rest of the head arrives.
+                qsizetype lineStart = 0;
+                const qsizetype lineEnd = requestLineEnd(socket.m_headBuffer, &lineStart);
+                if (lineEnd >= 0) {
+                    const QString error
+                        = checkRequestLine(socket.m_headBuffer.mid(lineStart, lineEnd - lineStart), nullptr);
+                    if (!error.isEmpty()) {
+                        reject(socket, 400, error, 0);
+                        return;
+                    }
                 }
+                if (socket.m_headBuffer.size() >= HeadLimit) {
+                    reject(socket, 431, QStringLiteral("The request head is larger than %1 bytes.").arg(HeadLimit), 0);
+                }
+                return;
             }
-            if (socket.m_headBuffer.size() >= HeadLimit) {
-                reject(socket, 431, QStringLiteral("The request head is larger than %1 bytes.").arg(HeadLimit), 0);
+            socket.m_headSize = end + 4;
+            socket.m_headBuffer.truncate(end + 4);
+            HeadParse parsed = parseHead(socket.m_headBuffer);
+            if (!parsed.head) {
+                reject(socket, 400, parsed.error, 0);
+                return;
             }
+            socket.m_head = std::move(parsed.head);
+            const Head& head = *socket.m_head;
+            if (head.contentLength > m_maxBody) {
+                // With Expect: 100-continue the client waits for our answer before sending the body.
+                const qint64 remaining
+                    = head.expectContinue ? 0 : socket.m_headSize + head.contentLength - socket.m_requestBytes;
+                reject(socket, 413, {}, remaining);
+                return;
+            }
+            if (head.expectContinue && socket.m_requestBytes == socket.m_headSize) {
+                // QtHttpServer 6.4 ignores Expect, which makes curl wait a second before each body.
+                socket.write(QByteArrayLiteral("HTTP/1.1 100 Continue\r\n\r\n"));
+            }
+        }
+        if (!unseen || !socket.m_inSync || !socket.m_head || socket.m_head->contentLength < 0
+            || socket.bytesAvailable() < socket.m_headSize + socket.m_head->contentLength) {
+            break; // Qt's parser takes this request (a chunked body, or one arriving in parts)
+        }
+        if (!serveWhole(socket)) {
             return;
         }
-        socket.m_headSize = end + 4;
-        socket.m_headBuffer.truncate(end + 4);
-        HeadParse parsed = parseHead(socket.m_headBuffer);
-        if (!parsed.head) {
-            reject(socket, 400, parsed.error, 0);
-            return;
-        }
-        socket.m_head = std::move(parsed.head);
-        const Head& head = *socket.m_head;
-        if (head.contentLength > m_maxBody) {
-            // With Expect: 100-continue the client waits for our answer before sending the body.
-            const qint64 remaining
-                = head.expectContinue ? 0 : socket.m_headSize + head.contentLength - socket.m_requestBytes;
-            reject(socket, 413, {}, remaining);
-            return;
-        }
-        if (head.expectContinue && socket.m_requestBytes == socket.m_headSize) {
-            // QtHttpServer 6.4 ignores Expect, which makes curl wait a second before each body.
-            socket.write(QByteArrayLiteral("HTTP/1.1 100 Continue\r\n\r\n"));
-        }
+        fresh = socket.bytesAvailable(); // the next pipelined request, if any
     }
     if (socket.m_requestBytes > m_maxBody + HeadLimit) {
         // No Content-Length (chunked), or boundaries lost: stop before Qt buffers more.
         reject(socket, 413, {}, -1);
     }
+}
+
+template <typename Connection>
+bool HttpServer::Impl::serveWhole(Connection& socket)
+{
+    const Head head = std::move(*socket.m_head);
+    if (socket.isTransactionStarted()) {
+        // Qt's parser opens a read transaction and leaves it open while it waits for a request;
+        // it holds nothing of this one (see socketReadyRead). Reads inside it would be kept.
+        socket.commitTransaction();
+    }
+    socket.skip(socket.m_headSize);
+    HttpRequest request;
+    request.body = socket.read(head.contentLength);
+    // Exactly this request's bytes: the connection stays in sync for the next one.
+    socket.m_requestBytes = socket.m_headSize + head.contentLength;
+    request.method = head.method;
+    // As QtHttpServer reads the target: against a base, so a path starting with "//" stays a path.
+    const QUrl url = head.target.startsWith('/') ? QUrl::fromEncoded("http://localhost" + head.target)
+                                                 : QUrl::fromEncoded(head.target);
+    request.path = url.path(QUrl::FullyDecoded);
+    request.query = QUrlQuery(url);
+    request.headers = head.headers;
+    request.remoteAddress = remoteAddressText(socket.peerAddress());
+    assignIds(request, head.header("client-request-id"));
+    const QElapsedTimer timer = socket.m_requestTimer;
+    const QString encodedPath = url.path(QUrl::FullyEncoded);
+    serve(&socket, request, encodedPath, timer);
+    const bool close = request.header("connection").trimmed().compare("close", Qt::CaseInsensitive) == 0;
+    return !close && !socket.m_rejected && socket.state() == QAbstractSocket::ConnectedState;
 }
 
 template <typename Connection>
@@ -1108,6 +1156,7 @@ bool HttpServer::handleRequest(const QHttpServerRequest& request, QTcpSocket* so
     }
 
     HttpRequest converted;
+    QString encodedPath;
     try {
         const QUrl url = request.url();
         converted.method = methodName(request.method());
@@ -1121,30 +1170,40 @@ bool HttpServer::handleRequest(const QHttpServerRequest& request, QTcpSocket* so
         converted.body = request.body();
         converted.remoteAddress = remoteAddressText(request.remoteAddress());
         m_impl->assignIds(converted, converted.header("client-request-id"));
+        encodedPath = url.path(QUrl::FullyEncoded);
+    } catch (...) {
+        qCCritical(lcHttp, "reading a request failed");
+        socket->abort();
+        return true;
+    }
+    m_impl->serve(socket, converted, encodedPath, timer);
+    return true;
+}
 
-        Impl::Outcome outcome = m_impl->process(converted, url.path(QUrl::FullyEncoded));
-        const bool close = converted.header("connection").trimmed().compare("close", Qt::CaseInsensitive) == 0;
-        if (const quint64 batch = m_impl->pendingBatch()) {
+void HttpServer::Impl::serve(QTcpSocket* socket, HttpRequest& request, QStringView encodedPath, const QElapsedTimer& timer)
+{
+    try {
+        Outcome outcome = process(request, encodedPath);
+        const bool close = request.header("connection").trimmed().compare("close", Qt::CaseInsensitive) == 0;
+        if (const quint64 batch = pendingBatch()) {
             // The answer may depend on changes not yet durable (this request's or an earlier
             // one's): it leaves when that batch is.
-            m_impl->m_held.push_back(
-                Impl::Held{ batch, socket, converted, std::move(outcome.response), outcome.routeName, close, timer });
+            m_held.push_back(Held{ batch, socket, request, std::move(outcome.response), outcome.routeName, close, timer });
         } else {
-            m_impl->deliver(socket, converted, outcome.response, outcome.routeName, close, timer);
+            deliver(socket, request, outcome.response, outcome.routeName, close, timer);
         }
     } catch (...) {
         // Nothing may escape into Qt's event loop (e.g. bad_alloc building a response).
-        qCCritical(lcHttp, "request pipeline failed (request-id %s)", qUtf8Printable(converted.requestId));
+        qCCritical(lcHttp, "request pipeline failed (request-id %s)", qUtf8Printable(request.requestId));
         if (socket->state() == QAbstractSocket::ConnectedState) {
             socket->write(QByteArrayLiteral("HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n"
                                             "Connection: close\r\n\r\n"));
             socket->disconnectFromHost();
         }
     }
-    if (connection) {
+    if (ConnectionState* connection = stateOf(socket)) {
         connection->requestAnswered();
     }
-    return true;
 }
 
 void HttpServer::setResponseGate(ResponseGate gate)

@@ -39,7 +39,10 @@ class Router;
 // The transport reads each request's head itself, strictly (RFC 9112), before QtHttpServer's
 // lenient parser: a bad request line or header, a non-numeric or conflicting Content-Length,
 // Content-Length with Transfer-Encoding, or a missing Host gets 400 (a head over 64 KiB 431)
-// and a closed connection. It answers `Expect: 100-continue`, which Qt 6.4 ignores. Idle
+// and a closed connection. A request that arrives whole (head and Content-Length body) before
+// Qt's parser has seen any of it is served from that reading, and so is every whole request
+// pipelined behind it; Qt's parser, which reads a head one byte at a time, takes only the rest
+// (chunked bodies, requests arriving in parts). It answers `Expect: 100-continue`, which Qt 6.4 ignores. Idle
 // connections (including ones Qt's parser stalls on) are closed after idleTimeout().
 //
 // Built-in routes: GET /healthz ({"status":"ok"}, or 503 when the health check fails) and

@@ -890,6 +890,41 @@ private Q_SLOTS:
         QCOMPARE(m_handlerCalls, 2);
     }
 
+    // Requests that arrive in parts go through Qt's parser, whole ones are served from the
+    // transport's own reading: both, in turn, on one connection.
+    void requestsInPartsAndWholeShareAConnection()
+    {
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, m_port);
+        QVERIFY(socket.waitForConnected(5000));
+        QByteArray received;
+        auto answers = [&](int n) {
+            const bool arrived = QTest::qWaitFor(
+                [&] {
+                    received += socket.readAll();
+                    return received.count("HTTP/1.1 200 OK") >= n;
+                },
+                5000);
+            return arrived ? int(received.count("HTTP/1.1 200 OK")) : -1;
+        };
+        const QByteArray patch = "PATCH /v1.0/things/7 HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                                 "Content-Length: 9\r\n\r\n";
+        for (const QByteArray& part : { patch.left(5), patch.mid(5, 30), patch.mid(35), QByteArray("{\"a\":"),
+                                        QByteArray("123}") }) {
+            socket.write(part);
+            QVERIFY(socket.waitForBytesWritten(1000));
+            QTest::qWait(20);
+        }
+        QCOMPARE(answers(1), 1);
+        socket.write(patch + "{\"a\":456}");
+        QCOMPARE(answers(2), 2);
+        socket.write("GET /v1.0/things/8 HTTP/1.1\r\nHost: x\r\n\r\n" + patch + "{\"a\":789}");
+        QCOMPARE(answers(4), 4);
+        QCOMPARE(m_handlerCalls, 4);
+        QVERIFY(received.indexOf("\"id\":\"8\"") < received.lastIndexOf("\"id\":\"7\""));
+        QCOMPARE(socket.state(), QAbstractSocket::ConnectedState);
+    }
+
     void idleConnectionsAreClosed()
     {
         m_server->setIdleTimeout(std::chrono::milliseconds(200));
