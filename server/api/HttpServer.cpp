@@ -534,8 +534,9 @@ struct HttpServer::Impl final
     template <typename Connection>
     bool serveWhole(Connection& socket);
     // The request pipeline after the request was read: process, then hold or deliver the
-    // answer, and mark the connection's request as answered.
-    void serve(QTcpSocket* socket, HttpRequest& request, QStringView encodedPath, const QElapsedTimer& timer);
+    // answer, and mark the connection's request as answered. True when the request asked for
+    // the connection to close.
+    bool serve(QTcpSocket* socket, HttpRequest& request, QStringView encodedPath, const QElapsedTimer& timer);
     // Answers `status` itself and takes the connection over from Qt's parser. `remaining`:
     // bytes of the request still to come (0 none, -1 unknown).
     template <typename Connection>
@@ -544,8 +545,10 @@ struct HttpServer::Impl final
     void drain(Connection& socket);
     template <typename Connection>
     void answerRejected(Connection& socket);
+    // The request as the transport read it from its head (no body; method UNKNOWN without a
+    // head). *encodedPath, when given, receives the target's path as sent, for the router.
     template <typename Connection>
-    HttpRequest requestFromHead(const Connection& socket) const;
+    HttpRequest requestFromHead(const Connection& socket, QString* encodedPath = nullptr) const;
     QString routeNameFor(const HttpRequest& request, QStringView encodedPath) const;
     void sweepIdle();
 
@@ -868,30 +871,20 @@ void HttpServer::Impl::socketReadyRead(Connection& socket)
 template <typename Connection>
 bool HttpServer::Impl::serveWhole(Connection& socket)
 {
-    const Head head = std::move(*socket.m_head);
     if (socket.isTransactionStarted()) {
         // Qt's parser opens a read transaction and leaves it open while it waits for a request;
         // it holds nothing of this one (see socketReadyRead). Reads inside it would be kept.
         socket.commitTransaction();
     }
+    QString encodedPath;
+    HttpRequest request = requestFromHead(socket, &encodedPath);
+    const qint64 bodySize = socket.m_head->contentLength;
     socket.skip(socket.m_headSize);
-    HttpRequest request;
-    request.body = socket.read(head.contentLength);
+    request.body = socket.read(bodySize);
     // Exactly this request's bytes: the connection stays in sync for the next one.
-    socket.m_requestBytes = socket.m_headSize + head.contentLength;
-    request.method = head.method;
-    // As QtHttpServer reads the target: against a base, so a path starting with "//" stays a path.
-    const QUrl url = head.target.startsWith('/') ? QUrl::fromEncoded("http://localhost" + head.target)
-                                                 : QUrl::fromEncoded(head.target);
-    request.path = url.path(QUrl::FullyDecoded);
-    request.query = QUrlQuery(url);
-    request.headers = head.headers;
-    request.remoteAddress = remoteAddressText(socket.peerAddress());
-    assignIds(request, head.header("client-request-id"));
+    socket.m_requestBytes = socket.m_headSize + bodySize;
     const QElapsedTimer timer = socket.m_requestTimer;
-    const QString encodedPath = url.path(QUrl::FullyEncoded);
-    serve(&socket, request, encodedPath, timer);
-    const bool close = request.header("connection").trimmed().compare("close", Qt::CaseInsensitive) == 0;
+    const bool close = serve(&socket, request, encodedPath, timer);
     return !close && !socket.m_rejected && socket.state() == QAbstractSocket::ConnectedState;
 }
 
@@ -954,12 +947,20 @@ void HttpServer::Impl::drain(Connection& socket)
 }
 
 template <typename Connection>
-HttpRequest HttpServer::Impl::requestFromHead(const Connection& socket) const
+HttpRequest HttpServer::Impl::requestFromHead(const Connection& socket, QString* encodedPath) const
 {
     HttpRequest request;
     request.method = socket.m_head ? socket.m_head->method : QByteArrayLiteral("UNKNOWN");
     if (socket.m_head) {
-        request.path = QUrl::fromEncoded(socket.m_head->target).path(QUrl::FullyDecoded);
+        const QByteArray& target = socket.m_head->target;
+        // As QtHttpServer reads a target: against a base, so a path starting with "//" stays a path.
+        const QUrl url = target.startsWith('/') ? QUrl::fromEncoded("http://localhost" + target) : QUrl::fromEncoded(target);
+        request.path = url.path(QUrl::FullyDecoded);
+        request.query = QUrlQuery(url);
+        request.headers = socket.m_head->headers;
+        if (encodedPath) {
+            *encodedPath = url.path(QUrl::FullyEncoded);
+        }
     }
     request.remoteAddress = remoteAddressText(socket.peerAddress());
     assignIds(request, socket.m_head ? QByteArrayView(socket.m_head->header("client-request-id")) : QByteArrayView());
@@ -978,14 +979,15 @@ void HttpServer::Impl::answerRejected(Connection& socket)
     // Earlier answers on this connection go first.
     flushHeldFor(&socket);
     socket.m_answered = true;
-    HttpRequest request = requestFromHead(socket);
+    QString encodedPath;
+    HttpRequest request = requestFromHead(socket, &encodedPath);
     QString routeName = InvalidRoute;
     HttpResponse response;
     switch (socket.m_rejectStatus) {
     case 413:
         response = GraphErrors::payloadTooLarge(request, m_maxBody);
         if (socket.m_head) {
-            routeName = routeNameFor(request, QUrl::fromEncoded(socket.m_head->target).path(QUrl::FullyEncoded));
+            routeName = routeNameFor(request, encodedPath);
         }
         break;
     case 431:
@@ -1180,11 +1182,11 @@ bool HttpServer::handleRequest(const QHttpServerRequest& request, QTcpSocket* so
     return true;
 }
 
-void HttpServer::Impl::serve(QTcpSocket* socket, HttpRequest& request, QStringView encodedPath, const QElapsedTimer& timer)
+bool HttpServer::Impl::serve(QTcpSocket* socket, HttpRequest& request, QStringView encodedPath, const QElapsedTimer& timer)
 {
+    const bool close = request.header("connection").trimmed().compare("close", Qt::CaseInsensitive) == 0;
     try {
         Outcome outcome = process(request, encodedPath);
-        const bool close = request.header("connection").trimmed().compare("close", Qt::CaseInsensitive) == 0;
         if (const quint64 batch = pendingBatch()) {
             // The answer may depend on changes not yet durable (this request's or an earlier
             // one's): it leaves when that batch is.
@@ -1204,6 +1206,7 @@ void HttpServer::Impl::serve(QTcpSocket* socket, HttpRequest& request, QStringVi
     if (ConnectionState* connection = stateOf(socket)) {
         connection->requestAnswered();
     }
+    return close;
 }
 
 void HttpServer::setResponseGate(ResponseGate gate)

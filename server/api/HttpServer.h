@@ -42,8 +42,9 @@ class Router;
 // and a closed connection. A request that arrives whole (head and Content-Length body) before
 // Qt's parser has seen any of it is served from that reading, and so is every whole request
 // pipelined behind it; Qt's parser, which reads a head one byte at a time, takes only the rest
-// (chunked bodies, requests arriving in parts). It answers `Expect: 100-continue`, which Qt 6.4 ignores. Idle
-// connections (including ones Qt's parser stalls on) are closed after idleTimeout().
+// (chunked bodies, requests arriving in parts). It answers `Expect: 100-continue`, which Qt 6.4
+// ignores. Idle connections (including ones Qt's parser stalls on) are closed after
+// idleTimeout().
 //
 // Built-in routes: GET /healthz ({"status":"ok"}, or 503 when the health check fails) and
 // GET /metrics (Prometheus text). Neither is authenticated: bind to a trusted interface or

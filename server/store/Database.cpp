@@ -462,13 +462,18 @@ bool Database::setDurable(bool durable)
 bool Database::setDurability(Durability level)
 {
     m_durability = level;
-    if (m_groupCommit && level == Durability::Full) {
+    matchLogSyncer();
+    return !isOpen() || setDurable(m_durable);
+}
+
+void Database::matchLogSyncer()
+{
+    if (m_groupCommit && m_durability == Durability::Full) {
         startLogSyncer();
     } else if (m_logSyncer) {
-        settle();
+        settle(); // every batch it was to sync is told of first
         stopLogSyncer();
     }
-    return !isOpen() || setDurable(m_durable);
 }
 
 int Database::schemaVersion()
@@ -570,13 +575,10 @@ void Database::setGroupCommit(bool enabled)
 {
     if (!enabled) {
         settle();
-        stopLogSyncer();
     }
     // See the header: a batch would hold PostgreSQL's write lock across a turn of the event loop.
     m_groupCommit = enabled && m_dialect == Dialect::SQLite;
-    if (m_groupCommit && m_durability == Durability::Full) {
-        startLogSyncer();
-    }
+    matchLogSyncer();
     if (isOpen()) {
         setDurable(m_durable); // NORMAL on this connection when the log syncer syncs, else as set
     }

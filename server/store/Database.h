@@ -247,6 +247,8 @@ private:
     sqlite3_stmt* sqliteStatement(const QString& sql);
     bool failed(const QString& message);
     void stopCheckpointer();
+    // Starts the log syncer when group commit and Durability::Full call for it, else stops it.
+    void matchLogSyncer();
     void startLogSyncer();
     void stopLogSyncer();
     // The synchronous level this connection runs at: Off while not durable; Normal with Full

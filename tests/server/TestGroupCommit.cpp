@@ -809,15 +809,8 @@ private slots:
     {
         ManualClock clock(*Timestamp::fromIso(u"2026-11-26T10:00:00Z"));
         HttpServer server(clock);
-        server.setRateLimit(0, 0);
         bool hold = true;
-        server.setResponseGate({ [&] { return hold ? quint64(1) : 0; }, [] {} });
-        server.router().addRoute("POST", u"/things"_s, [](const HttpRequest&, const RouteMatch&) {
-            HttpResponse r;
-            r.status = 201;
-            return r;
-        });
-        const quint16 port = server.listen(QHostAddress::LocalHost);
+        const quint16 port = serveThings(server, { [&] { return hold ? quint64(1) : 0; }, [] {} });
         QVERIFY(port != 0);
         std::vector<std::unique_ptr<QTcpSocket>> clients;
         for (int i = 0; i < 3; ++i) {
@@ -856,15 +849,8 @@ private slots:
     {
         ManualClock clock(*Timestamp::fromIso(u"2026-11-26T10:00:00Z"));
         HttpServer server(clock);
-        server.setRateLimit(0, 0);
         quint64 pending = 0;
-        server.setResponseGate({ [&] { return pending; }, [] {} });
-        server.router().addRoute("POST", u"/things"_s, [](const HttpRequest&, const RouteMatch&) {
-            HttpResponse r;
-            r.status = 201;
-            return r;
-        });
-        const quint16 port = server.listen(QHostAddress::LocalHost);
+        const quint16 port = serveThings(server, { [&] { return pending; }, [] {} });
         QVERIFY(port != 0);
         std::vector<std::unique_ptr<QTcpSocket>> clients;
         // a: made while batch 1 was open; b: while batch 2 was; c: after batch 2 rolled back,
@@ -909,22 +895,16 @@ private slots:
     {
         ManualClock clock(*Timestamp::fromIso(u"2026-11-26T10:00:00Z"));
         HttpServer server(clock);
-        server.setRateLimit(0, 0);
         server.setMaxBodyBytes(1024);
         bool hold = true;
         int flushes = 0;
-        server.setResponseGate({ [&] { return hold ? quint64(1) : 0; },
-                                 [&] {
-                                     ++flushes;
-                                     hold = false;
-                                     server.releaseHeld(1, HttpServer::BatchEnd::Committed);
-                                 } });
-        server.router().addRoute("POST", u"/things"_s, [](const HttpRequest&, const RouteMatch&) {
-            HttpResponse r;
-            r.status = 201;
-            return r;
-        });
-        const quint16 port = server.listen(QHostAddress::LocalHost);
+        const quint16 port = serveThings(server,
+                                         { [&] { return hold ? quint64(1) : 0; },
+                                           [&] {
+                                               ++flushes;
+                                               hold = false;
+                                               server.releaseHeld(1, HttpServer::BatchEnd::Committed);
+                                           } });
         QVERIFY(port != 0);
         QTcpSocket client;
         client.connectToHost(QHostAddress::LocalHost, port);
@@ -948,6 +928,20 @@ private slots:
     }
 
 private:
+    // The transport alone, the gate in the test's hands: POST /things answers 201. Returns the
+    // port it listens on (0 on failure).
+    static quint16 serveThings(HttpServer& server, HttpServer::ResponseGate gate)
+    {
+        server.setRateLimit(0, 0);
+        server.setResponseGate(std::move(gate));
+        server.router().addRoute("POST", u"/things"_s, [](const HttpRequest&, const RouteMatch&) {
+            HttpResponse r;
+            r.status = 201;
+            return r;
+        });
+        return server.listen(QHostAddress::LocalHost);
+    }
+
     static HttpServer::BatchEnd endOf(Database::BatchOutcome outcome)
     {
         switch (outcome) {
