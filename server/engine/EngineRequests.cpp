@@ -273,7 +273,9 @@ Outcome<ScheduleRequest> Engine::submit(const Caller& caller, ScheduleRequest re
         // start. An empty type matches both. (Not "LIKE ?": SQLite re-prepares a statement whose
         // LIKE pattern is a bound parameter every time it runs.) One equality lookup per state,
         // the earliest chosen here: `state IN (...) ORDER BY start_at LIMIT 1` made SQLite build
-        // two throw-away b-trees per call (the IN list that drives the index, and the sort).
+        // two throw-away b-trees per call (the IN list that drives the index, and the sort). The
+        // state is written into the statement, not bound: only then may the planner use the
+        // index of live assignments (Schema.cpp, version 5).
         struct InForce
         {
             QString id;
@@ -282,11 +284,16 @@ Outcome<ScheduleRequest> Engine::submit(const Caller& caller, ScheduleRequest re
         };
         auto activeAssignment = [&](const QString& type) -> std::optional<InForce> {
             std::optional<InForce> earliest;
-            for (const QString& state : {QStringLiteral("Active"), QStringLiteral("Scheduled")}) {
+            static const auto lookup = [](const char* state) {
+                return QStringLiteral("SELECT id, start_at FROM assignments WHERE principal_id = ? AND state = '%1' AND "
+                                      "kind = ? AND target_id = ? AND scope_id = ? AND (? = '' OR assignment_type = ?)")
+                    .arg(QLatin1String(state));
+            };
+            static const std::pair<QString, QString> lookups[] = {{QStringLiteral("Active"), lookup("Active")},
+                                                                  {QStringLiteral("Scheduled"), lookup("Scheduled")}};
+            for (const auto& [state, sql] : lookups) {
                 Database::Rows rows = m_db.read(
-                    QStringLiteral("SELECT id, start_at FROM assignments WHERE principal_id = ? AND state = ? AND "
-                                   "kind = ? AND target_id = ? AND scope_id = ? AND (? = '' OR assignment_type = ?)"),
-                    {request.principalId, state, kindText(target.kind), target.targetId, target.scopeId, type, type});
+                    sql, {request.principalId, kindText(target.kind), target.targetId, target.scopeId, type, type});
                 while (rows.next()) {
                     const Timestamp start = fromSqlTime(rows.value(1));
                     if (!earliest || start < earliest->start) {

@@ -132,13 +132,15 @@ Outcome<AccessReviewDefinition> Engine::createReview(const Caller& caller, const
                                     "(?,?,?,?,'InProgress')"),
                      {instanceId, definitionId, nowText, toSqlTime(end)}, &done);
         }
-        // One decision per current eligibility; recommend Deny when the role went unused.
-        QSqlQuery elig = m_db.run(QStringLiteral("SELECT e.id, e.principal_id, e.scope_id, (SELECT COUNT(*) FROM assignments a "
-                                                 "WHERE a.principal_id = e.principal_id AND a.kind = e.kind AND a.target_id = "
-                                                 "e.target_id AND a.assignment_type = 'Activated' AND a.start_at >= ?) FROM "
+        // One decision per current eligibility; recommend Deny when the role went unused. Who
+        // used it is read once, in one pass over the assignments (ended ones are in no index by
+        // principal), not looked up again for each eligibility.
+        QSqlQuery elig = m_db.run(QStringLiteral("SELECT e.id, e.principal_id, e.scope_id, CASE WHEN e.principal_id IN (SELECT "
+                                                 "a.principal_id FROM assignments a WHERE a.kind = ? AND a.target_id = ? AND "
+                                                 "a.assignment_type = 'Activated' AND a.start_at >= ?) THEN 1 ELSE 0 END FROM "
                                                  "eligibilities e WHERE e.kind = ? AND e.target_id = ? AND (e.end_at IS NULL "
                                                  "OR e.end_at > ?)"),
-                                  {toSqlTime(inactiveSince), kindText(kind), targetId, nowText});
+                                  {kindText(kind), targetId, toSqlTime(inactiveSince), kindText(kind), targetId, nowText});
         struct Row
         {
             QString eligibilityId, principalId, scopeId;

@@ -283,6 +283,22 @@ QList<Migration> sqliteMigrations()
                  rate REAL NOT NULL,
                  allowed INTEGER NOT NULL DEFAULT 1))"),
          }},
+        {5,
+         "assignment indexes hold only the assignments in force or scheduled",
+         {
+             // Ended assignments are history: nothing looks them up by principal or by due time.
+             // Indexing only the live ones keeps these indexes a few pages however long the
+             // history grows, and ending an assignment then removes its entries instead of
+             // rewriting them elsewhere in the index. Queries name the states as literals, as a
+             // partial index is used only where the query's own terms imply the index's.
+             QStringLiteral("DROP INDEX assignments_principal"),
+             QStringLiteral("DROP INDEX assignments_due_end"),
+             QStringLiteral("DROP INDEX assignments_due_start"),
+             QStringLiteral("CREATE INDEX assignments_live ON assignments (principal_id, state, kind, target_id) "
+                            "WHERE state = 'Active' OR state = 'Scheduled'"),
+             QStringLiteral("CREATE INDEX assignments_due_end ON assignments (end_at) WHERE state = 'Active'"),
+             QStringLiteral("CREATE INDEX assignments_due_start ON assignments (start_at) WHERE state = 'Scheduled'"),
+         }},
     };
 }
 
@@ -566,6 +582,19 @@ QList<Migration> postgresMigrations()
                  updated_ticks BIGINT NOT NULL,
                  rate DOUBLE PRECISION NOT NULL,
                  allowed BIGINT NOT NULL DEFAULT 1))"),
+         }},
+        {5,
+         "assignment indexes hold only the assignments in force or scheduled",
+         {
+             // As in sqliteMigrations(): only live assignments are indexed (PostgreSQL's planner, too,
+             // uses a partial index only where the query's terms imply its condition).
+             QStringLiteral("DROP INDEX assignments_principal"),
+             QStringLiteral("DROP INDEX assignments_due_end"),
+             QStringLiteral("DROP INDEX assignments_due_start"),
+             QStringLiteral("CREATE INDEX assignments_live ON assignments (principal_id, state, kind, target_id) "
+                            "WHERE state = 'Active' OR state = 'Scheduled'"),
+             QStringLiteral("CREATE INDEX assignments_due_end ON assignments (end_at) WHERE state = 'Active'"),
+             QStringLiteral("CREATE INDEX assignments_due_start ON assignments (start_at) WHERE state = 'Scheduled'"),
          }},
     };
 }
