@@ -5,6 +5,7 @@
 #include "Metrics.h"
 #include "RateLimiter.h"
 #include "Router.h"
+#include "TimeOrderedId.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
@@ -18,7 +19,6 @@
 #include <QTcpSocket>
 #include <QTimer>
 #include <QUrl>
-#include <QUuid>
 
 #include <algorithm>
 #include <exception>
@@ -567,7 +567,7 @@ struct HttpServer::Impl final
 
 void HttpServer::Impl::assignIds(HttpRequest& request, QByteArrayView clientRequestId) const
 {
-    request.requestId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    request.requestId = TimeOrderedId::create(); // a GUID, as Graph's; made without a RDRAND per 32 bits
     request.clientRequestId
         = isValidClientRequestId(clientRequestId) ? QString::fromLatin1(clientRequestId) : request.requestId;
     request.receivedAt = m_clock.now();

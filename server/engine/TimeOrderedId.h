@@ -10,8 +10,8 @@ namespace Elevate::Server {
 // random bits, written as a canonical GUID ("0190a6d2-…", no braces) like every Graph id.
 // Ids made later sort after ids made earlier, so a new row lands at the right edge of every
 // index keyed by id instead of dirtying a random B-tree page. The random bits come from the
-// operating system's generator (QRandomGenerator::system()), as QUuid::createUuid()'s did:
-// ids are never capabilities (every call is authorized on its own), but they stay unguessable.
+// operating system's generator (getrandom(2), a few KiB at a time per thread): ids are never
+// capabilities (every call is authorized on its own), but they stay unguessable.
 class TimeOrderedId final
 {
 public:

@@ -8,6 +8,8 @@
 #include <QTest>
 #include <QUuid>
 
+#include <thread>
+
 using namespace Elevate::Server;
 
 class TestTimeOrderedId final : public QObject
@@ -19,6 +21,7 @@ private slots:
     void carriesItsMillisecond();
     void laterIdsSortAfterEarlierOnes();
     void idsOfOneMillisecondAreDistinct();
+    void threadsDrawDifferentRandomBits();
     void timeOfRejectsOtherIds();
 };
 
@@ -71,6 +74,27 @@ void TestTimeOrderedId::idsOfOneMillisecondAreDistinct()
     }
     QCOMPARE(seen.size(), 20000);
     QCOMPARE(tails.size(), 20000);
+}
+
+void TestTimeOrderedId::threadsDrawDifferentRandomBits()
+{
+    // Each thread keeps its own page of the kernel's randomness: two threads must not hand out
+    // the same bits (as copies of one pool would).
+    const qint64 at = Q_INT64_C(1795723200000);
+    QStringList here;
+    QStringList there;
+    std::thread other([&] {
+        for (int i = 0; i < 1000; ++i) {
+            there << TimeOrderedId::create(at);
+        }
+    });
+    for (int i = 0; i < 1000; ++i) {
+        here << TimeOrderedId::create(at);
+    }
+    other.join();
+    QSet<QString> all(here.begin(), here.end());
+    all.unite(QSet<QString>(there.begin(), there.end()));
+    QCOMPARE(all.size(), 2000);
 }
 
 void TestTimeOrderedId::timeOfRejectsOtherIds()
