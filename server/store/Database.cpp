@@ -1,6 +1,7 @@
 #include "Database.h"
 
 #include "Schema.h"
+#include "SqlitePageCache.h"
 
 #include <QFile>
 #include <QLoggingCategory>
@@ -31,7 +32,8 @@ Q_LOGGING_CATEGORY(lcStore, "elevate.server.store")
 
 bool Database::configureSqliteLibrary()
 {
-    return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK;
+    const bool memoryStatusOff = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK;
+    return SqlitePageCache::install() && memoryStatusOff;
 }
 
 namespace {

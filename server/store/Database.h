@@ -40,7 +40,7 @@ public:
     // Process-wide SQLite settings; from main(), before any database is opened or thread
     // started (SQLite takes them only before its first use; later this returns false).
     // Memory statistics off: nothing reads them, and with them on every allocation inside
-    // SQLite takes a process-wide mutex.
+    // SQLite takes a process-wide mutex. SqlitePageCache's page cache in.
     static bool configureSqliteLibrary();
     using Durability = SqlDialect::Durability;
 
