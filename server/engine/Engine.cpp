@@ -714,8 +714,10 @@ Outcome<QList<ActiveAssignment>> Engine::assignments(const Caller& caller, PimKi
 
 qint64 Engine::pendingRequestCount()
 {
-    return m_db.scalar(QStringLiteral("SELECT COUNT(*) FROM requests WHERE status IN ('PendingApproval', "
-                                      "'PendingAdminDecision', 'Granted')"))
+    // The condition of the index requests_pending, word for word: so the count reads that small
+    // index, not the whole table (an IN list does not imply it as far as SQLite sees).
+    return m_db.scalar(QStringLiteral("SELECT COUNT(*) FROM requests WHERE status = 'PendingApproval' OR status = "
+                                      "'PendingAdminDecision' OR status = 'Granted'"))
         .toLongLong();
 }
 

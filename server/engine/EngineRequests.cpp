@@ -337,11 +337,17 @@ Outcome<ScheduleRequest> Engine::submit(const Caller& caller, ScheduleRequest re
                                        QStringLiteral("The role is already active or scheduled for you.")));
             }
             // One equality lookup per status (an IN list driving the index is a throw-away b-tree).
-            for (const QString& status : {QStringLiteral("PendingApproval"), QStringLiteral("PendingAdminDecision")}) {
-                if (m_db.readScalar(QStringLiteral("SELECT COUNT(*) FROM requests WHERE principal_id = ? AND status = ? "
-                                                   "AND kind = ? AND target_id = ? AND scope_id = ?"),
-                                    {request.principalId, status, kindText(target.kind), target.targetId, target.scopeId})
-                        .toLongLong()
+            // The status is written into the statement: bound, it would be compared with the
+            // condition of the partial index requests_pending, and SQLite prepares such a
+            // statement again each time that parameter is bound (its plan may depend on it).
+            static const QString pendingLookups[] = {
+                QStringLiteral("SELECT COUNT(*) FROM requests WHERE principal_id = ? AND status = 'PendingApproval' AND kind = ? "
+                               "AND target_id = ? AND scope_id = ?"),
+                QStringLiteral("SELECT COUNT(*) FROM requests WHERE principal_id = ? AND status = 'PendingAdminDecision' AND "
+                               "kind = ? AND target_id = ? AND scope_id = ?"),
+            };
+            for (const QString& sql : pendingLookups) {
+                if (m_db.readScalar(sql, {request.principalId, kindText(target.kind), target.targetId, target.scopeId}).toLongLong()
                     > 0) {
                     return fail(badRequest(QStringLiteral("PendingRoleAssignmentRequest"),
                                            QStringLiteral("There is already an existing pending Role assignment request.")));
