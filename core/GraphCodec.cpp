@@ -1742,6 +1742,13 @@ public:
             appendJsonString(key(name), value.toUtf8());
         }
     }
+    // put(Timestamp)'s: left out when null.
+    void time(const char* name, const Timestamp& value)
+    {
+        if (!value.isNull()) {
+            appendJsonString(key(name), value.toIso().toUtf8());
+        }
+    }
 
 private:
     QByteArray& m_out;
@@ -1846,6 +1853,93 @@ QByteArray encodeAuditEvent(const AuditEvent& event)
     QByteArray out;
     out.reserve(1024);
     writeAuditEvent(out, event);
+    return out;
+}
+
+namespace {
+
+void writeIdentity(QByteArray& out, const Identity& v)
+{
+    ObjectWriter o(out);
+    if (!v.odataType.isEmpty()) {
+        appendJsonString(o.key("@odata.type"), QByteArray::fromStdString(graphType(v.odataType)));
+    }
+    o.string("displayName", v.displayName);
+    o.string("id", v.id);
+    o.string("userPrincipalName", v.userPrincipalName);
+}
+
+// toJson(ScheduleRequest)'s members in their sorted order, without the expanded objects.
+void writeScheduleRequest(QByteArray& out, const ScheduleRequest& v, const QString& odataContext)
+{
+    const bool group = v.kind == PimKind::Group;
+    ObjectWriter o(out);
+    o.string("@odata.context", odataContext);
+    if (group) {
+        appendJsonString(o.key("accessId"), lowerFirst(enumName(v.accessId)).toUtf8());
+    }
+    appendJsonString(o.key("action"), enumName(v.action).toUtf8());
+    if (!group) {
+        o.string("appScopeId", v.appScopeId);
+    }
+    o.string("approvalId", v.approvalId);
+    o.time("completedDateTime", v.completedDateTime);
+    if (v.createdBy) {
+        ObjectWriter by(o.key("createdBy"));
+        by.key("application").append("null");
+        by.key("device").append("null");
+        writeIdentity(by.key("user"), *v.createdBy);
+    }
+    o.time("createdDateTime", v.createdDateTime);
+    o.string("customData", v.customData);
+    if (!group) {
+        o.string("directoryScopeId", v.directoryScopeId);
+    } else {
+        appendJsonString(o.key("groupId"), v.groupId.toUtf8());
+    }
+    o.string("id", v.id);
+    if (v.isValidationOnly) {
+        o.key("isValidationOnly").append("true");
+    }
+    o.string("justification", v.justification);
+    o.string("principalId", v.principalId);
+    if (!group) {
+        o.string("roleDefinitionId", v.roleDefinitionId);
+    }
+    if (v.scheduleInfo) {
+        ObjectWriter schedule(o.key("scheduleInfo"));
+        {
+            const Expiration& x = v.scheduleInfo->expiration;
+            ObjectWriter expiration(schedule.key("expiration"));
+            if (x.duration) {
+                appendJsonString(expiration.key("duration"), x.duration->toIso().toUtf8());
+            }
+            expiration.time("endDateTime", x.endDateTime);
+            appendJsonString(expiration.key("type"), enumName(x.type).toUtf8());
+        }
+        schedule.time("startDateTime", v.scheduleInfo->startDateTime);
+    }
+    if (v.status != RequestStatus::Unknown || !v.id.isEmpty()) {
+        appendJsonString(o.key("status"), enumName(v.status).toUtf8());
+    }
+    o.string("targetScheduleId", v.targetScheduleId);
+    if (!v.ticketInfo.isEmpty()) {
+        ObjectWriter ticket(o.key("ticketInfo"));
+        ticket.string("ticketNumber", v.ticketInfo.ticketNumber);
+        ticket.string("ticketSystem", v.ticketInfo.ticketSystem);
+    }
+}
+
+} // namespace
+
+std::optional<QByteArray> encodeScheduleRequest(const ScheduleRequest& request, const QString& odataContext)
+{
+    if (request.roleDefinition || request.principal || request.group) {
+        return std::nullopt;
+    }
+    QByteArray out;
+    out.reserve(1000); // under glibc's per-thread cache limit, with the array's header
+    writeScheduleRequest(out, request, odataContext);
     return out;
 }
 

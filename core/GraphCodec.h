@@ -15,6 +15,8 @@
 #include <QByteArray>
 #include <QByteArrayView>
 
+#include <optional>
+
 #include <nlohmann/json.hpp>
 
 // The Graph-dialect JSON codec shared by the console and elevated (graph-contract.md).
@@ -140,5 +142,10 @@ QByteArray encode(const T& value)
 // tree (keys in the tree's sorted order, strings escaped as its dump escapes them): the server
 // encodes every audit record it appends, and the tree cost more than the record's INSERT.
 QByteArray encodeAuditEvent(const AuditEvent& event);
+
+// The same bytes as encode(request) with "@odata.context" (left out when null) added, written
+// straight from the struct like encodeAuditEvent(): the answer to every activation. Nothing when
+// the request carries expanded objects (roleDefinition, principal, group): encode() those.
+std::optional<QByteArray> encodeScheduleRequest(const ScheduleRequest& request, const QString& odataContext);
 
 } // namespace Elevate::GraphCodec

@@ -13,6 +13,8 @@
 
 #include <algorithm>
 #include <memory>
+#include <optional>
+#include <type_traits>
 #include <variant>
 
 namespace Elevate::Server {
@@ -205,6 +207,17 @@ HttpResponse pageResponse(const HttpRequest& request, const QUrl& baseUrl, const
 template <typename T>
 HttpResponse entityResponse(const HttpRequest& request, int status, const T& value, const QString& entitySet)
 {
+    if constexpr (std::is_same_v<T, ScheduleRequest>) {
+        // Every activation answers with one: written straight, not through a JSON tree (the
+        // tree and its dump were a sixth of an activation's instructions).
+        if (std::optional<QByteArray> body
+            = GraphCodec::encodeScheduleRequest(value, contextUrl(request, entitySet) + QStringLiteral("/$entity"))) {
+            HttpResponse r;
+            r.status = status;
+            r.body = std::move(*body);
+            return r;
+        }
+    }
     json entity = GraphCodec::toJson(value);
     entity["@odata.context"] = QString(contextUrl(request, entitySet) + QStringLiteral("/$entity")).toStdString();
     return jsonResponse(status, entity);

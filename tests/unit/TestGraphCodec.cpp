@@ -44,6 +44,7 @@ private slots:
     void auditEventByUser();
     void auditEventByApp();
     void auditEventDirectEncoderWritesTheTreesBytes();
+    void scheduleRequestDirectEncoderWritesTheTreesBytes();
     void graphErrorPolicyFailed();
     void graphErrorClaimsChallenge();
     void graphErrorNestedCodes();
@@ -2236,6 +2237,103 @@ void TestGraphCodec::auditEventDirectEncoderWritesTheTreesBytes()
         QVERIFY2(direct == tree, qPrintable(QStringLiteral("event %1:\n%2\n%3").arg(n).arg(QString::fromUtf8(tree),
                                                                                         QString::fromUtf8(direct))));
     }
+}
+
+// encodeScheduleRequest (the answer to every activation) must write what the tree writes, with
+// "@odata.context" added as GraphApi adds it: random requests of both kinds, every optional
+// part present or not, the same hostile strings as above.
+void TestGraphCodec::scheduleRequestDirectEncoderWritesTheTreesBytes()
+{
+    QRandomGenerator random(20261127);
+    const QList<char16_t> alphabet{u'a', u'Z', u'0', u' ', u'"', u'\\', u'/', 0x7f, 0xe9, 0x4e2d, 0xfeff, 0xd83d, 0xdc00};
+    auto text = [&]() -> QString {
+        switch (random.bounded(6)) {
+        case 0:
+            return QString();
+        case 1:
+            return QStringLiteral("");
+        default:
+            break;
+        }
+        QString t;
+        for (int i = random.bounded(12); i > 0; --i) {
+            const int pick = random.bounded(int(alphabet.size()) + 2);
+            if (pick < alphabet.size()) {
+                t.append(QChar(alphabet.at(pick)));
+            } else if (pick == alphabet.size()) {
+                t.append(QChar(char16_t(random.bounded(0x20))));
+            } else {
+                t.append(QString::fromUcs4(U"\U0001F600", 1));
+            }
+        }
+        return t;
+    };
+    auto time = [&]() {
+        return random.bounded(3) == 0 ? Timestamp()
+                                      : Timestamp::fromTicks(std::int64_t(random.bounded(2000000000)) * 10'000'000
+                                                             + (random.bounded(2) ? random.bounded(10'000'000) : 0));
+    };
+    auto identity = [&]() {
+        Identity i{text(), text(), text(), QString()};
+        if (random.bounded(3) == 0) {
+            i.odataType = QStringLiteral("user");
+        }
+        return i;
+    };
+    int direct = 0;
+    for (int n = 0; n < 2000; ++n) {
+        ScheduleRequest r;
+        r.kind = random.bounded(2) ? PimKind::Group : PimKind::DirectoryRole;
+        r.id = text();
+        r.action = static_cast<RequestAction>(random.bounded(10));
+        r.status = static_cast<RequestStatus>(random.bounded(12));
+        r.principalId = text();
+        r.roleDefinitionId = text();
+        r.directoryScopeId = text();
+        r.appScopeId = text();
+        r.groupId = text();
+        r.accessId = static_cast<GroupAccess>(random.bounded(3));
+        r.justification = text();
+        r.ticketInfo = TicketInfo{text(), text()};
+        if (random.bounded(3) != 0) {
+            ScheduleInfo schedule;
+            schedule.startDateTime = time();
+            schedule.expiration.type = static_cast<ExpirationType>(random.bounded(5));
+            if (random.bounded(2)) {
+                schedule.expiration.duration = IsoDuration::fromSeconds(random.bounded(100000));
+            }
+            schedule.expiration.endDateTime = time();
+            r.scheduleInfo = schedule;
+        }
+        r.isValidationOnly = random.bounded(4) == 0;
+        r.customData = text();
+        r.createdDateTime = time();
+        r.completedDateTime = time();
+        r.approvalId = text();
+        r.targetScheduleId = text();
+        if (random.bounded(2)) {
+            r.createdBy = identity();
+        }
+        if (random.bounded(8) == 0) {
+            r.principal = identity(); // expanded: no direct encoding
+        }
+        const QString context = random.bounded(5) == 0 ? QString() : text();
+        nlohmann::json tree = GraphCodec::toJson(r);
+        if (!context.isNull()) {
+            tree["@odata.context"] = context.toStdString();
+        }
+        const std::optional<QByteArray> bytes = GraphCodec::encodeScheduleRequest(r, context);
+        if (r.principal) {
+            QVERIFY(!bytes);
+            continue;
+        }
+        QVERIFY(bytes);
+        ++direct;
+        const QByteArray expected = GraphCodec::serialize(tree);
+        QVERIFY2(*bytes == expected, qPrintable(QStringLiteral("request %1:\n%2\n%3").arg(n).arg(QString::fromUtf8(expected),
+                                                                                            QString::fromUtf8(*bytes))));
+    }
+    QVERIFY(direct > 1500);
 }
 
 QTEST_GUILESS_MAIN(TestGraphCodec)
