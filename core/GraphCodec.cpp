@@ -1705,6 +1705,29 @@ void appendJsonString(QByteArray& out, const QByteArray& utf8)
     out.append('"');
 }
 
+// The same for a QString. Most strings written here (ids, names, times, enum names) are ASCII
+// with nothing to escape: those are copied straight into `out`, with no UTF-8 copy made first.
+void appendJsonString(QByteArray& out, QStringView text)
+{
+    const char16_t* const chars = text.utf16();
+    const qsizetype size = text.size();
+    for (qsizetype i = 0; i < size; ++i) {
+        const char16_t c = chars[i];
+        if (c >= 0x80 || c < 0x20 || c == u'"' || c == u'\\') {
+            appendJsonString(out, text.toUtf8());
+            return;
+        }
+    }
+    const qsizetype at = out.size();
+    out.resize(at + size + 2);
+    char* to = out.data() + at;
+    *to++ = '"';
+    for (qsizetype i = 0; i < size; ++i) {
+        *to++ = char(chars[i]);
+    }
+    *to = '"';
+}
+
 // One object's members, in the order the caller writes them (which must be the sorted order
 // of nlohmann::json's std::map), skipping null strings as put() does.
 class ObjectWriter
@@ -1731,7 +1754,7 @@ public:
     void string(const char* name, const QString& value)
     {
         if (!value.isNull()) {
-            appendJsonString(key(name), value.toUtf8());
+            appendJsonString(key(name), value);
         }
     }
     void nullableString(const char* name, const QString& value)
@@ -1739,14 +1762,14 @@ public:
         if (value.isNull()) {
             key(name).append("null");
         } else {
-            appendJsonString(key(name), value.toUtf8());
+            appendJsonString(key(name), value);
         }
     }
     // put(Timestamp)'s: left out when null.
     void time(const char* name, const Timestamp& value)
     {
         if (!value.isNull()) {
-            appendJsonString(key(name), value.toIso().toUtf8());
+            appendJsonString(key(name), value.toIso());
         }
     }
 
@@ -1761,7 +1784,7 @@ void writeAuditEvent(QByteArray& out, const AuditEvent& v)
     // gives); TestGraphCodec compares the two encoders on many events.
     ObjectWriter o(out);
     if (!v.activityDateTime.isNull()) {
-        appendJsonString(o.key("activityDateTime"), v.activityDateTime.toIso().toUtf8());
+        appendJsonString(o.key("activityDateTime"), v.activityDateTime.toIso());
     }
     o.string("activityDisplayName", v.activityDisplayName);
     {
@@ -1810,7 +1833,7 @@ void writeAuditEvent(QByteArray& out, const AuditEvent& v)
     }
     o.string("loggedByService", v.loggedByService);
     o.string("operationType", v.operationType);
-    appendJsonString(o.key("result"), enumName(v.result).toUtf8());
+    appendJsonString(o.key("result"), enumName(v.result));
     o.string("resultReason", v.resultReason);
     {
         QByteArray& targets = o.key("targetResources");
@@ -1876,9 +1899,9 @@ void writeScheduleRequest(QByteArray& out, const ScheduleRequest& v, const QStri
     ObjectWriter o(out);
     o.string("@odata.context", odataContext);
     if (group) {
-        appendJsonString(o.key("accessId"), lowerFirst(enumName(v.accessId)).toUtf8());
+        appendJsonString(o.key("accessId"), lowerFirst(enumName(v.accessId)));
     }
-    appendJsonString(o.key("action"), enumName(v.action).toUtf8());
+    appendJsonString(o.key("action"), enumName(v.action));
     if (!group) {
         o.string("appScopeId", v.appScopeId);
     }
@@ -1895,7 +1918,7 @@ void writeScheduleRequest(QByteArray& out, const ScheduleRequest& v, const QStri
     if (!group) {
         o.string("directoryScopeId", v.directoryScopeId);
     } else {
-        appendJsonString(o.key("groupId"), v.groupId.toUtf8());
+        appendJsonString(o.key("groupId"), v.groupId);
     }
     o.string("id", v.id);
     if (v.isValidationOnly) {
@@ -1912,15 +1935,15 @@ void writeScheduleRequest(QByteArray& out, const ScheduleRequest& v, const QStri
             const Expiration& x = v.scheduleInfo->expiration;
             ObjectWriter expiration(schedule.key("expiration"));
             if (x.duration) {
-                appendJsonString(expiration.key("duration"), x.duration->toIso().toUtf8());
+                appendJsonString(expiration.key("duration"), x.duration->toIso());
             }
             expiration.time("endDateTime", x.endDateTime);
-            appendJsonString(expiration.key("type"), enumName(x.type).toUtf8());
+            appendJsonString(expiration.key("type"), enumName(x.type));
         }
         schedule.time("startDateTime", v.scheduleInfo->startDateTime);
     }
     if (v.status != RequestStatus::Unknown || !v.id.isEmpty()) {
-        appendJsonString(o.key("status"), enumName(v.status).toUtf8());
+        appendJsonString(o.key("status"), enumName(v.status));
     }
     o.string("targetScheduleId", v.targetScheduleId);
     if (!v.ticketInfo.isEmpty()) {
