@@ -7,9 +7,52 @@ namespace Elevate::Server {
 // `kind` is 'role' (directory role) or 'group' (PIM for Groups), with `target_id` the role
 // definition or group id and `scope_id` the directory scope ("/") or the group access
 // ("member"/"owner").
-QList<Migration> sqliteMigrations()
+namespace {
+
+// Migrations whose statements are the same SQL on both databases: appended to both lists.
+QList<Migration> portableMigrations()
 {
     return {
+        {5,
+         "assignment indexes hold only the assignments in force or scheduled",
+         {
+             // Ended assignments are history: nothing looks them up by principal or by due time.
+             // Indexing only the live ones keeps these indexes a few pages however long the
+             // history grows, and ending an assignment then removes its entries instead of
+             // rewriting them elsewhere in the index. Queries name the states as literals, as a
+             // partial index is used only where the query's own terms imply the index's (by
+             // SQLite's planner and PostgreSQL's alike).
+             QStringLiteral("DROP INDEX assignments_principal"),
+             QStringLiteral("DROP INDEX assignments_due_end"),
+             QStringLiteral("DROP INDEX assignments_due_start"),
+             QStringLiteral("CREATE INDEX assignments_live ON assignments (principal_id, state, kind, target_id) "
+                            "WHERE state = 'Active' OR state = 'Scheduled'"),
+             QStringLiteral("CREATE INDEX assignments_due_end ON assignments (end_at) WHERE state = 'Active'"),
+             QStringLiteral("CREATE INDEX assignments_due_start ON assignments (start_at) WHERE state = 'Scheduled'"),
+         }},
+        {6,
+         "indexes that nothing reads, or that held every request, hold less",
+         {
+             // The audit filter on targetResources reads the body (json_each): it is any target,
+             // which the first target's column cannot answer. So no query used this index, and
+             // every audit row paid for it.
+             QStringLiteral("DROP INDEX audit_target_time"),
+             // Only open requests are due for anything (their pending lifetime, a start) or
+             // counted as pending; the finished ones, nearly all of them, leave this index. (A
+             // statement binding `status = ?` is prepared again at each binding, as SQLite then
+             // weighs the bound value against this condition: hot queries name the status.)
+             QStringLiteral("DROP INDEX requests_pending"),
+             QStringLiteral("CREATE INDEX requests_pending ON requests (status, pending_until) WHERE status = "
+                            "'PendingApproval' OR status = 'PendingAdminDecision' OR status = 'Granted'"),
+         }},
+    };
+}
+
+} // namespace
+
+QList<Migration> sqliteMigrations()
+{
+    return QList<Migration>{
         {1,
          "accounts, roles, groups, policies, schedules, requests, approvals, reviews, audit",
          {
@@ -283,48 +326,18 @@ QList<Migration> sqliteMigrations()
                  rate REAL NOT NULL,
                  allowed INTEGER NOT NULL DEFAULT 1))"),
          }},
-        {5,
-         "assignment indexes hold only the assignments in force or scheduled",
-         {
-             // Ended assignments are history: nothing looks them up by principal or by due time.
-             // Indexing only the live ones keeps these indexes a few pages however long the
-             // history grows, and ending an assignment then removes its entries instead of
-             // rewriting them elsewhere in the index. Queries name the states as literals, as a
-             // partial index is used only where the query's own terms imply the index's.
-             QStringLiteral("DROP INDEX assignments_principal"),
-             QStringLiteral("DROP INDEX assignments_due_end"),
-             QStringLiteral("DROP INDEX assignments_due_start"),
-             QStringLiteral("CREATE INDEX assignments_live ON assignments (principal_id, state, kind, target_id) "
-                            "WHERE state = 'Active' OR state = 'Scheduled'"),
-             QStringLiteral("CREATE INDEX assignments_due_end ON assignments (end_at) WHERE state = 'Active'"),
-             QStringLiteral("CREATE INDEX assignments_due_start ON assignments (start_at) WHERE state = 'Scheduled'"),
-         }},
-        {6,
-         "indexes that nothing reads, or that held every request, hold less",
-         {
-             // The audit filter on targetResources reads the body (json_each): it is any target,
-             // which the first target's column cannot answer. So no query used this index, and
-             // every audit row paid for it.
-             QStringLiteral("DROP INDEX audit_target_time"),
-             // Only open requests are due for anything (their pending lifetime, a start) or
-             // counted as pending; the finished ones, nearly all of them, leave this index. (A
-             // statement binding `status = ?` is prepared again at each binding, as SQLite then
-             // weighs the bound value against this condition: hot queries name the status.)
-             QStringLiteral("DROP INDEX requests_pending"),
-             QStringLiteral("CREATE INDEX requests_pending ON requests (status, pending_until) WHERE status = "
-                            "'PendingApproval' OR status = 'PendingAdminDecision' OR status = 'Granted'"),
-         }},
-    };
+    } + portableMigrations();
 }
 
 // PostgreSQL: the same tables, columns, keys and indexes as sqliteMigrations(), version for
 // version, in PostgreSQL's types: SQLite's INTEGER is 64 bits, so BIGINT; TEXT stays TEXT, so
 // instants compare and sort as the same strings on both (create the database with
 // LC_COLLATE 'C' so that text order is byte order, as in SQLite). audit_events.seq is written
-// by AuditLog, not generated. A migration appended to one list is appended to the other.
+// by AuditLog, not generated. A migration appended to one list is appended to the other; one
+// whose SQL is the same on both goes to portableMigrations() instead.
 QList<Migration> postgresMigrations()
 {
-    return {
+    return QList<Migration>{
         {1,
          "accounts, roles, groups, policies, schedules, requests, approvals, reviews, audit",
          {
@@ -598,29 +611,7 @@ QList<Migration> postgresMigrations()
                  rate DOUBLE PRECISION NOT NULL,
                  allowed BIGINT NOT NULL DEFAULT 1))"),
          }},
-        {5,
-         "assignment indexes hold only the assignments in force or scheduled",
-         {
-             // As in sqliteMigrations(): only live assignments are indexed (PostgreSQL's planner, too,
-             // uses a partial index only where the query's terms imply its condition).
-             QStringLiteral("DROP INDEX assignments_principal"),
-             QStringLiteral("DROP INDEX assignments_due_end"),
-             QStringLiteral("DROP INDEX assignments_due_start"),
-             QStringLiteral("CREATE INDEX assignments_live ON assignments (principal_id, state, kind, target_id) "
-                            "WHERE state = 'Active' OR state = 'Scheduled'"),
-             QStringLiteral("CREATE INDEX assignments_due_end ON assignments (end_at) WHERE state = 'Active'"),
-             QStringLiteral("CREATE INDEX assignments_due_start ON assignments (start_at) WHERE state = 'Scheduled'"),
-         }},
-        {6,
-         "indexes that nothing reads, or that held every request, hold less",
-         {
-             // As in sqliteMigrations().
-             QStringLiteral("DROP INDEX audit_target_time"),
-             QStringLiteral("DROP INDEX requests_pending"),
-             QStringLiteral("CREATE INDEX requests_pending ON requests (status, pending_until) WHERE status = "
-                            "'PendingApproval' OR status = 'PendingAdminDecision' OR status = 'Granted'"),
-         }},
-    };
+    } + portableMigrations();
 }
 
 } // namespace Elevate::Server

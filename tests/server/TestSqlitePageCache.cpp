@@ -79,6 +79,12 @@ public:
         return ok;
     }
 
+    // insert() in a transaction of its own, committed.
+    bool commitRows(std::mt19937& random, int count, int bodyBytes)
+    {
+        return exec("BEGIN IMMEDIATE") && insert(random, count, bodyBytes) && exec("COMMIT");
+    }
+
 private:
     sqlite3* m_db = nullptr;
 };
@@ -122,9 +128,7 @@ void TestSqlitePageCache::splitsInTheMiddleOfAnIndexSkipTheWalk()
     std::mt19937 random(7);
     const SqlitePageCache::Counts before = SqlitePageCache::counts();
     for (int transaction = 0; transaction < 300; ++transaction) {
-        QVERIFY(db.exec("BEGIN IMMEDIATE"));
-        QVERIFY(db.insert(random, 20, 200));
-        QVERIFY(db.exec("COMMIT"));
+        QVERIFY(db.commitRows(random, 20, 200));
     }
     const SqlitePageCache::Counts after = SqlitePageCache::counts();
     QCOMPARE(db.number("SELECT COUNT(*) FROM t"), qint64(6000));
@@ -147,9 +151,7 @@ void TestSqlitePageCache::aCacheSmallerThanTheFileStaysRight()
         QVERIFY(prepare(db, 40));
         std::mt19937 random(11);
         for (int transaction = 0; transaction < 40; ++transaction) {
-            QVERIFY(db.exec("BEGIN IMMEDIATE"));
-            QVERIFY(db.insert(random, 150, 300));
-            QVERIFY(db.exec("COMMIT"));
+            QVERIFY(db.commitRows(random, 150, 300));
         }
         QVERIFY(db.exec("DELETE FROM t WHERE id % 3 = 0"));
         QCOMPARE(db.number("SELECT COUNT(*) FROM t"), qint64(4000));
@@ -167,9 +169,7 @@ void TestSqlitePageCache::aRolledBackGrowthIsDropped()
     Db db(path);
     QVERIFY(prepare(db, 2000));
     std::mt19937 random(13);
-    QVERIFY(db.exec("BEGIN IMMEDIATE"));
-    QVERIFY(db.insert(random, 500, 100));
-    QVERIFY(db.exec("COMMIT"));
+    QVERIFY(db.commitRows(random, 500, 100));
     const qint64 pages = db.number("PRAGMA page_count");
 
     // The file grows by hundreds of pages, then the transaction is abandoned: those pages lie
@@ -184,9 +184,7 @@ void TestSqlitePageCache::aRolledBackGrowthIsDropped()
     QCOMPARE(db.number("SELECT COUNT(*) FROM t"), qint64(500));
 
     // The same page numbers are handed out again and must come back with the new content.
-    QVERIFY(db.exec("BEGIN IMMEDIATE"));
-    QVERIFY(db.insert(random, 300, 2000));
-    QVERIFY(db.exec("COMMIT"));
+    QVERIFY(db.commitRows(random, 300, 2000));
     QCOMPARE(db.number("SELECT COUNT(*) FROM t"), qint64(800));
     QCOMPARE(db.number("SELECT SUM(length(body)) FROM t"), qint64(500 * 100 + 300 * 2000));
     QCOMPARE(db.text("PRAGMA integrity_check"), QStringLiteral("ok"));
