@@ -334,7 +334,7 @@ bool ServerApp::start(const ServerConfig& config, QString* error)
                 return;
             }
         });
-        m_http->setResponseGate({ [this] { return m_db->undecidedBatch(); }, [this] { m_db->settle(); } });
+        m_http->setResponseGate({ [this] { return m_db->undecidedBatch(); }, [this] { m_db->settle(); }, [this] { m_db->noticeLogSyncs(); } });
     }
 
     Router& router = m_http->router();

@@ -1206,6 +1206,9 @@ bool HttpServer::Impl::serve(QTcpSocket* socket, HttpRequest& request, QStringVi
     if (ConnectionState* connection = stateOf(socket)) {
         connection->requestAnswered();
     }
+    if (m_gate.poll) {
+        m_gate.poll();
+    }
     return close;
 }
 

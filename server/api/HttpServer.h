@@ -103,6 +103,10 @@ public:
     {
         std::function<quint64()> pending;
         std::function<void()> flush;
+        // Called between two requests served in one turn of the event loop: releases the
+        // answers whose batch has become durable meanwhile (releaseHeld), without waiting for
+        // the turn to end.
+        std::function<void()> poll = {};
     };
     void setResponseGate(ResponseGate gate);
     // How the batch that held answers ended.

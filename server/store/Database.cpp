@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <condition_variable>
@@ -87,13 +88,19 @@ public:
     bool drain(std::chrono::milliseconds limit)
     {
         std::unique_lock lock(m_mutex);
-        // One running now may have started before the writer's last commit: wait for the next.
-        const quint64 target = m_finished + (m_running ? 2 : 1);
-        m_requested = true;
-        m_wake.notify_one();
-        m_done.wait_for(lock, limit, [&] { return m_finished >= target || m_stop; });
-        return m_finished >= target && m_lastComplete;
+        // A checkpoint that started after the writer's last commit copies all of it: one running
+        // now may have, else the next one.
+        const quint64 target = m_commits.load(std::memory_order_relaxed);
+        if (m_finishedCovers < target) {
+            m_requested = true;
+            m_wake.notify_one();
+        }
+        m_done.wait_for(lock, limit, [&] { return m_finishedCovers >= target || m_stop; });
+        return m_finishedCovers >= target && m_lastComplete;
     }
+
+    // The writer committed (its log hook). Called on the writer's thread.
+    void noteCommit() { m_commits.fetch_add(1, std::memory_order_release); }
 
 private:
     void run()
@@ -114,7 +121,8 @@ private:
                 break;
             }
             m_requested = false;
-            m_running = true;
+            // Every commit counted so far is in the log this checkpoint reads.
+            const quint64 covers = m_commits.load(std::memory_order_acquire);
             lock.unlock();
             bool complete = false;
             if (db) {
@@ -128,9 +136,8 @@ private:
                 complete = rc == SQLITE_OK && logFrames == copiedFrames;
             }
             lock.lock();
-            m_running = false;
             m_lastComplete = complete;
-            ++m_finished;
+            m_finishedCovers = covers;
             m_done.notify_all();
         }
         lock.unlock();
@@ -143,9 +150,9 @@ private:
     std::condition_variable m_done; // a checkpoint finished (drain())
     bool m_requested = false;
     bool m_stop = false;
-    bool m_running = false;
     bool m_lastComplete = false;
-    quint64 m_finished = 0; // checkpoints run
+    std::atomic<quint64> m_commits{ 0 }; // the writer's commits (noteCommit)
+    quint64 m_finishedCovers = 0; // the commits the last finished checkpoint saw
     std::thread m_thread; // last: starts once the members above exist
 };
 
@@ -241,6 +248,7 @@ private:
 int Database::onWalCommit(void* self, sqlite3*, const char*, int pages)
 {
     auto* db = static_cast<Database*>(self);
+    db->m_checkpointer->noteCommit();
     if (pages >= CheckpointPages) {
         db->m_checkpointer->request();
     }
@@ -628,6 +636,8 @@ void Database::startLogSyncer()
     }
     QObject* context = m_batchTimer.get();
     m_logSyncer = std::make_unique<LogSyncer>(fd, m_logSyncFunction, [this, context](quint64 through, bool ok) {
+        m_syncedAside.store(through << 1 | (ok ? 0 : 1) | (m_syncedAside.load(std::memory_order_relaxed) & 1),
+                            std::memory_order_release);
         // Back on the thread that owns this connection (close() stops the syncer before the
         // context goes, and Qt drops events still queued for a context that is gone).
         QMetaObject::invokeMethod(context, [this, through, ok] { logSynced(through, ok); }, Qt::QueuedConnection);
@@ -654,8 +664,21 @@ quint64 Database::undecidedBatch() const
     return syncing == m_ended.crend() ? 0 : syncing->batch;
 }
 
+void Database::noticeLogSyncs()
+{
+    if (!m_logSyncer) {
+        return;
+    }
+    const quint64 synced = m_syncedAside.load(std::memory_order_acquire);
+    const quint64 through = synced >> 1;
+    if (through > m_noticedThrough) {
+        logSynced(through, (synced & 1) == 0);
+    }
+}
+
 void Database::logSynced(quint64 through, bool ok)
 {
+    m_noticedThrough = std::max(m_noticedThrough, through);
     if (!ok) {
         m_logSyncFailed = true;
     }

@@ -9,6 +9,7 @@
 #include <QString>
 #include <QVariant>
 
+#include <atomic>
 #include <chrono>
 #include <deque>
 #include <functional>
@@ -92,7 +93,8 @@ public:
     // - With Durability::Full the log is synced by a thread of its own too (LogSyncer): the batch
     //   commits without a sync (synchronous=NORMAL on this connection, which keeps the database
     //   consistent through a crash), and the listener hears that it committed once an fdatasync
-    //   of the log file that started after its COMMIT has ended. Meanwhile this thread runs the
+    //   of the log file that started after its COMMIT has ended: at the next turn of the event
+    //   loop, or sooner when noticeLogSyncs() is called. Meanwhile this thread runs the
     //   next batch, whose own sync then covers both. Answers made in the meantime, reads too,
     //   wait for that sync as well: they may show changes that are not durable yet.
     // Durability is the log's: with Full every batch is synced before its listener hears of it;
@@ -137,6 +139,10 @@ public:
     // Commits the open batch and waits for the log syncs still running, so that the listener
     // has heard of every batch when it returns. For answers that must leave now, in order.
     void settle();
+    // Hears now of the log syncs that ended since it last did (the listener then hears of their
+    // batches), instead of at the next turn of the event loop. For a caller that runs many
+    // requests in one turn: between two of them, so that answers leave as soon as they may.
+    void noticeLogSyncs();
     // Told after each batch ends, with its outcome. One listener; pass {} to remove it.
     void setBatchListener(BatchListener listener);
     // Tests only: replaces fdatasync(2) of the log syncer (to inject a failing disk). Set before
@@ -283,6 +289,10 @@ private:
     std::deque<EndedBatch> m_ended; // ended batches the listener has not heard of yet, in order
     quint64 m_batchNumber = 0; // the open batch's, or the last one's
     bool m_logSyncFailed = false;
+    // Set by the log syncer's thread after each sync: the batch it covered, shifted left by one,
+    // with the lowest bit set once a sync has failed (noticeLogSyncs()).
+    std::atomic<quint64> m_syncedAside{ 0 };
+    quint64 m_noticedThrough = 0; // the newest batch logSynced() was told of
     bool m_durable = true; // setDurable()
     QString m_connectionName;
     QString m_url;

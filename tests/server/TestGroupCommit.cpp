@@ -445,6 +445,73 @@ private slots:
         QCOMPARE(m_db->scalar(u"SELECT COUNT(*) FROM items WHERE value = 2"_s).toInt(), 0);
     }
 
+    // The server's thread may run many requests in one turn of the event loop; between two of
+    // them it asks whether a sync has ended, and the listener hears at once.
+    void aSyncThatEndedIsHeardWithoutATurnOfTheEventLoop()
+    {
+        std::atomic<bool> diskAnswers{ false };
+        std::atomic<int> synced{ 0 };
+        m_db->setLogSyncFunction([&](int fd) {
+            while (!diskAnswers) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            }
+            const int rc = ::fdatasync(fd);
+            ++synced;
+            return rc;
+        });
+        m_db->setGroupCommit(true);
+        m_db->noticeLogSyncs(); // nothing has ended: nothing to hear
+        QVERIFY(m_outcomes.isEmpty());
+        QVERIFY(m_db->transaction([&] { return insert(1); }));
+        const quint64 first = m_db->undecidedBatch();
+        QVERIFY(m_db->commitBatch());
+        m_db->noticeLogSyncs(); // its sync hangs
+        QVERIFY(m_outcomes.isEmpty());
+        QVERIFY(m_db->transaction([&] { return insert(2); })); // the next batch opens meanwhile
+        diskAnswers = true;
+        // Never back in the event loop, where the syncer's own report waits.
+        QElapsedTimer waited;
+        waited.start();
+        while (m_batches.isEmpty() && waited.elapsed() < 10000) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            m_db->noticeLogSyncs();
+        }
+        QCOMPARE(synced.load(), 1);
+        QCOMPARE(m_batches, QList<quint64>{ first });
+        QCOMPARE(m_ends, QList<Database::BatchOutcome>{ Database::BatchOutcome::Committed });
+        QVERIFY(m_db->batchOpen()); // the second batch is untouched
+        QCOMPARE(m_db->undecidedBatch(), first + 1);
+        // Back in the event loop: the syncer's report of the first sync tells nobody again.
+        QVERIFY(m_db->commitBatch());
+        QTRY_COMPARE(m_batches, (QList<quint64>{ first, first + 1 }));
+        QTest::qWait(20);
+        QCOMPARE(m_batches, (QList<quint64>{ first, first + 1 }));
+    }
+
+    void aFailedSyncHeardBetweenRequestsIsUnknown()
+    {
+        std::atomic<bool> failed{ false };
+        m_db->setLogSyncFunction([&](int) {
+            failed = true;
+            errno = EIO;
+            return -1;
+        });
+        m_db->setGroupCommit(true);
+        QTest::ignoreMessage(QtCriticalMsg, QRegularExpression(u"syncing the write-ahead log failed"_s));
+        QVERIFY(m_db->transaction([&] { return insert(1); }));
+        QVERIFY(m_db->commitBatch());
+        QElapsedTimer waited;
+        waited.start();
+        while (m_ends.isEmpty() && waited.elapsed() < 10000) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            m_db->noticeLogSyncs();
+        }
+        QVERIFY(failed);
+        QCOMPARE(m_ends, QList<Database::BatchOutcome>{ Database::BatchOutcome::Unknown });
+        QVERIFY(m_db->logSyncFailed());
+        QVERIFY(!m_db->transaction([&] { return insert(2); }));
+    }
+
     // ---- Database::write(): the direct path for statements without rows ----
 
     void writeBindsLikeRun()
@@ -939,7 +1006,45 @@ private slots:
         QVERIFY2(answers.at(1).startsWith("HTTP/1.1 413"), answers.at(1).constData());
     }
 
+    // Requests that arrived together run in one turn of the event loop; between two of them the
+    // transport polls the gate, so an answer whose batch became durable meanwhile leaves before
+    // the next request runs, not after the last.
+    void heldAnswersLeaveBetweenTheRequestsOfOneTurn()
+    {
+        ManualClock clock(*Timestamp::fromIso(u"2026-11-26T10:00:00Z"));
+        HttpServer server(clock);
+        quint64 durable = 0; // the newest batch the gate has made durable
+        QList<int> heldWhenServed; // how many answers were held when each request ran
+        QList<int> heldAfterPoll;
+        server.router().addRoute("POST", u"/items/{value}"_s, [&](const HttpRequest&, const RouteMatch&) {
+            heldWhenServed << server.heldResponses();
+            HttpResponse r;
+            r.status = 201;
+            return r;
+        });
+        // Each request's answer waits for a batch of its own (its position); the poll makes the
+        // batches durable one at a time.
+        server.setResponseGate({ [&] { return quint64(heldWhenServed.size()); },
+                                 [&] { server.releaseHeld(heldWhenServed.size(), HttpServer::BatchEnd::Committed); },
+                                 [&] {
+                                     heldAfterPoll << server.heldResponses();
+                                     durable = heldWhenServed.size();
+                                     server.releaseHeld(durable, HttpServer::BatchEnd::Committed);
+                                 } });
+        server.setRateLimit(0, 0);
+        const quint16 port = server.listen(QHostAddress::LocalHost);
+        QVERIFY(port != 0);
+        const QByteArray received = exchange(port, post("/items/1") + post("/items/2") + post("/items/3"), 3);
+        QCOMPARE(split(received).size(), 3);
+        // Polled after each request, with its answer held; released before the next one ran.
+        QCOMPARE(heldAfterPoll, (QList<int>{ 1, 1, 1 }));
+        QCOMPARE(heldWhenServed, (QList<int>{ 0, 0, 0 }));
+        QCOMPARE(durable, quint64(3));
+        QCOMPARE(server.heldResponses(), 0);
+    }
+
 private:
+    // The transport alone, the gate in the test's handsprivate:
     // The transport alone, the gate in the test's hands: POST /things answers 201. Returns the
     // port it listens on (0 on failure).
     static quint16 serveThings(HttpServer& server, HttpServer::ResponseGate gate)
@@ -970,7 +1075,9 @@ private:
     void wire(HttpServer& server)
     {
         m_db->setGroupCommit(true);
-        server.setResponseGate({ [this] { return m_db->undecidedBatch(); }, [this] { m_db->settle(); } });
+        server.setResponseGate({ [this] { return m_db->undecidedBatch(); },
+                                 [this] { m_db->settle(); },
+                                 [this] { m_db->noticeLogSyncs(); } });
         Router& router = server.router();
         router.addRoute("POST", u"/items/{value}"_s, [this](const HttpRequest&, const RouteMatch& match) {
             const int value = match.param(u"value"_s).toInt();
