@@ -21,7 +21,9 @@
 # Last, the disk's own fdatasync latency before and after the runs (elevate-bench-fsync): with
 # full durability every answer to a change waits for a sync, so when this disk stalls (tens of
 # milliseconds now and then in a shared virtual machine) the p99 of the writing routes, the
-# INSERT floor's included, shows it.
+# INSERT floor's included, shows it. During the runs themselves elevated counts its own log syncs
+# by duration (/metrics, elevated_log_sync_duration_seconds): the script prints how many took
+# over 25 ms in the cycle runs with full durability.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-10}
@@ -87,6 +89,24 @@ run() { # name url [script [rate]]
     errors[$name]=$(echo "$out" | awk '/Non-2xx/ {print $5}')
     errors[$name]=${errors[$name]:-0}
 }
+# The syncs of the write-ahead log an instance has made so far, from its /metrics: how many, and
+# how many of them took the disk more than 25 ms (each answer to a change waits for one).
+log_syncs() { # port
+    curl -s "http://127.0.0.1:$1/metrics" | awk '
+        /^elevated_log_sync_duration_seconds_count / { count = $2 }
+        /^elevated_log_sync_duration_seconds_bucket\{le="0.025"\}/ { fast = $2 }
+        END { printf "%d %d", count, count - fast }'
+}
+declare -A syncs slow_syncs
+run_counting_syncs() { # name port url script [rate]
+    local name=$1 port=$2 before after
+    shift 2
+    read -ra before <<<"$(log_syncs "$port")"
+    run "$name" "$@"
+    read -ra after <<<"$(log_syncs "$port")"
+    syncs[$name]=$((after[0] - before[0]))
+    slow_syncs[$name]=$((after[1] - before[1]))
+}
 # The reads first: the audit pages then walk the 20,000 events of the setup (the cycles add two
 # per request). Before each run, sync: the previous run's writes (a saturated cycle leaves a
 # write-ahead log of hundreds of MB) are flushed before the next run starts, not during it.
@@ -99,7 +119,7 @@ run paced-eligibilities "http://127.0.0.1:$port_paced" bench/eligibilities.lua "
 run paced-audit-pages "http://127.0.0.1:$port_paced" bench/audit.lua "$rate_reads"
 run floor-insert-full "http://127.0.0.1:$port_full/insert" bench/insert.lua
 run floor-insert-normal "http://127.0.0.1:$port_normal/insert" bench/insert.lua
-run cycle "http://127.0.0.1:$port_elevated" bench/cycle.lua
+run_counting_syncs cycle $port_elevated "http://127.0.0.1:$port_elevated" bench/cycle.lua
 run cycle-one-sync-each "http://127.0.0.1:$port_single" bench/cycle.lua
 run cycle-normal "http://127.0.0.1:$port_relaxed" bench/cycle.lua
 
@@ -117,7 +137,7 @@ echo "audit page (100 events) / SELECT floor:      $(ratio "${rps[audit-pages]}"
 
 rate_cycle=$(times "${rps[floor-insert-full]}" 0.2)
 rate_cycle_normal=$(times "${rps[floor-insert-normal]}" 0.2)
-run paced-cycle "http://127.0.0.1:$port_paced" bench/cycle.lua "$rate_cycle"
+run_counting_syncs paced-cycle $port_paced "http://127.0.0.1:$port_paced" bench/cycle.lua "$rate_cycle"
 run paced-cycle-normal "http://127.0.0.1:$port_paced_normal" bench/cycle.lua "$rate_cycle_normal"
 printf '\n%-22s %10s %12s %10s %10s %10s %8s\n' "paced (64 connections)" "asked/s" "requests/s" "p50" "p99" "non-2xx" "late"
 printf '%-22s %10s %12s %10s %10s %10s %8s\n' paced-cycle "$rate_cycle" "${rps[paced-cycle]}" "${p50[paced-cycle]}" \
@@ -128,6 +148,9 @@ for n in paced-eligibilities paced-audit-pages; do
     printf '%-22s %10s %12s %10s %10s %10s %8s\n' "$n" "$rate_reads" "${rps[$n]}" "${p50[$n]}" "${p99[$n]}" "${errors[$n]}" "${late[$n]}"
 done
 echo "(paced: the cycles at 0.2x their INSERT floor, FULL with group commit and --durability normal; the reads at 0.3x the SELECT floor)"
+for n in cycle paced-cycle; do
+    echo "log syncs during $n (FULL, group commit): ${syncs[$n]}, of which ${slow_syncs[$n]} took the disk over 25 ms"
+done
 sync
 echo "disk before the runs: $disk_before"
 echo "disk after the runs:  $("$bin/bench/elevate-bench-fsync" "$work")"

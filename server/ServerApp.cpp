@@ -163,6 +163,9 @@ ServerApp::~ServerApp()
     if (m_db) {
         // The transport goes before the database: its held answers die with it.
         m_db->setBatchListener({});
+        // Closed while the transport's metrics still exist: closing ends the log syncs still
+        // running, and each reports its duration to them.
+        m_db->close();
     }
 }
 
@@ -316,6 +319,15 @@ bool ServerApp::start(const ServerConfig& config, QString* error)
         // One sync for all the changes of a turn of the event loop, each answered only after it.
         // Not on PostgreSQL (see Database::setGroupCommit): the batch would hold the write lock
         // that every instance shares for a whole turn of this one's event loop.
+        // With full durability each acknowledgement waits for a sync of the log: how long the
+        // disk takes is the first thing to look at when answers to changes are slow.
+        Metrics& metrics = m_http->metrics();
+        m_db->setLogSyncObserver([&metrics](std::chrono::nanoseconds took) {
+            metrics.observe(QStringLiteral("elevated_log_sync_duration_seconds"),
+                            QStringLiteral("Time the disk took to sync the write-ahead log; every acknowledged "
+                                           "change waits for one such sync."),
+                            std::chrono::duration<double>(took).count());
+        });
         m_db->setGroupCommit(true);
         m_db->setBatchListener([this](quint64 batch, Database::BatchOutcome outcome) {
             switch (outcome) {

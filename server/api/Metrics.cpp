@@ -103,6 +103,30 @@ void appendHeader(QByteArray& out, const QByteArray& name, const QByteArray& hel
     out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
 }
 
+// One histogram's series: `labels` is empty or "name=\"value\"" pairs without braces.
+template <typename Buckets>
+void appendHistogram(QByteArray& out, const QByteArray& name, const QByteArray& labels, const Buckets& buckets,
+                     std::int64_t count, double sum)
+{
+    const QByteArray separator = labels.isEmpty() ? QByteArray() : QByteArrayLiteral(",");
+    for (std::size_t i = 0; i < Metrics::DurationBuckets.size(); ++i) {
+        out.append(name)
+            .append("_bucket{")
+            .append(labels)
+            .append(separator)
+            .append("le=\"")
+            .append(number(Metrics::DurationBuckets.at(i)))
+            .append("\"} ")
+            .append(QByteArray::number(buckets.at(i)))
+            .append('\n');
+    }
+    out.append(name).append("_bucket{").append(labels).append(separator).append("le=\"+Inf\"} ");
+    out.append(QByteArray::number(count)).append('\n');
+    const QByteArray braced = labels.isEmpty() ? QByteArray() : '{' + labels + '}';
+    out.append(name).append("_sum").append(braced).append(' ').append(number(sum)).append('\n');
+    out.append(name).append("_count").append(braced).append(' ').append(QByteArray::number(count)).append('\n');
+}
+
 } // namespace
 
 QByteArray Metrics::contentType()
@@ -117,14 +141,36 @@ void Metrics::recordRequest(const QString& route, const QByteArray& method, int 
     }
     QMutexLocker lock(&m_mutex);
     ++m_requests[std::make_tuple(route, method, status)];
-    Histogram& histogram = m_durations[route];
+    m_durations[route].add(seconds);
+}
+
+void Metrics::Histogram::add(double seconds)
+{
     for (std::size_t i = 0; i < DurationBuckets.size(); ++i) {
         if (seconds <= DurationBuckets.at(i)) {
-            ++histogram.buckets.at(i);
+            ++buckets.at(i);
         }
     }
-    ++histogram.count;
-    histogram.sum += seconds;
+    ++count;
+    sum += seconds;
+}
+
+bool Metrics::observe(const QString& name, const QString& help, double seconds)
+{
+    if (!isMetricName(name) || name.startsWith(QLatin1String("elevated_http_request"))) {
+        return false;
+    }
+    if (!std::isfinite(seconds) || seconds < 0) {
+        seconds = 0;
+    }
+    QMutexLocker lock(&m_mutex);
+    if (m_gauges.count(name) != 0) {
+        return false;
+    }
+    NamedHistogram& histogram = m_histograms[name];
+    histogram.help = help;
+    histogram.values.add(seconds);
+    return true;
 }
 
 bool Metrics::setGauge(const QString& name, const QString& help, double value, const Labels& labels)
@@ -139,6 +185,9 @@ bool Metrics::setGauge(const QString& name, const QString& help, double value, c
         }
     }
     QMutexLocker lock(&m_mutex);
+    if (m_histograms.count(name) != 0) {
+        return false;
+    }
     Gauge& gauge = m_gauges[name];
     gauge.help = help;
     gauge.series[renderLabels(labels)] = value;
@@ -184,35 +233,14 @@ QByteArray Metrics::exposition() const
 
     appendHeader(out, RequestDuration, "Time to answer a request, by route pattern.", "histogram");
     for (const auto& [route, histogram] : m_durations) {
-        const QByteArray routeLabel = "route=\"" + escapeLabelValue(route) + '"';
-        for (std::size_t i = 0; i < DurationBuckets.size(); ++i) {
-            out.append(RequestDuration)
-                .append("_bucket{")
-                .append(routeLabel)
-                .append(",le=\"")
-                .append(number(DurationBuckets.at(i)))
-                .append("\"} ")
-                .append(QByteArray::number(histogram.buckets.at(i)))
-                .append('\n');
-        }
-        out.append(RequestDuration)
-            .append("_bucket{")
-            .append(routeLabel)
-            .append(",le=\"+Inf\"} ")
-            .append(QByteArray::number(histogram.count))
-            .append('\n');
-        out.append(RequestDuration)
-            .append("_sum{")
-            .append(routeLabel)
-            .append("} ")
-            .append(number(histogram.sum))
-            .append('\n');
-        out.append(RequestDuration)
-            .append("_count{")
-            .append(routeLabel)
-            .append("} ")
-            .append(QByteArray::number(histogram.count))
-            .append('\n');
+        appendHistogram(out, RequestDuration, "route=\"" + escapeLabelValue(route) + '"', histogram.buckets,
+                        histogram.count, histogram.sum);
+    }
+
+    for (const auto& [name, histogram] : m_histograms) {
+        const QByteArray metric = name.toUtf8();
+        appendHeader(out, metric, escapeHelp(histogram.help), "histogram");
+        appendHistogram(out, metric, {}, histogram.values.buckets, histogram.values.count, histogram.values.sum);
     }
 
     for (const auto& [name, gauge] : m_gauges) {

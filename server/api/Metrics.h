@@ -17,7 +17,8 @@ namespace Elevate::Server {
 // GET /metrics:
 //  - elevated_http_requests_total{route,method,status}: counter of answered requests;
 //  - elevated_http_request_duration_seconds{route}: histogram of handling time;
-//  - any gauge registered through setGauge() (pending requests, active assignments, ...).
+//  - any gauge registered through setGauge() (pending requests, active assignments, ...);
+//  - any histogram fed through observe() (the duration of the write-ahead log's syncs, ...).
 // `route` is the pattern a request matched ("(unmatched)" otherwise), never the raw path, so
 // the number of series stays bounded. Thread-safe: gauges may be set from any thread.
 class Metrics final
@@ -39,6 +40,10 @@ public:
     // time. Returns false, changing nothing, for a name or label that Prometheus would reject,
     // or a name the HTTP metrics already use.
     bool setGauge(const QString& name, const QString& help, double value, const Labels& labels = {});
+    // Adds `seconds` to histogram `name` (without labels, DurationBuckets), registering it with
+    // `help` the first time. Returns false, changing nothing, for a name Prometheus would reject
+    // or one a gauge or the HTTP metrics already use.
+    bool observe(const QString& name, const QString& help, double seconds);
     // Drops one series of a gauge (the gauge stays registered).
     void removeGauge(const QString& name, const Labels& labels = {});
 
@@ -55,6 +60,12 @@ private:
         std::array<std::int64_t, DurationBuckets.size()> buckets{};
         std::int64_t count = 0;
         double sum = 0.0;
+        void add(double seconds);
+    };
+    struct NamedHistogram
+    {
+        QString help;
+        Histogram values;
     };
     struct Gauge
     {
@@ -67,6 +78,7 @@ private:
     std::map<std::tuple<QString, QByteArray, int>, std::int64_t> m_requests;
     std::map<QString, Histogram> m_durations;
     std::map<QString, Gauge> m_gauges;
+    std::map<QString, NamedHistogram> m_histograms;
 };
 
 } // namespace Elevate::Server

@@ -167,9 +167,10 @@ public:
     // Called on the syncer's thread after each sync.
     using Synced = std::function<void(quint64 through, bool ok)>;
 
-    LogSyncer(int fd, Database::LogSyncFunction sync, Synced synced)
+    LogSyncer(int fd, Database::LogSyncFunction sync, Database::LogSyncObserver observer, Synced synced)
         : m_fd(fd)
         , m_sync(std::move(sync))
+        , m_observer(std::move(observer))
         , m_synced(std::move(synced))
         , m_thread([this] { run(); })
     {
@@ -219,9 +220,13 @@ private:
             const quint64 through = m_wanted;
             lock.unlock();
             errno = 0;
+            const auto started = std::chrono::steady_clock::now();
             const bool ok = (m_sync ? m_sync(m_fd) : ::fdatasync(m_fd)) == 0;
             if (!ok) {
                 qCCritical(lcStore, "syncing the write-ahead log failed: %s", std::strerror(errno));
+            }
+            if (m_observer) {
+                m_observer(std::chrono::steady_clock::now() - started);
             }
             m_synced(through, ok);
             lock.lock();
@@ -233,6 +238,7 @@ private:
 
     const int m_fd;
     const Database::LogSyncFunction m_sync;
+    const Database::LogSyncObserver m_observer;
     const Synced m_synced;
     std::mutex m_mutex;
     std::condition_variable m_wake;
@@ -635,7 +641,7 @@ void Database::startLogSyncer()
         m_batchTimer = std::make_unique<QObject>();
     }
     QObject* context = m_batchTimer.get();
-    m_logSyncer = std::make_unique<LogSyncer>(fd, m_logSyncFunction, [this, context](quint64 through, bool ok) {
+    m_logSyncer = std::make_unique<LogSyncer>(fd, m_logSyncFunction, m_logSyncObserver, [this, context](quint64 through, bool ok) {
         m_syncedAside.store(through << 1 | (ok ? 0 : 1) | (m_syncedAside.load(std::memory_order_relaxed) & 1),
                             std::memory_order_release);
         // Back on the thread that owns this connection (close() stops the syncer before the

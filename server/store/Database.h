@@ -149,6 +149,11 @@ public:
     // setGroupCommit(true).
     using LogSyncFunction = std::function<int(int fd)>;
     void setLogSyncFunction(LogSyncFunction sync) { m_logSyncFunction = std::move(sync); }
+    // Told of how long each sync of the log made aside (syncsLogAside()) took, on the syncer's
+    // thread: how long the disk keeps every acknowledgement waiting (elevated's /metrics). Set
+    // before setGroupCommit(true).
+    using LogSyncObserver = std::function<void(std::chrono::nanoseconds took)>;
+    void setLogSyncObserver(LogSyncObserver observer) { m_logSyncObserver = std::move(observer); }
 
     // A prepared statement with positional bindings. Statements are cached by their text and
     // reused (SQLite spends more time parsing a short query than running it), so a statement
@@ -280,6 +285,7 @@ private:
     std::unique_ptr<WalCheckpointer> m_checkpointer;
     std::unique_ptr<LogSyncer> m_logSyncer;
     LogSyncFunction m_logSyncFunction;
+    LogSyncObserver m_logSyncObserver;
     struct EndedBatch
     {
         quint64 batch = 0;

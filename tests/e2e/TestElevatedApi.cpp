@@ -818,6 +818,16 @@ void TestElevatedApi::healthAndMetrics()
     QCOMPARE(r.status, 200);
     QVERIFY(r.body.contains("elevated_http_requests_total"));
     QVERIFY(r.body.contains("elevated_active_assignments"));
+    if (m_server->database().syncsLogAside()) {
+        // Every change so far waited for a sync of the log, and each sync's duration is counted.
+        static const QRegularExpression syncs(QStringLiteral("\nelevated_log_sync_duration_seconds_count (\\d+)\n"));
+        const QRegularExpressionMatch m = syncs.match(QString::fromUtf8(r.body));
+        QVERIFY2(m.hasMatch(), r.body.constData());
+        QVERIFY(m.captured(1).toLongLong() >= 1);
+        QVERIFY(r.body.contains("# TYPE elevated_log_sync_duration_seconds histogram\n"));
+    } else {
+        QVERIFY(!r.body.contains("elevated_log_sync_duration_seconds"));
+    }
 }
 
 void TestElevatedApi::auditChainIsIntact()

@@ -427,6 +427,35 @@ private slots:
         QCOMPARE(m_outcomes.size(), 2);
     }
 
+    void eachLogSyncReportsHowLongItTook()
+    {
+        std::atomic<int> started{ 0 };
+        m_db->setLogSyncFunction([&](int fd) {
+            ++started;
+            std::this_thread::sleep_for(std::chrono::milliseconds(30)); // a slow disk
+            return ::fdatasync(fd);
+        });
+        std::mutex mutex;
+        QList<std::chrono::nanoseconds> took;
+        m_db->setLogSyncObserver([&](std::chrono::nanoseconds t) {
+            std::lock_guard lock(mutex);
+            took << t;
+        });
+        m_db->setGroupCommit(true);
+        QVERIFY(m_db->transaction([&] { return insert(1); }));
+        QVERIFY(m_db->commitBatch());
+        QTRY_COMPARE(started.load(), 1); // the second batch needs a sync of its own
+        QVERIFY(m_db->transaction([&] { return insert(2); }));
+        m_db->settle();
+        m_db->setGroupCommit(false); // the syncer stops: nothing more is reported
+        std::lock_guard lock(mutex);
+        QCOMPARE(took.size(), 2);
+        for (const std::chrono::nanoseconds t : std::as_const(took)) {
+            QVERIFY2(t >= std::chrono::milliseconds(30) && t < std::chrono::seconds(30),
+                     qPrintable(QString::number(t.count())));
+        }
+    }
+
     void aFailedLogSyncIsUnknownAndNoMoreChangesAreTaken()
     {
         m_db->setLogSyncFunction([](int) {

@@ -712,6 +712,34 @@ private Q_SLOTS:
                 .body.contains("elevated_http_requests_total{route=\"/metrics\",method=\"GET\",status=\"200\"} 1\n"));
     }
 
+    void metricsHistogramsWithoutLabels()
+    {
+        Metrics metrics;
+        const QString name = u"elevated_log_sync_duration_seconds"_s;
+        QVERIFY(metrics.observe(name, u"Syncs of the log."_s, 0.0004));
+        QVERIFY(metrics.observe(name, u"Syncs of the log."_s, 0.03));
+        QVERIFY(metrics.observe(name, u"Syncs of the log."_s, 7.0)); // past the last bucket
+        QVERIFY(!metrics.observe(u"bad name"_s, u"x"_s, 1));
+        QVERIFY(!metrics.observe(u"elevated_http_request_duration_seconds"_s, u"x"_s, 1));
+        // One name, one kind.
+        QVERIFY(metrics.setGauge(u"elevated_pending_requests"_s, u"x"_s, 1));
+        QVERIFY(!metrics.observe(u"elevated_pending_requests"_s, u"x"_s, 1));
+        QVERIFY(!metrics.setGauge(name, u"x"_s, 1));
+        const QByteArray text = metrics.exposition();
+        QVERIFY2(text.contains("# HELP elevated_log_sync_duration_seconds Syncs of the log.\n"
+                               "# TYPE elevated_log_sync_duration_seconds histogram\n"
+                               "elevated_log_sync_duration_seconds_bucket{le=\"0.001\"} 1\n"),
+                 text.constData());
+        QVERIFY(text.contains("elevated_log_sync_duration_seconds_bucket{le=\"0.025\"} 1\n"));
+        QVERIFY(text.contains("elevated_log_sync_duration_seconds_bucket{le=\"0.05\"} 2\n"));
+        QVERIFY(text.contains("elevated_log_sync_duration_seconds_bucket{le=\"2.5\"} 2\n"));
+        QVERIFY(text.contains("elevated_log_sync_duration_seconds_bucket{le=\"+Inf\"} 3\n"));
+        QVERIFY(text.contains("elevated_log_sync_duration_seconds_sum 7.0304\n"));
+        QVERIFY(text.contains("elevated_log_sync_duration_seconds_count 3\n"));
+        QCOMPARE(text.count("# TYPE elevated_log_sync_duration_seconds "), 1);
+        QVERIFY(!text.contains("elevated_pending_requests_bucket"));
+    }
+
     void metricsEscapingAndSeries()
     {
         Metrics metrics;
