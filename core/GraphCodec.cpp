@@ -1783,9 +1783,7 @@ void writeAuditEvent(QByteArray& out, const AuditEvent& v)
     // The order of every object below is the byte order of its keys (what toJson's std::map
     // gives); TestGraphCodec compares the two encoders on many events.
     ObjectWriter o(out);
-    if (!v.activityDateTime.isNull()) {
-        appendJsonString(o.key("activityDateTime"), v.activityDateTime.toIso());
-    }
+    o.time("activityDateTime", v.activityDateTime);
     o.string("activityDisplayName", v.activityDisplayName);
     {
         QByteArray& details = o.key("additionalDetails");

@@ -92,6 +92,18 @@ private:
         return ok;
     }
 
+    // Asks the database for ended log syncs (noticeLogSyncs()) until the listener has heard of a
+    // batch, for 10 s at most, without returning to the event loop.
+    void noticeUntilToldOfABatch()
+    {
+        QElapsedTimer waited;
+        waited.start();
+        while (m_batches.isEmpty() && waited.elapsed() < 10000) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            m_db->noticeLogSyncs();
+        }
+    }
+
     static constexpr int PageRows = 256;
     static constexpr int PerBatch = 64; // rows rewritten per batch, each a page of its own
     static constexpr qint64 FrameBytes = 4096 + 24;
@@ -498,13 +510,7 @@ private slots:
         QVERIFY(m_outcomes.isEmpty());
         QVERIFY(m_db->transaction([&] { return insert(2); })); // the next batch opens meanwhile
         diskAnswers = true;
-        // Never back in the event loop, where the syncer's own report waits.
-        QElapsedTimer waited;
-        waited.start();
-        while (m_batches.isEmpty() && waited.elapsed() < 10000) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(1));
-            m_db->noticeLogSyncs();
-        }
+        noticeUntilToldOfABatch(); // never back in the event loop, where the syncer's own report waits
         QCOMPARE(synced.load(), 1);
         QCOMPARE(m_batches, QList<quint64>{ first });
         QCOMPARE(m_ends, QList<Database::BatchOutcome>{ Database::BatchOutcome::Committed });
@@ -529,12 +535,7 @@ private slots:
         QTest::ignoreMessage(QtCriticalMsg, QRegularExpression(u"syncing the write-ahead log failed"_s));
         QVERIFY(m_db->transaction([&] { return insert(1); }));
         QVERIFY(m_db->commitBatch());
-        QElapsedTimer waited;
-        waited.start();
-        while (m_ends.isEmpty() && waited.elapsed() < 10000) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(1));
-            m_db->noticeLogSyncs();
-        }
+        noticeUntilToldOfABatch();
         QVERIFY(failed);
         QCOMPARE(m_ends, QList<Database::BatchOutcome>{ Database::BatchOutcome::Unknown });
         QVERIFY(m_db->logSyncFailed());

@@ -996,6 +996,59 @@ QByteArray withField(const char* document, const char* fieldJson)
     return doc;
 }
 
+// Random input for the direct encoders' tests, which compare them with the tree's bytes on
+// many values: strings null, empty or of hostile characters, and instants with 0 to 7 digits
+// of fraction.
+class HostileValues
+{
+public:
+    explicit HostileValues(quint32 seed)
+        : m_random(seed)
+    {
+    }
+
+    QRandomGenerator& random() { return m_random; }
+
+    QString text()
+    {
+        switch (m_random.bounded(6)) {
+        case 0:
+            return QString(); // null: left out
+        case 1:
+            return QStringLiteral(""); // empty: written
+        default:
+            break;
+        }
+        static const QList<char16_t> alphabet{u'a', u'Z', u'0', u' ', u'"', u'\\', u'/', 0x7f, 0xe9, 0x4e2d, 0xfeff,
+                                              0xd83d /* lone high surrogate */, 0xdc00 /* lone low surrogate */};
+        QString t;
+        const int length = m_random.bounded(12);
+        for (int i = 0; i < length; ++i) {
+            const int pick = m_random.bounded(int(alphabet.size()) + 4);
+            if (pick < alphabet.size()) {
+                t.append(QChar(alphabet.at(pick)));
+            } else if (pick == alphabet.size()) {
+                t.append(QChar(char16_t(m_random.bounded(0x20)))); // a control character
+            } else if (pick == alphabet.size() + 1) {
+                t.append(QString::fromUcs4(U"\U0001F600", 1)); // a surrogate pair
+            } else {
+                t.append(QChar(char16_t(u'a' + m_random.bounded(26))));
+            }
+        }
+        return t;
+    }
+
+    // 100 ns ticks, so the fraction has 0 to 7 digits.
+    Timestamp time()
+    {
+        return Timestamp::fromTicks(std::int64_t(m_random.bounded(2000000000)) * 10'000'000
+                                    + (m_random.bounded(2) ? m_random.bounded(10'000'000) : 0));
+    }
+
+private:
+    QRandomGenerator m_random;
+};
+
 } // namespace
 
 void TestGraphCodec::roleDefinition()
@@ -2173,34 +2226,9 @@ void TestGraphCodec::missingOptionalFieldsTakeDefaults()
 // absent and present initiators, targets with and without modified properties.
 void TestGraphCodec::auditEventDirectEncoderWritesTheTreesBytes()
 {
-    QRandomGenerator random(20261126);
-    const QList<char16_t> alphabet{u'a', u'Z', u'0', u' ', u'"', u'\\', u'/', 0x7f, 0xe9, 0x4e2d, 0xfeff,
-                                   0xd83d /* lone high surrogate */, 0xdc00 /* lone low surrogate */};
-    auto text = [&]() -> QString {
-        switch (random.bounded(6)) {
-        case 0:
-            return QString(); // null: left out
-        case 1:
-            return QStringLiteral(""); // empty: written
-        default:
-            break;
-        }
-        QString t;
-        const int length = random.bounded(12);
-        for (int i = 0; i < length; ++i) {
-            const int pick = random.bounded(int(alphabet.size()) + 4);
-            if (pick < alphabet.size()) {
-                t.append(QChar(alphabet.at(pick)));
-            } else if (pick == alphabet.size()) {
-                t.append(QChar(char16_t(random.bounded(0x20)))); // a control character
-            } else if (pick == alphabet.size() + 1) {
-                t.append(QString::fromUcs4(U"\U0001F600", 1)); // a surrogate pair
-            } else {
-                t.append(QChar(char16_t(u'a' + random.bounded(26))));
-            }
-        }
-        return t;
-    };
+    HostileValues values(20261126);
+    QRandomGenerator& random = values.random();
+    auto text = [&] { return values.text(); };
     for (int n = 0; n < 2000; ++n) {
         AuditEvent e;
         e.id = text();
@@ -2210,9 +2238,7 @@ void TestGraphCodec::auditEventDirectEncoderWritesTheTreesBytes()
         e.resultReason = text();
         e.activityDisplayName = text();
         if (random.bounded(4) != 0) {
-            // 100 ns ticks, so the fraction has 0 to 7 digits.
-            e.activityDateTime = Timestamp::fromTicks(std::int64_t(random.bounded(2000000000)) * 10'000'000
-                                                      + (random.bounded(2) ? random.bounded(10'000'000) : 0));
+            e.activityDateTime = values.time();
         }
         e.loggedByService = text();
         e.operationType = text();
@@ -2244,35 +2270,10 @@ void TestGraphCodec::auditEventDirectEncoderWritesTheTreesBytes()
 // part present or not, the same hostile strings as above.
 void TestGraphCodec::scheduleRequestDirectEncoderWritesTheTreesBytes()
 {
-    QRandomGenerator random(20261127);
-    const QList<char16_t> alphabet{u'a', u'Z', u'0', u' ', u'"', u'\\', u'/', 0x7f, 0xe9, 0x4e2d, 0xfeff, 0xd83d, 0xdc00};
-    auto text = [&]() -> QString {
-        switch (random.bounded(6)) {
-        case 0:
-            return QString();
-        case 1:
-            return QStringLiteral("");
-        default:
-            break;
-        }
-        QString t;
-        for (int i = random.bounded(12); i > 0; --i) {
-            const int pick = random.bounded(int(alphabet.size()) + 2);
-            if (pick < alphabet.size()) {
-                t.append(QChar(alphabet.at(pick)));
-            } else if (pick == alphabet.size()) {
-                t.append(QChar(char16_t(random.bounded(0x20))));
-            } else {
-                t.append(QString::fromUcs4(U"\U0001F600", 1));
-            }
-        }
-        return t;
-    };
-    auto time = [&]() {
-        return random.bounded(3) == 0 ? Timestamp()
-                                      : Timestamp::fromTicks(std::int64_t(random.bounded(2000000000)) * 10'000'000
-                                                             + (random.bounded(2) ? random.bounded(10'000'000) : 0));
-    };
+    HostileValues values(20261127);
+    QRandomGenerator& random = values.random();
+    auto text = [&] { return values.text(); };
+    auto time = [&] { return random.bounded(3) == 0 ? Timestamp() : values.time(); };
     auto identity = [&]() {
         Identity i{text(), text(), text(), QString()};
         if (random.bounded(3) == 0) {
